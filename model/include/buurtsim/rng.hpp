@@ -1,0 +1,64 @@
+#pragma once
+/** @file rng.hpp
+ *  Counter-based randomness. Every draw is a pure function of
+ *  (seed, replicate, stream, week, agent, sub), so results do not depend on
+ *  which thread makes a draw or in which order: there is no generator
+ *  state shared between agents. Replicate k is keyed only by (seed, k),
+ *  so every scenario run with the same seed shares its random numbers
+ *  (common random numbers).
+ */
+#include <Random123/MicroURNG.hpp>
+#include <Random123/philox.h>
+#include <Random123/uniform.hpp>
+
+#include <array>
+#include <cstdint>
+
+namespace buurtsim::rng {
+
+/** @brief One tag per independent purpose; never reuse a value. */
+enum class Stream : std::uint32_t {
+    population = 1,
+    network = 2,
+    questions = 3,
+    ask_network = 4,
+    buurtteam = 5,
+    referral = 6,
+};
+
+using Philox = r123::Philox4x32;
+/** @brief A C++ URNG over Philox, usable with Boost.Random distributions. */
+using Urng = r123::MicroURNG<Philox>;
+
+/** @brief Philox key for (seed, replicate): splitmix64 of both, so nearby seeds are unrelated. */
+inline Philox::ukey_type make_key(std::uint64_t seed, std::uint32_t replicate) {
+    std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (std::uint64_t(replicate) + 1);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return {{std::uint32_t(z), std::uint32_t(z >> 32)}};
+}
+
+/** @brief Key of one simulation run; cheap to copy into parallel loops. */
+struct Key {
+    Philox::ukey_type key;
+    Key(std::uint64_t seed, std::uint32_t replicate) : key(make_key(seed, replicate)) {}
+
+    /** @brief A generator for one (stream, week, agent, sub) context.
+     *  @param sub  extra index (a round, a tie, a case); must fit in 16 bits. */
+    Urng urng(Stream s, std::uint32_t week, std::uint32_t agent, std::uint32_t sub = 0) const {
+        Philox::ctr_type c{{agent, week, (std::uint32_t(s) << 16) | (sub & 0xFFFFu), 0u}};
+        return Urng(c, key);
+    }
+
+    /** @brief Four uniform [0,1) doubles for one context in a single Philox call (hot paths). */
+    std::array<double, 4> uniform4(Stream s, std::uint32_t week, std::uint32_t agent,
+                                   std::uint32_t sub = 0) const {
+        Philox::ctr_type c{{agent, week, (std::uint32_t(s) << 16) | (sub & 0xFFFFu), 0x80000000u}};
+        Philox::ctr_type r = Philox()(c, Philox::key_type(key));
+        return {r123::u01<double>(r[0]), r123::u01<double>(r[1]), r123::u01<double>(r[2]),
+                r123::u01<double>(r[3])};
+    }
+};
+
+}  // namespace buurtsim::rng

@@ -1,0 +1,40 @@
+#pragma once
+/** @file scenario.hpp
+ *  Scenario files (TOML) -> Params. Keys are read by name via the parameter
+ *  table; unknown keys, wrong types and out-of-range values are errors that
+ *  name file:line, key, value and rule. `extends = "other.toml"` (relative
+ *  to the file) loads another scenario first; keys here override it.
+ */
+#include "buurtsim/params.hpp"
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace buurtsim {
+
+/** @brief A resolved scenario: its params and where they came from. */
+struct Scenario {
+    Params params;
+    std::vector<std::filesystem::path> files;  ///< the file and everything it extends, base first
+    std::string resolved_toml;                 ///< every parameter, defaults included (to_toml(params))
+};
+
+/** @brief Load a scenario file, then apply overrides "key=value" (value in TOML syntax;
+ *         a bare word is taken as a string).
+ *  @throws ParamError (file:line, key, value, rule), including for extends cycles and missing files. */
+Scenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
+
+/** @brief Same, from TOML text; `source` names it in messages; `extends` is relative to `base_dir`. */
+Scenario parse_scenario(std::string_view toml_text, std::string_view source,
+                        const std::vector<std::string>& overrides = {},
+                        const std::filesystem::path& base_dir = ".");
+
+/** @brief Every parameter as TOML, grouped in tables; parse_scenario(to_toml(p)) gives p back. */
+std::string to_toml(const Params& p);
+
+/** @brief The parameter table as Markdown (the content of docs/PARAMETERS.md). */
+std::string parameters_markdown();
+
+}  // namespace buurtsim

@@ -1,1 +1,90 @@
-// placeholder: being written
+// buurtsim command line. Only here are exceptions turned into messages and
+// exit codes: 0 ok, 2 bad input (scenario, data, arguments), 1 internal error,
+// 130 interrupted.
+#include "commands.hpp"
+
+#include "buurtsim/error.hpp"
+#include "buurtsim/params.hpp"
+#include "buurtsim/scenario.hpp"
+#include "buurtsim/version.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+using namespace buurtsim;
+
+namespace {
+
+std::string join_args(int argc, char** argv) {
+    std::string s;
+    for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
+    return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"buurtsim: agent-based simulation of neighbourhood support networks in Utrecht"};
+    app.set_version_flag("--version", std::string("buurtsim ") + version() + " (" + git_commit() + ")");
+    app.require_subcommand(1);
+    app.footer(
+        "Exit codes: 0 success, 2 bad input (scenario, data or arguments), 1 internal error, "
+        "130 interrupted.\nDocs: README.md, docs/ODD.md, docs/PARAMETERS.md, docs/FORMAT.md");
+
+    cli::RunOptions run;
+    run.data_dir = cli::default_data_dir();
+    auto* run_cmd = app.add_subcommand("run", "Run a scenario and write an HDF5 result file");
+    run_cmd->add_option("scenario", run.scenarios, "Scenario TOML file")->required()->check(CLI::ExistingFile);
+    run_cmd->add_option("-o,--output", run.output, "Result file (.h5), written atomically")->required();
+    run_cmd->add_option("--seed", run.seed, "Master seed (overrides run.seed)");
+    run_cmd->add_option("--replicates", run.replicates, "Replicates (overrides run.replicates)");
+    run_cmd->add_option("--threads", run.threads, "Worker threads (0: all cores); results do not depend on it")
+        ->check(CLI::Range(0, 1024));
+    run_cmd->add_option("--set", run.overrides, "Override a parameter: key=value (TOML value), repeatable");
+    run_cmd->add_option("--data-dir", run.data_dir, "Directory holding cbs/ tables")->check(CLI::ExistingDirectory);
+    run_cmd->add_flag("-q,--quiet", run.quiet, "No summary table and no progress line");
+
+    cli::BenchOptions bench;
+    bench.data_dir = cli::default_data_dir();
+    auto* bench_cmd = app.add_subcommand(
+        "bench", "Benchmark: all of Utrecht for 52 weeks; last line is machine-readable");
+    bench_cmd->add_option("--threads", bench.threads, "Worker threads (0: all cores)")->check(CLI::Range(0, 1024));
+    bench_cmd->add_option("--weeks", bench.weeks, "Weeks to simulate")->check(CLI::Range(1, 5200));
+    bench_cmd->add_option("--scale", bench.scale, "Population scale")->check(CLI::Range(0.001, 1.0));
+    bench_cmd->add_option("--data-dir", bench.data_dir, "Directory holding cbs/ tables")->check(CLI::ExistingDirectory);
+
+    bool markdown = false, toml = false;
+    auto* params_cmd = app.add_subcommand("params", "Print the parameter table (docs/PARAMETERS.md) or defaults");
+    auto* md_flag = params_cmd->add_flag("--markdown", markdown, "Markdown table, as in docs/PARAMETERS.md");
+    params_cmd->add_flag("--toml", toml, "All defaults as a scenario file")->excludes(md_flag);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int rc = app.exit(e);
+        return rc == 0 ? cli::ok : cli::bad_input;
+    }
+
+    try {
+        if (*run_cmd) {
+            run.command_line = join_args(argc, argv);
+            return cli::run_command(run);
+        }
+        if (*bench_cmd) return cli::bench_command(bench);
+        if (*params_cmd) {
+            std::cout << (toml ? to_toml(default_params()) : parameters_markdown());
+            return cli::ok;
+        }
+    } catch (const Error& e) {
+        std::cerr << "buurtsim: error: " << e.what() << "\n";
+        return cli::bad_input;
+    } catch (const InternalError& e) {
+        std::cerr << "buurtsim: internal error (please report): " << e.what() << "\n";
+        return cli::internal_error;
+    } catch (const std::exception& e) {
+        std::cerr << "buurtsim: internal error (please report): " << e.what() << "\n";
+        return cli::internal_error;
+    }
+    return cli::internal_error;
+}

@@ -19,6 +19,7 @@ enum class Indicator : std::uint8_t {
     questions_unmet_open,
     questions_dropped,
     buurtteam_referrals,
+    buurtteam_started,
     buurtteam_clients,
     buurtteam_waiting,
     buurtteam_wait_weeks,

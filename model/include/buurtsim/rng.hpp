@@ -7,9 +7,13 @@
  *  so every scenario run with the same seed shares its random numbers
  *  (common random numbers).
  */
-#include <Random123/MicroURNG.hpp>
+// philox.h first: it sets the feature macros MicroURNG.hpp relies on.
 #include <Random123/philox.h>
+
+#include <Random123/MicroURNG.hpp>
 #include <Random123/uniform.hpp>
+
+#include <limits>
 
 #include <array>
 #include <cstdint>
@@ -24,6 +28,7 @@ enum class Stream : std::uint32_t {
     ask_network = 4,
     buurtteam = 5,
     referral = 6,
+    init = 7,
 };
 
 using Philox = r123::Philox4x32;

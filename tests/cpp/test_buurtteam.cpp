@@ -1,0 +1,61 @@
+// The buurtteam queue: FIFO, whole cases within the weekly budget, waits counted in weeks.
+#include "buurtsim/buurtteam.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace buurtsim;
+
+TEST_CASE("capacity is counted in whole cases") {
+    Buurtteam t(9.9, 2.0);  // room for 4 cases, not 5
+    for (std::uint32_t r = 0; r < 10; ++r) t.enqueue(r, 0);
+    const TeamWeek w = t.serve(0, [](std::uint32_t) { return 5u; });
+    CHECK(w.started.size() == 4);
+    CHECK(t.caseload() == 4);
+    CHECK(t.waiting() == 6);
+}
+
+TEST_CASE("the waiting list is first in, first out, and waits are measured from entry") {
+    Buurtteam t(2.0, 1.0);  // two cases at a time
+    t.enqueue(7, 0);
+    t.enqueue(3, 0);
+    t.enqueue(9, 1);
+    t.enqueue(1, 2);
+    // Week 2: two slots, the two oldest entries start, in entry order.
+    TeamWeek w = t.serve(2, [](std::uint32_t) { return 2u; });
+    REQUIRE(w.started.size() == 2);
+    CHECK(w.started[0].resident == 7);
+    CHECK(w.started[1].resident == 3);
+    CHECK(w.started[0].waited_weeks == 2);
+    // Week 3: both cases need their second week; nobody new fits.
+    w = t.serve(3, [](std::uint32_t) { return 2u; });
+    CHECK(w.started.empty());
+    CHECK(w.closed == std::vector<std::uint32_t>{7, 3});
+    // Week 4: the slots are free again; 9 (since week 1) goes before 1 (since week 2).
+    w = t.serve(4, [](std::uint32_t) { return 1u; });
+    REQUIRE(w.started.size() == 2);
+    CHECK(w.started[0].resident == 9);
+    CHECK(w.started[0].waited_weeks == 3);
+    CHECK(w.started[1].resident == 1);
+    CHECK(w.closed == std::vector<std::uint32_t>{9, 1});  // one-week cases close at once
+    CHECK(t.caseload() == 0);
+    CHECK(t.waiting() == 0);
+}
+
+TEST_CASE("served never exceeds the weekly budget, over many weeks") {
+    Buurtteam t(7.0, 2.0);  // 3 cases
+    std::uint32_t next = 0;
+    for (std::uint32_t week = 0; week < 200; ++week) {
+        for (int k = 0; k < 2; ++k) t.enqueue(next++, week);
+        const TeamWeek w = t.serve(week, [](std::uint32_t r) { return 1u + r % 4; });
+        CHECK(w.served.size() <= 3);
+        CHECK(t.caseload() <= 3);
+    }
+}
+
+TEST_CASE("a team without capacity admits nobody") {
+    Buurtteam t(0.0, 2.0);
+    t.enqueue(1, 0);
+    const TeamWeek w = t.serve(0, [](std::uint32_t) { return 1u; });
+    CHECK(w.started.empty());
+    CHECK(t.waiting() == 1);
+}

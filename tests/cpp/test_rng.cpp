@@ -1,0 +1,67 @@
+// Counter-based draws: a pure function of the context, different for any change of it.
+#include "buurtsim/rng.hpp"
+
+#include <boost/random/exponential_distribution.hpp>
+#include <boost/random/uniform_01.hpp>
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <vector>
+
+using namespace buurtsim;
+
+namespace {
+std::vector<std::uint32_t> draws(const rng::Key& k, rng::Stream s, std::uint32_t week, std::uint32_t agent,
+                                 std::uint32_t sub = 0, int n = 10) {
+    auto g = k.urng(s, week, agent, sub);
+    std::vector<std::uint32_t> v;
+    for (int i = 0; i < n; ++i) v.push_back(g());
+    return v;
+}
+}  // namespace
+
+TEST_CASE("the same context gives the same draws") {
+    const rng::Key a(42, 0), b(42, 0);
+    CHECK(draws(a, rng::Stream::questions, 3, 17) == draws(b, rng::Stream::questions, 3, 17));
+    CHECK(a.uniform4(rng::Stream::questions, 3, 17) == b.uniform4(rng::Stream::questions, 3, 17));
+}
+
+TEST_CASE("any change of the context changes the draws") {
+    const rng::Key k(42, 0);
+    const auto base = draws(k, rng::Stream::questions, 3, 17, 0);
+    CHECK(base != draws(rng::Key(43, 0), rng::Stream::questions, 3, 17, 0));
+    CHECK(base != draws(rng::Key(42, 1), rng::Stream::questions, 3, 17, 0));
+    CHECK(base != draws(k, rng::Stream::ask_network, 3, 17, 0));
+    CHECK(base != draws(k, rng::Stream::questions, 4, 17, 0));
+    CHECK(base != draws(k, rng::Stream::questions, 3, 18, 0));
+    CHECK(base != draws(k, rng::Stream::questions, 3, 17, 1));
+}
+
+TEST_CASE("uniform4 does not repeat the URNG's first block") {
+    const rng::Key k(7, 0);
+    auto g = k.urng(rng::Stream::questions, 0, 0);
+    const auto u = k.uniform4(rng::Stream::questions, 0, 0);
+    const double first = r123::u01<double>(g());
+    for (double x : u) CHECK(x != first);
+}
+
+TEST_CASE("uniforms lie in (0,1) with mean 1/2 and Boost distributions see the right moments") {
+    const rng::Key k(1, 0);
+    const int n = 200000;
+    double sum = 0, sum_exp = 0;
+    for (int i = 0; i < n; ++i) {
+        const auto u = k.uniform4(rng::Stream::questions, 0, std::uint32_t(i));
+        for (double x : u) {
+            REQUIRE(x > 0.0);
+            REQUIRE(x < 1.0);
+            sum += x;
+        }
+        auto g = k.urng(rng::Stream::questions, 0, std::uint32_t(i), 1);
+        sum_exp += boost::random::exponential_distribution<double>(0.5)(g);
+    }
+    const double mean = sum / (4.0 * n);
+    // standard error of a uniform mean: sqrt(1/12 / N)
+    CHECK(std::abs(mean - 0.5) < 5 * std::sqrt(1.0 / 12.0 / (4.0 * n)));
+    // exponential with rate 0.5: mean 2, sd 2
+    CHECK(std::abs(sum_exp / n - 2.0) < 5 * 2.0 / std::sqrt(double(n)));
+}

@@ -1,0 +1,131 @@
+// The weekly loop: reproducible to the bit for any thread count, sensitive to
+// the seed, and every question accounted for.
+#include "buurtsim/cbs_data.hpp"
+#include "buurtsim/scenario.hpp"
+#include "buurtsim/simulation.hpp"
+
+#include <catch2/catch.hpp>
+#include <oneapi/tbb/global_control.h>
+
+#include <cmath>
+#include <cstring>
+
+using namespace buurtsim;
+
+namespace {
+
+const CbsTable& cbs() {
+    static const CbsTable t = CbsTable::read_csv(BUURTSIM_SOURCE_DIR "/data/cbs/cbs-kwb-utrecht-2023.csv");
+    return t;
+}
+
+Params small(std::int64_t seed = 3) {
+    Params p = default_params();
+    p.population.scale = 0.1;
+    p.run.weeks = 30;
+    p.run.seed = seed;
+    return p;
+}
+
+Results run(const Params& p, int threads, std::uint32_t replicate = 0) {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, std::size_t(threads));
+    Simulation sim(p, cbs(), replicate);
+    sim.run();
+    return sim.take_results();
+}
+
+// Bitwise equality, so NaN == NaN and -0 != +0: "bit-identical" means exactly that.
+bool identical(const Results& a, const Results& b) {
+    if (a.weeks != b.weeks || a.buurten != b.buurten) return false;
+    for (std::size_t i = 0; i < n_indicators; ++i)
+        if (a.values[i].size() != b.values[i].size() ||
+            std::memcmp(a.values[i].data(), b.values[i].data(), a.values[i].size() * sizeof(double)) != 0)
+            return false;
+    return true;
+}
+
+double total(const Results& r, Indicator ind) {
+    double s = 0;
+    for (double v : r.values[std::size_t(ind)])
+        if (!std::isnan(v)) s += v;
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("results are bit-identical on 1 and 2 threads") {
+    const Params p = small();
+    const Results one = run(p, 1), two = run(p, 2), again = run(p, 2);
+    CHECK(identical(one, two));
+    CHECK(identical(two, again));
+}
+
+TEST_CASE("another seed or another replicate gives other results") {
+    const Results base = run(small(3), 2);
+    CHECK_FALSE(identical(base, run(small(4), 2)));
+    CHECK_FALSE(identical(base, run(small(3), 2, 1)));
+}
+
+TEST_CASE("every question is accounted for in every buurt") {
+    Params p = small();
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, 2);
+    Simulation sim(p, cbs(), 0);
+    sim.run();
+    const Results& r = sim.results();
+    const std::uint32_t last = r.weeks - 1;
+    for (std::uint32_t b = 0; b < r.buurten; ++b) {
+        double arisen = 0, closed = 0;
+        for (std::uint32_t w = 0; w < r.weeks; ++w) {
+            arisen += r.at(Indicator::questions_new, w, b);
+            closed += r.at(Indicator::questions_solved_network, w, b) +
+                      r.at(Indicator::questions_solved_professional, w, b) + r.at(Indicator::questions_dropped, w, b);
+        }
+        const double still_open = r.at(Indicator::questions_unmet_open, last, b) +
+                                  r.at(Indicator::buurtteam_waiting, last, b) +
+                                  r.at(Indicator::buurtteam_clients, last, b);
+        INFO("buurt " << sim.population().geo.buurten[b].code);
+        CHECK(arisen == closed + still_open);
+    }
+    CHECK(total(r, Indicator::questions_new) > 0);
+    CHECK(total(r, Indicator::questions_solved_network) > 0);
+    CHECK(total(r, Indicator::questions_solved_professional) > 0);
+}
+
+TEST_CASE("the buurtteam never works more hours than it has") {
+    Params p = small();
+    p.buurtteam.fte_per_10k = 2.0;  // scarce staff: a queue must form
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, 2);
+    Simulation sim(p, cbs(), 0);
+    sim.run();
+    const Results& r = sim.results();
+    const Population& pop = sim.population();
+    bool queued = false;
+    for (std::uint32_t w = 0; w < r.weeks; ++w) {
+        std::vector<double> used(pop.geo.wijken.size(), 0.0);
+        for (std::uint32_t b = 0; b < r.buurten; ++b) {
+            used[pop.geo.buurten[b].wijk] += r.at(Indicator::buurtteam_hours, w, b);
+            queued = queued || r.at(Indicator::buurtteam_waiting, w, b) > 0;
+        }
+        for (std::size_t k = 0; k < used.size(); ++k) CHECK(used[k] <= sim.state().teams[k].capacity_hours() + 1e-9);
+    }
+    CHECK(queued);
+}
+
+TEST_CASE("more buurtteam staff means shorter waits") {
+    Params scarce = small(), ample = small();
+    scarce.buurtteam.fte_per_10k = 3.0;
+    ample.buurtteam.fte_per_10k = 20.0;
+    const Results a = run(scarce, 2), b = run(ample, 2);
+    CHECK(total(a, Indicator::buurtteam_waiting) > total(b, Indicator::buurtteam_waiting));
+}
+
+TEST_CASE("informal help is capped by the helpers' hours") {
+    Params p = small();
+    p.help.hours_working_age = 0;
+    p.help.hours_retired = 0;
+    p.help.hours_youth = 0;
+    const Results r = run(p, 2);
+    CHECK(total(r, Indicator::questions_solved_network) == 0);
+    CHECK(total(r, Indicator::informal_care_hours) == 0);
+    CHECK(total(r, Indicator::questions_new) > 0);
+}

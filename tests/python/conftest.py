@@ -1,0 +1,44 @@
+"""Shared fixtures: where the CLI binary and the repository are."""
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def buurtsim_bin():
+    path = pathlib.Path(os.environ.get("BUURTSIM_BIN", ROOT / "build" / "bin" / "buurtsim"))
+    if not path.exists():
+        pytest.fail(f"buurtsim binary not found at {path}; build first (scripts/test does) or set BUURTSIM_BIN")
+    return path
+
+
+@pytest.fixture
+def run_cli(buurtsim_bin):
+    """Run the CLI; returns CompletedProcess with text output."""
+
+    def run(*args, **kwargs):
+        return subprocess.run([str(buurtsim_bin), *map(str, args)], capture_output=True, text=True,
+                              timeout=kwargs.pop("timeout", 300), **kwargs)
+
+    return run
+
+
+TINY = """
+name = "tiny"
+[run]
+weeks = 6
+[population]
+scale = 0.05
+wijken = ["WK034403"]
+"""
+
+
+@pytest.fixture
+def tiny_scenario(tmp_path):
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY)
+    return path

@@ -1,1 +1,435 @@
-// placeholder: being written
+// HDF5 result files, netCDF-4 compatible. The layout is specified in
+// docs/FORMAT.md; keep the two in step (tests/cpp/test_io.cpp and
+// tests/python/test_output_format.py check they agree).
+#include "buurtsim/io.hpp"
+
+#include "buurtsim/error.hpp"
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <ctime>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace buurtsim {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Most weeks in one chunk of a data variable (five years).
+constexpr hsize_t max_chunk_weeks = 260;
+/// gzip level of the data variables.
+constexpr unsigned deflate_level = 4;
+
+/// Names of the dimensions, in the order of a data variable's axes.
+constexpr const char* dim_replicate = "replicate";
+constexpr const char* dim_week = "week";
+constexpr const char* dim_buurt = "buurt";
+constexpr const char* coordinates_attr = "buurt_code buurt_name wijk_code wijk_name";
+
+/** Owns one HDF5 identifier and closes it on scope exit. */
+class Handle {
+public:
+    using Closer = herr_t (*)(hid_t);
+    Handle(hid_t id, Closer close) : id_(id), close_(close) {}
+    Handle(const Handle&) = delete;
+    Handle& operator=(const Handle&) = delete;
+    Handle(Handle&& o) noexcept : id_(std::exchange(o.id_, H5I_INVALID_HID)), close_(o.close_) {}
+    Handle& operator=(Handle&&) = delete;
+    ~Handle() {
+        if (id_ >= 0) close_(id_);  // errors here cannot be reported; close() reports them
+    }
+    hid_t get() const { return id_; }
+    /// Closes now and returns the status, so a failed flush can be reported.
+    herr_t close() { return id_ >= 0 ? close_(std::exchange(id_, H5I_INVALID_HID)) : 0; }
+
+private:
+    hid_t id_;
+    Closer close_;
+};
+
+/** Turns off HDF5's automatic printing of its error stack for one scope. */
+class QuietHdf5Errors {
+public:
+    QuietHdf5Errors() {
+        H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
+        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    }
+    QuietHdf5Errors(const QuietHdf5Errors&) = delete;
+    QuietHdf5Errors& operator=(const QuietHdf5Errors&) = delete;
+    ~QuietHdf5Errors() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+
+private:
+    H5E_auto2_t func_ = nullptr;
+    void* data_ = nullptr;
+};
+
+/** The innermost description on HDF5's error stack (the actual cause), then clears the stack. */
+std::string hdf5_cause() {
+    std::string cause;
+    H5Ewalk2(
+        H5E_DEFAULT, H5E_WALK_DOWNWARD,
+        [](unsigned, const H5E_error2_t* e, void* out) -> herr_t {
+            if (e->desc != nullptr && *e->desc != '\0') *static_cast<std::string*>(out) = e->desc;
+            return 0;
+        },
+        &cause);
+    H5Eclear2(H5E_DEFAULT);
+    return cause;
+}
+
+/** Writes one file; every failure becomes an IoError naming `out` and the operation. */
+class Writer {
+public:
+    explicit Writer(const fs::path& out) : out_(out) {}
+
+    [[noreturn]] void fail(const std::string& what) const {
+        std::string cause = hdf5_cause();
+        throw IoError("cannot write result file '" + out_.string() + "': " + what + " failed"
+                      + (cause.empty() ? std::string() : " (HDF5: " + cause + ")"));
+    }
+    /// Returns `v` (an hid_t or herr_t) if HDF5 reported success, else throws.
+    template <class T>
+    T check(T v, const std::string& what) const {
+        if (v < 0) fail(what);
+        return v;
+    }
+
+    Handle type_copy(hid_t t) const { return {check(H5Tcopy(t), "H5Tcopy"), H5Tclose}; }
+    Handle utf8_string_type() const {
+        Handle t = type_copy(H5T_C_S1);
+        check(H5Tset_size(t.get(), H5T_VARIABLE), "H5Tset_size(H5T_VARIABLE)");
+        check(H5Tset_cset(t.get(), H5T_CSET_UTF8), "H5Tset_cset(UTF8)");
+        return t;
+    }
+    Handle scalar_space() const { return {check(H5Screate(H5S_SCALAR), "H5Screate"), H5Sclose}; }
+    Handle simple_space(const std::vector<hsize_t>& dims) const {
+        return {check(H5Screate_simple(int(dims.size()), dims.data(), nullptr), "H5Screate_simple"),
+                H5Sclose};
+    }
+    Handle plist(hid_t cls) const { return {check(H5Pcreate(cls), "H5Pcreate"), H5Pclose}; }
+
+    /// Dataset creation property list that tracks attribute order (as netCDF-4 does).
+    Handle dataset_plist() const {
+        Handle p = plist(H5P_DATASET_CREATE);
+        check(H5Pset_attr_creation_order(p.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+              "H5Pset_attr_creation_order");
+        return p;
+    }
+
+    void attr_string(hid_t obj, const std::string& obj_name, const char* name,
+                     const std::string& value) const {
+        const std::string what = "writing attribute '" + std::string(name) + "' of '" + obj_name + "'";
+        Handle type = utf8_string_type();
+        Handle space = scalar_space();
+        Handle attr{check(H5Acreate2(obj, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), what),
+                    H5Aclose};
+        const char* p = value.c_str();
+        check(H5Awrite(attr.get(), type.get(), &p), what);
+    }
+    void attr_u64(hid_t obj, const std::string& obj_name, const char* name, std::uint64_t value) const {
+        const std::string what = "writing attribute '" + std::string(name) + "' of '" + obj_name + "'";
+        Handle space = scalar_space();
+        Handle attr{check(H5Acreate2(obj, name, H5T_STD_U64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), what),
+                    H5Aclose};
+        check(H5Awrite(attr.get(), H5T_NATIVE_UINT64, &value), what);
+    }
+    void attr_i32(hid_t obj, const std::string& obj_name, const char* name, std::int32_t value) const {
+        const std::string what = "writing attribute '" + std::string(name) + "' of '" + obj_name + "'";
+        Handle space = scalar_space();
+        Handle attr{check(H5Acreate2(obj, name, H5T_STD_I32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), what),
+                    H5Aclose};
+        check(H5Awrite(attr.get(), H5T_NATIVE_INT32, &value), what);
+    }
+
+    /// A 1-D int32 dimension scale 0..n-1 named `name`; `dimid` is netCDF-4's _Netcdf4Dimid.
+    Handle index_scale(hid_t file, const char* name, hsize_t n, std::int32_t dimid) const {
+        const std::string path = std::string("/") + name;
+        Handle space = simple_space({n});
+        Handle dcpl = dataset_plist();
+        Handle ds{check(H5Dcreate2(file, name, H5T_STD_I32LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                        "creating dataset '" + path + "'"),
+                  H5Dclose};
+        std::vector<std::int32_t> index(n);
+        for (hsize_t i = 0; i < n; ++i) index[i] = std::int32_t(i);
+        check(H5Dwrite(ds.get(), H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, index.data()),
+              "writing dataset '" + path + "'");
+        check(H5DSset_scale(ds.get(), name), "making '" + path + "' a dimension scale");
+        attr_i32(ds.get(), path, "_Netcdf4Dimid", dimid);
+        return ds;
+    }
+
+    /// A 1-D variable-length UTF-8 string variable along `buurt`.
+    void buurt_strings(hid_t file, hid_t buurt_scale, const char* name, const std::vector<std::string>& values,
+                       const std::string& long_name) const {
+        const std::string path = std::string("/") + name;
+        Handle type = utf8_string_type();
+        Handle space = simple_space({hsize_t(values.size())});
+        Handle dcpl = dataset_plist();
+        Handle ds{check(H5Dcreate2(file, name, type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                        "creating dataset '" + path + "'"),
+                  H5Dclose};
+        std::vector<const char*> ptrs;
+        ptrs.reserve(values.size());
+        for (const auto& v : values) ptrs.push_back(v.c_str());
+        check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
+              "writing dataset '" + path + "'");
+        check(H5DSattach_scale(ds.get(), buurt_scale, 0), "attaching dimension scale 'buurt' to '" + path + "'");
+        attr_string(ds.get(), path, "long_name", long_name);
+    }
+
+private:
+    fs::path out_;
+};
+
+void validate(const Geography& geo, const std::vector<Results>& replicates) {
+    if (replicates.empty()) throw InternalError("write_results: no replicates to write");
+    if (geo.buurten.empty()) throw InternalError("write_results: the geography has no buurten");
+    if (replicates.size() > std::size_t(std::numeric_limits<std::int32_t>::max()))
+        throw InternalError("write_results: too many replicates");
+    for (std::size_t b = 0; b < geo.buurten.size(); ++b)
+        if (geo.buurten[b].wijk >= geo.wijken.size())
+            throw InternalError("write_results: buurt " + geo.buurten[b].code + " has wijk index "
+                                + std::to_string(geo.buurten[b].wijk) + " but the geography has "
+                                + std::to_string(geo.wijken.size()) + " wijken");
+    const std::uint32_t weeks = replicates.front().weeks;
+    if (weeks == 0) throw InternalError("write_results: results have 0 weeks");
+    const auto& specs = indicator_specs();
+    for (std::size_t r = 0; r < replicates.size(); ++r) {
+        const Results& res = replicates[r];
+        const std::string where = "write_results: replicate " + std::to_string(r);
+        if (res.weeks != weeks)
+            throw InternalError(where + " has " + std::to_string(res.weeks) + " weeks, replicate 0 has "
+                                + std::to_string(weeks));
+        if (res.buurten != geo.buurten.size())
+            throw InternalError(where + " has " + std::to_string(res.buurten) + " buurten, the geography has "
+                                + std::to_string(geo.buurten.size()));
+        const std::size_t n = std::size_t(weeks) * res.buurten;
+        for (std::size_t i = 0; i < n_indicators; ++i) {
+            const auto& v = res.values[i];
+            const std::string ind = where + " indicator " + std::string(specs[i].name);
+            if (v.size() != n)
+                throw InternalError(ind + " has " + std::to_string(v.size()) + " values, expected weeks*buurten = "
+                                    + std::to_string(n));
+            // The validity rules of docs/FORMAT.md: counts are whole numbers >= 0
+            // that fit int32; other values are >= 0 or NaN, never infinite.
+            for (std::size_t k = 0; k < n; ++k) {
+                const double x = v[k];
+                const bool ok = specs[i].integer
+                                    ? (x >= 0 && x <= double(std::numeric_limits<std::int32_t>::max())
+                                       && x == std::floor(x))
+                                    : (std::isnan(x) || (x >= 0 && std::isfinite(x)));
+                if (!ok)
+                    throw InternalError(ind + " week " + std::to_string(k / res.buurten) + " buurt "
+                                        + std::to_string(k % res.buurten) + " has invalid value "
+                                        + std::to_string(x));
+            }
+        }
+    }
+}
+
+/** Writes the whole file at `tmp` and closes it; throws IoError on failure.
+ *  Sets `created` once `tmp` exists, so the caller removes only a file it made. */
+void write_file(const Writer& w, const fs::path& tmp, const Geography& geo, const std::vector<Results>& reps,
+                const Provenance& prov, bool& created) {
+    const hsize_t n_rep = reps.size();
+    const hsize_t n_week = reps.front().weeks;
+    const hsize_t n_buurt = geo.buurten.size();
+
+    Handle fcpl = w.plist(H5P_FILE_CREATE);
+    w.check(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+            "H5Pset_link_creation_order");
+    w.check(H5Pset_attr_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+            "H5Pset_attr_creation_order");
+    Handle fapl = w.plist(H5P_FILE_ACCESS);
+    // Objects readable by HDF5 1.8 (and so by any netCDF-4 reader), like netCDF-C writes.
+    w.check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_V18), "H5Pset_libver_bounds");
+    w.check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "H5Pset_fclose_degree");
+    Handle file{w.check(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
+                        "creating temporary file '" + tmp.string() + "'"),
+                H5Fclose};
+    created = true;
+    const hid_t f = file.get();
+
+    // Root attributes.
+    w.attr_string(f, "/", "title", "buurtsim results");
+    w.attr_string(f, "/", "format_version", format_version);
+    w.attr_string(f, "/", "buurtsim_version", prov.version);
+    w.attr_string(f, "/", "git_commit", prov.git_commit);
+    w.attr_u64(f, "/", "seed", prov.seed);
+    w.attr_string(f, "/", "scenario_name", prov.scenario_name);
+
+    {
+        // Dimension scales (also the coordinate variables of the dimensions).
+        Handle rep = w.index_scale(f, dim_replicate, n_rep, 0);
+        w.attr_string(rep.get(), "/replicate", "long_name", "replicate index (independent run with its own streams)");
+        Handle week = w.index_scale(f, dim_week, n_week, 1);
+        // Not "week since start": xarray would try (and fail) to decode that as a CF time.
+        w.attr_string(week.get(), "/week", "units", "week");
+        w.attr_string(week.get(), "/week", "long_name", "weeks since the start of the simulation");
+        Handle buurt = w.index_scale(f, dim_buurt, n_buurt, 2);
+        w.attr_string(buurt.get(), "/buurt", "long_name", "buurt index in the order of buurt_code");
+
+        // Auxiliary coordinates along buurt.
+        std::vector<std::string> buurt_code, buurt_name, wijk_code, wijk_name;
+        for (const auto& b : geo.buurten) {
+            buurt_code.push_back(b.code);
+            buurt_name.push_back(b.name);
+            wijk_code.push_back(geo.wijken[b.wijk].code);
+            wijk_name.push_back(geo.wijken[b.wijk].name);
+        }
+        w.buurt_strings(f, buurt.get(), "buurt_code", buurt_code, "CBS buurt code");
+        w.buurt_strings(f, buurt.get(), "buurt_name", buurt_name, "CBS buurt name");
+        w.buurt_strings(f, buurt.get(), "wijk_code", wijk_code, "CBS code of the wijk containing the buurt");
+        w.buurt_strings(f, buurt.get(), "wijk_name", wijk_name, "CBS name of the wijk containing the buurt");
+
+        // Data variables, one per indicator, dims (replicate, week, buurt).
+        const hid_t scales[3] = {rep.get(), week.get(), buurt.get()};
+        const char* scale_names[3] = {dim_replicate, dim_week, dim_buurt};
+        Handle space = w.simple_space({n_rep, n_week, n_buurt});
+        Handle mem_space = w.simple_space({1, n_week, n_buurt});
+        std::vector<std::int32_t> ints(n_week * n_buurt);
+        const auto& specs = indicator_specs();
+        for (std::size_t i = 0; i < n_indicators; ++i) {
+            const std::string name(specs[i].name);
+            const std::string path = "/" + name;
+            const bool integer = specs[i].integer;
+            Handle dcpl = w.dataset_plist();
+            const hsize_t chunk[3] = {1, std::min(n_week, max_chunk_weeks), n_buurt};
+            w.check(H5Pset_chunk(dcpl.get(), 3, chunk), "H5Pset_chunk for '" + path + "'");
+            w.check(H5Pset_shuffle(dcpl.get()), "H5Pset_shuffle for '" + path + "'");
+            w.check(H5Pset_deflate(dcpl.get(), deflate_level), "H5Pset_deflate for '" + path + "'");
+            Handle ds{w.check(H5Dcreate2(f, name.c_str(), integer ? H5T_STD_I32LE : H5T_IEEE_F64LE, space.get(),
+                                         H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                              "creating dataset '" + path + "'"),
+                      H5Dclose};
+            for (hsize_t r = 0; r < n_rep; ++r) {
+                const hsize_t start[3] = {r, 0, 0};
+                const hsize_t count[3] = {1, n_week, n_buurt};
+                w.check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+                        "selecting replicate " + std::to_string(r) + " of '" + path + "'");
+                const auto& v = reps[r].values[i];
+                herr_t st;
+                if (integer) {
+                    // validate() checked these are whole numbers in int32 range.
+                    for (std::size_t k = 0; k < ints.size(); ++k) ints[k] = std::int32_t(v[k]);
+                    st = H5Dwrite(ds.get(), H5T_NATIVE_INT32, mem_space.get(), space.get(), H5P_DEFAULT,
+                                  ints.data());
+                } else {
+                    st = H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, mem_space.get(), space.get(), H5P_DEFAULT,
+                                  v.data());
+                }
+                w.check(st, "writing replicate " + std::to_string(r) + " of '" + path + "'");
+            }
+            for (unsigned d = 0; d < 3; ++d)
+                w.check(H5DSattach_scale(ds.get(), scales[d], d),
+                        "attaching dimension scale '" + std::string(scale_names[d]) + "' to '" + path + "'");
+            w.attr_string(ds.get(), path, "units", std::string(specs[i].unit));
+            w.attr_string(ds.get(), path, "long_name", std::string(specs[i].meaning));
+            w.attr_string(ds.get(), path, "coordinates", coordinates_attr);
+        }
+    }
+
+    {
+        // Provenance.
+        Handle gcpl = w.plist(H5P_GROUP_CREATE);
+        w.check(H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+                "H5Pset_link_creation_order");
+        w.check(H5Pset_attr_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+                "H5Pset_attr_creation_order");
+        Handle g{w.check(H5Gcreate2(f, "provenance", H5P_DEFAULT, gcpl.get(), H5P_DEFAULT),
+                         "creating group '/provenance'"),
+                 H5Gclose};
+        const std::string gp = "/provenance";
+        std::string scenario_files;
+        for (std::size_t k = 0; k < prov.scenario_files.size(); ++k)
+            scenario_files += (k ? "\n" : "") + prov.scenario_files[k];
+        std::string data_files;
+        for (std::size_t k = 0; k < prov.data_files.size(); ++k)
+            data_files += (k ? "\n" : "") + prov.data_files[k].sha256 + "  " + prov.data_files[k].path;
+        w.attr_string(g.get(), gp, "version", prov.version);
+        w.attr_string(g.get(), gp, "git_commit", prov.git_commit);
+        w.attr_u64(g.get(), gp, "seed", prov.seed);
+        w.attr_string(g.get(), gp, "scenario_name", prov.scenario_name);
+        w.attr_string(g.get(), gp, "scenario_toml", prov.scenario_toml);
+        w.attr_string(g.get(), gp, "scenario_files", scenario_files);
+        w.attr_string(g.get(), gp, "data_files", data_files);
+        w.attr_i32(g.get(), gp, "threads", prov.threads);
+        w.attr_string(g.get(), gp, "host", prov.host);
+        w.attr_string(g.get(), gp, "command_line", prov.command_line);
+        w.attr_string(g.get(), gp, "start_time", prov.start_time);
+        w.attr_string(g.get(), gp, "end_time", prov.end_time);
+    }
+
+    // Closing flushes; a failure here (e.g. disk full) must not be ignored.
+    w.check(file.close(), "closing (flushing) temporary file '" + tmp.string() + "'");
+}
+
+}  // namespace
+
+std::filesystem::path temporary_path(const std::filesystem::path& out) {
+    std::filesystem::path tmp = out;
+    tmp += ".partial-" + std::to_string(::getpid());
+    return tmp;
+}
+
+std::string utc_now_iso8601() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[32];
+    const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return std::string(buf, n);
+}
+
+void write_results(const std::filesystem::path& out, const Geography& geo, const std::vector<Results>& replicates,
+                   const Provenance& prov) {
+    validate(geo, replicates);
+    if (out.empty() || !out.has_filename())
+        throw IoError("cannot write result file '" + out.string() + "': not a file name");
+    const fs::path dir = out.parent_path();
+    if (!dir.empty()) {
+        std::error_code ec;
+        if (!fs::is_directory(dir, ec))
+            throw IoError("cannot write result file '" + out.string() + "': directory '" + dir.string()
+                          + (fs::exists(dir, ec) ? "' is not a directory" : "' does not exist"));
+    }
+
+    const fs::path tmp = temporary_path(out);
+    const Writer w(out);
+    QuietHdf5Errors quiet;
+    bool created = false;
+    const auto remove_tmp = [&] {
+        std::error_code ec;
+        if (created) fs::remove(tmp, ec);
+    };
+    try {
+        write_file(w, tmp, geo, replicates, prov, created);
+        std::error_code ec;
+        fs::rename(tmp, out, ec);
+        if (ec)
+            throw IoError("cannot write result file '" + out.string() + "': renaming '" + tmp.string()
+                          + "' onto it failed: " + ec.message());
+    } catch (const Error&) {
+        remove_tmp();
+        throw;
+    } catch (const InternalError&) {
+        remove_tmp();
+        throw;
+    } catch (const std::exception& e) {
+        remove_tmp();
+        throw IoError("cannot write result file '" + out.string() + "': " + e.what());
+    }
+}
+
+}  // namespace buurtsim

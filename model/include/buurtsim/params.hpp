@@ -54,7 +54,7 @@ struct QuestionParams {
 
 struct HelpParams {
     std::int64_t ask_rounds;        ///< contacts a resident asks per week
-    double willingness_strong;      ///< probability a household member or kin tie helps when able
+    double willingness_strong;      ///< probability a household member helps when able
     double willingness_neighbour;   ///< probability a neighbour helps when able
     double willingness_friend;      ///< probability a friend helps when able
     double willingness_weak;        ///< probability a weak tie helps when able

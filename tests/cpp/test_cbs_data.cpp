@@ -1,0 +1,167 @@
+// CBS loader: the real Utrecht extracts, and every error path on small files.
+#include "buurtsim/cbs_data.hpp"
+#include "buurtsim/error.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using buurtsim::AreaLevel;
+using buurtsim::CbsTable;
+using buurtsim::DataError;
+
+namespace {
+
+const fs::path data_dir = fs::path(BUURTSIM_SOURCE_DIR) / "data" / "cbs";
+
+fs::path write_tmp(const std::string& name, const std::string& text) {
+    const fs::path dir = fs::path(BUURTSIM_TEST_TMP) / "cbs_data";
+    fs::create_directories(dir);
+    const fs::path p = dir / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+}
+
+const std::string header = "gwb_code_10,regio,recs,a_inw,a_man\n";
+
+}  // namespace
+
+TEST_CASE("real 2023 Utrecht extract", "[cbs]") {
+    const auto t = CbsTable::read_csv(data_dir / "cbs-kwb-utrecht-2023.csv");
+    int n[3] = {0, 0, 0};
+    for (const auto& r : t.rows()) ++n[static_cast<int>(r.level)];
+    CHECK(n[static_cast<int>(AreaLevel::gemeente)] == 1);
+    CHECK(n[static_cast<int>(AreaLevel::wijk)] == 10);
+    CHECK(n[static_cast<int>(AreaLevel::buurt)] == 111);
+
+    const auto gm = t.row_of("GM0344");
+    CHECK(t.rows()[gm].name == "Utrecht");
+    CHECK(t.value(gm, "a_inw") == 367947);
+    CHECK(std::isnan(t.value(gm, "g_ele")));  // "." in the file
+
+    // A quoted name with a comma is one field.
+    const auto b = t.row_of("BU03440111");
+    CHECK(t.rows()[b].name == "Welgelegen, Den Hommel");
+    CHECK(t.rows()[b].level == AreaLevel::buurt);
+    CHECK(t.rows()[b].line == 4);
+    CHECK(t.value(b, "a_inw") == 1810);
+    CHECK(t.value(b, "g_hhgro") == Approx(1.6));
+
+    CHECK(t.has_column("a_soz_wb"));
+    CHECK_FALSE(t.has_column("regio"));  // text, not numeric
+    CHECK_FALSE(t.has_column("no_such"));
+    REQUIRE_THROWS_WITH(t.value(b, "no_such"), Catch::Contains("no_such"));
+    REQUIRE_THROWS_WITH(t.row_of("BU99999999"), Catch::Contains("BU99999999"));
+
+    CHECK(t.sha256().size() == 64);
+    CHECK(t.sha256() == buurtsim::sha256_file(data_dir / "cbs-kwb-utrecht-2023.csv"));
+}
+
+TEST_CASE("real 2024 Utrecht extract", "[cbs]") {
+    const auto t = CbsTable::read_csv(data_dir / "cbs-kwb-utrecht-2024.csv");
+    CHECK(t.rows().size() == 122);
+    CHECK(t.value(t.row_of("GM0344"), "a_inw") == 374238);
+    CHECK(std::isnan(t.value(t.row_of("GM0344"), "a_soz_wb")));  // not published in 2024
+}
+
+TEST_CASE("sha256 of a known string", "[cbs]") {
+    const auto p = write_tmp("abc.txt", "abc");
+    CHECK(buurtsim::sha256_file(p)
+          == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    REQUIRE_THROWS_AS(buurtsim::sha256_file(p.string() + ".missing"), DataError);
+}
+
+TEST_CASE("CRLF, quotes, missing values", "[cbs]") {
+    const auto p = write_tmp("crlf.csv",
+                             "\xEF\xBB\xBFgwb_code_10,regio,recs,a_inw,a_man\r\n"
+                             "GM0344,Utrecht,Gemeente,100,.\r\n"
+                             "\r\n"
+                             "BU03440111,\"Welgelegen, \"\"Den\"\" Hommel\",Buurt,10,\r\n");
+    const auto t = CbsTable::read_csv(p);
+    REQUIRE(t.rows().size() == 2);
+    CHECK(t.rows()[0].code == "GM0344");
+    CHECK(t.rows()[1].name == "Welgelegen, \"Den\" Hommel");
+    CHECK(t.rows()[1].line == 4);
+    CHECK(t.value(1, "a_inw") == 10);
+    CHECK(std::isnan(t.value(0, "a_man")));  // "."
+    CHECK(std::isnan(t.value(1, "a_man")));  // empty
+}
+
+TEST_CASE("missing file names the path", "[cbs][errors]") {
+    const fs::path p = fs::path(BUURTSIM_TEST_TMP) / "cbs_data" / "does-not-exist.csv";
+    REQUIRE_THROWS_AS(CbsTable::read_csv(p), DataError);
+    REQUIRE_THROWS_WITH(CbsTable::read_csv(p), Catch::Contains(p.string()));
+}
+
+TEST_CASE("non-numeric value names file, line, column, value and rule", "[cbs][errors]") {
+    const auto p = write_tmp("bad_number.csv", header + "GM0344,Utrecht,Gemeente,100,50\n"
+                                                        "BU03440111,X,Buurt,12a,5\n");
+    REQUIRE_THROWS_AS(CbsTable::read_csv(p), DataError);
+    REQUIRE_THROWS_WITH(CbsTable::read_csv(p),
+                        Catch::Contains(p.string() + ":3: column a_inw: value \"12a\" is not a number"));
+    REQUIRE_THROWS_WITH(CbsTable::read_csv(p), Catch::Contains("expected a number or \".\" for missing"));
+    // nan/inf are not CBS numbers either.
+    const auto q = write_tmp("nan.csv", header + "GM0344,Utrecht,Gemeente,100,nan\n");
+    REQUIRE_THROWS_WITH(CbsTable::read_csv(q), Catch::Contains(":2: column a_man: value \"nan\""));
+}
+
+TEST_CASE("missing required column is named", "[cbs][errors]") {
+    const std::vector<std::string> required = {"gwb_code_10", "regio", "recs", "a_inw"};
+    for (const auto& col : required) {
+        std::string h = "a_man";
+        for (const auto& other : required)
+            if (other != col) h += "," + other;
+        const auto p = write_tmp("missing_" + col + ".csv", h + "\n1,A,B,C\n");
+        REQUIRE_THROWS_AS(CbsTable::read_csv(p), DataError);
+        REQUIRE_THROWS_WITH(CbsTable::read_csv(p), Catch::Contains(p.string() + ":1: required column " + col));
+    }
+}
+
+TEST_CASE("wrong field count names line, expected and actual", "[cbs][errors]") {
+    const auto p = write_tmp("short_row.csv", header + "GM0344,Utrecht,Gemeente,100,50\n"
+                                                       "WK034401,Wijk 01 West,Wijk,100\n");
+    REQUIRE_THROWS_WITH(CbsTable::read_csv(p),
+                        Catch::Contains(p.string() + ":3: row has 4 fields, expected 5"));
+    // An unquoted comma in a name gives one field too many.
+    const auto q = write_tmp("unquoted_comma.csv", header + "BU03440111,Welgelegen, Den Hommel,Buurt,1,1\n");
+    REQUIRE_THROWS_WITH(CbsTable::read_csv(q), Catch::Contains(q.string() + ":2: row has 6 fields, expected 5"));
+}
+
+TEST_CASE("unknown recs value names line, column and value", "[cbs][errors]") {
+    const auto p = write_tmp("bad_recs.csv", header + "GM0344,Utrecht,Stad,100,50\n");
+    REQUIRE_THROWS_WITH(CbsTable::read_csv(p),
+                        Catch::Contains(p.string() + ":2: column recs: value \"Stad\" is not a known area level"));
+}
+
+TEST_CASE("other malformed input", "[cbs][errors]") {
+    SECTION("empty file") {
+        const auto p = write_tmp("empty.csv", "");
+        REQUIRE_THROWS_WITH(CbsTable::read_csv(p), Catch::Contains(p.string() + ": file is empty"));
+    }
+    SECTION("duplicate column") {
+        const auto p = write_tmp("dup_col.csv", "gwb_code_10,regio,recs,a_inw,a_inw\n");
+        REQUIRE_THROWS_WITH(CbsTable::read_csv(p), Catch::Contains(":1: column a_inw appears twice"));
+    }
+    SECTION("duplicate code") {
+        const auto p = write_tmp("dup_code.csv", header + "GM0344,U,Gemeente,1,1\nGM0344,U,Gemeente,1,1\n");
+        REQUIRE_THROWS_WITH(CbsTable::read_csv(p),
+                            Catch::Contains(":3: column gwb_code_10: value \"GM0344\" already appears on line 2"));
+    }
+    SECTION("empty code") {
+        const auto p = write_tmp("empty_code.csv", header + ",U,Gemeente,1,1\n");
+        REQUIRE_THROWS_WITH(CbsTable::read_csv(p), Catch::Contains(":2: column gwb_code_10: value \"\""));
+    }
+    SECTION("unclosed quote") {
+        const auto p = write_tmp("unclosed.csv", header + "GM0344,\"Utrecht,Gemeente,1,1\n");
+        REQUIRE_THROWS_WITH(CbsTable::read_csv(p), Catch::Contains(":2: quoted field is not closed"));
+    }
+    SECTION("stray quote") {
+        const auto p = write_tmp("stray.csv", header + "GM0344,Ut\"recht,Gemeente,1,1\n");
+        REQUIRE_THROWS_WITH(CbsTable::read_csv(p), Catch::Contains(":2: stray \""));
+    }
+}

@@ -93,7 +93,7 @@ TEST_CASE("default_params() spot values", "[params]") {
     CHECK(p.population.buurten.empty());
     CHECK(p.network.block_households == 20.0);
     CHECK(p.buurtteam.client_hours_per_fte == 20.0);
-    CHECK(p.buurtteam.refer_after_weeks == 2);
+    CHECK(p.buurtteam.refer_after_weeks == 4);
     CHECK(p.buurtteam.give_up_after_weeks == 12);
 }
 

@@ -173,7 +173,7 @@ TEST_CASE("cross-field validation runs after parsing and names where keys were s
     CHECK_THAT(msg, Catch::StartsWith("buurtteam.refer_after_weeks must be less than buurtteam.give_up_after_weeks"));
     CHECK_THAT(msg, Catch::Contains("got 12 (scenario.toml:2) and 12 (default)"));
     CHECK_THAT(parse_error("", {"buurtteam.give_up_after_weeks=1"}),
-               Catch::Contains("got 2 (default) and 1 (--set buurtteam.give_up_after_weeks=1)"));
+               Catch::Contains("got 4 (default) and 1 (--set buurtteam.give_up_after_weeks=1)"));
     CHECK_THAT(parse_error("name = \"\"\n"), Catch::StartsWith("name must not be empty"));
     CHECK_THAT(parse_error("[population]\nwijken = [\"BU03440111\"]\n"),
                Catch::StartsWith("population.wijken: element 1, \"BU03440111\", is not a wijk code")

@@ -44,12 +44,32 @@ struct NetworkParams {
     double weak_ties;             ///< mean weak ties (acquaintances) proposed per adult in the buurt
 };
 
+struct HealthParams {
+    double self_reliance_base;        ///< self-reliance a resident without vulnerability under 65 tends to (0..1)
+    double self_reliance_vulnerable;  ///< drop in that target for residents in any vulnerability group
+    double self_reliance_age_slope;   ///< drop in that target per year of age over 65
+    double drift_rate;                ///< weekly fraction of the gap to the target closed
+    double noise;                     ///< half-width of the weekly uniform noise on self-reliance
+    double episode_rate_high;         ///< weekly episode hazard at self-reliance 1
+    double episode_rate_low;          ///< weekly episode hazard at self-reliance 0
+    double episode_weeks_mean;        ///< mean episode length (geometric)
+    double episode_drop;              ///< self-reliance lost when an episode starts
+};
+
 struct QuestionParams {
-    double rate_18_64;              ///< new support questions per adult 18-64 per week
-    double rate_65_plus;            ///< new support questions per resident 65+ per week
+    double rate_18_64;              ///< new support questions per adult 18-64 per week (self-reliance 1)
+    double rate_65_plus;            ///< same for residents 65+
     double vulnerable_multiplier;   ///< rate multiplier for residents in any vulnerability group
-    double hours_mean;              ///< mean hours of help a question needs (exponential)
-    double professional_share;      ///< share of questions that need professional help (care/begeleiding)
+    double low_self_reliance_effect;///< rate multiplier is 1 + effect * (1 - self-reliance)
+    double episode_multiplier;      ///< rate multiplier during an episode
+    double share_practical;         ///< base share of practical questions
+    double share_social;            ///< base share of social-contact questions
+    double share_info;              ///< base share of information/administration questions
+    double share_care;              ///< base share of personal care / begeleiding questions
+    double lonely_social_effect;    ///< social-contact share multiplier per DJG point above 2
+    double care_self_reliance_effect; ///< care share multiplier is 1 + effect * (1 - self-reliance)
+    double hours_mean;              ///< mean hours a practical/social/info question needs (exponential)
+    double care_hours_mean;         ///< mean hours per week a care question needs (exponential)
 };
 
 struct HelpParams {
@@ -63,14 +83,92 @@ struct HelpParams {
     double hours_youth;             ///< hours per week a resident 15-17 can give
 };
 
+struct MeetingParams {
+    double seats_per_1000;          ///< visits per week buurtkamers and activities can host, per 1000 residents
+    double attend_rate;             ///< weekly probability a resident with inclination 1 wants to attend
+    double encounters_per_visit;    ///< other visitors a visitor talks with (Poisson mean)
+    double new_tie_probability;     ///< probability an encounter between strangers becomes a weak tie
+};
+
+struct TieParams {
+    double decay_weak;              ///< strength lost per week by a weak tie
+    double decay_other;             ///< strength lost per week by neighbour and friend ties above their floor
+    double floor_neighbour;         ///< strength a neighbour tie keeps through everyday contact
+    double floor_friend;            ///< strength a friend tie keeps
+    double help_bump;               ///< strength gained when help is exchanged
+    double encounter_bump;          ///< strength gained by an encounter at a meeting place
+    std::int64_t slack;             ///< free tie slots per resident for ties made during the run
+};
+
+struct LonelinessParams {
+    double intercept;               ///< latent DJG score of a resident with no ties and no contact
+    double trait_sd;                ///< sd of the resident's lasting deviation (normal)
+    double tie_effect;              ///< score lowered per unit of log(1 + tie strength / 255 summed)
+    double contact_effect;          ///< score lowered per recent contact per week (encounters, help)
+    double contact_memory;          ///< weekly weight of the newest week in the recent-contact average
+    double living_alone_effect;     ///< score added for single-person households
+    double vulnerable_effect;       ///< score added for residents in any vulnerability group
+    double age_65_effect;           ///< score added for residents 65+
+};
+
+struct CohesionParams {
+    double know_each_other;         ///< offset of the statement 'people here know each other well'
+    double interact_pleasantly;     ///< offset of 'people interact pleasantly'
+    double gezellig;                ///< offset of 'a gezellige buurt with togetherness'
+    double interact_a_lot;          ///< offset of 'people interact a lot'
+    double feel_comfortable;        ///< offset of 'I feel at home with the people here'
+    double embedding_effect;        ///< Likert points per unit of the local embedding measure
+    double noise_sd;                ///< sd of a resident's lasting per-statement deviation
+};
+
+struct CommunityParams {
+    double volunteer_share_start;   ///< share of adults 18-84 volunteering at the start
+    double recruit_rate;            ///< weekly probability a non-volunteer adult starts volunteering
+    double dropout_rate;            ///< weekly probability a volunteer stops
+    double encounter_recruit_effect;///< recruitment multiplier is 1 + effect * recent contact
+    double support_share;           ///< share of volunteers doing neighbourhood support (the rest: sport, culture, ...)
+    double hours_per_volunteer;     ///< weekly hours a support volunteer offers in the buurt
+    double knows_initiatives;       ///< share of adults who know how to find community help
+};
+
 struct BuurtteamParams {
     double fte_per_10k;             ///< buurtteam FTE per 10,000 residents
     double client_hours_per_fte;    ///< client hours per FTE per week
     double case_hours_per_week;     ///< professional hours one case needs per week
-    double case_weeks_mean;         ///< mean case duration in weeks (exponential)
+    double case_weeks_mean;         ///< mean case duration in weeks (geometric)
     double knows_where_to_go;       ///< share of adults who know how to reach the buurtteam
-    std::int64_t refer_after_weeks; ///< weeks a question stays with the network before a resident turns to the buurtteam
+    std::int64_t refer_after_weeks; ///< weeks a non-care question stays with network and community before referral
     std::int64_t give_up_after_weeks; ///< weeks after which an unmet question is dropped
+};
+
+struct WmoParams {
+    double referral_care;           ///< probability a closed buurtteam case about care leads to Wmo maatwerk
+    double referral_other;          ///< same for other questions
+    double duration_weeks_mean;     ///< mean weeks a resident keeps a Wmo provision (geometric)
+    double cost_per_client_week;    ///< euro per Wmo client per week
+};
+
+struct EscalationParams {
+    double base_hazard;             ///< weekly escalation hazard of an unmet question in its first week
+    double weeks_effect;            ///< hazard multiplier grows by this per week unmet
+    double vulnerable_multiplier;   ///< hazard multiplier for residents in a vulnerability group
+    double self_reliance_drop;      ///< self-reliance lost at an escalation
+};
+
+struct CarerParams {
+    double duration_weeks_mean;     ///< mean weeks a care relationship lasts (geometric)
+    double sustainable_hours;       ///< care hours per week a carer can give without building up burden
+    double burden_rate;             ///< burden added per week per hour above sustainable_hours
+    double recovery_rate;           ///< burden removed per week
+    double withdraw_rate;           ///< weekly probability an overburdened carer stops
+};
+
+struct CostParams {
+    double buurtteam_hour_eur;      ///< euro per buurtteam client hour
+};
+
+struct OutputParams {
+    std::vector<std::int64_t> snapshot_weeks; ///< weeks whose end-of-week state is written as a snapshot
 };
 
 /** @brief All model inputs. Build with default_params(), change through the scenario parser. */
@@ -80,13 +178,24 @@ struct Params {
     RunParams run;
     PopulationParams population;
     NetworkParams network;
+    HealthParams health;
     QuestionParams questions;
     HelpParams help;
+    MeetingParams meeting;
+    TieParams ties;
+    LonelinessParams loneliness;
+    CohesionParams cohesion;
+    CommunityParams community;
     BuurtteamParams buurtteam;
+    WmoParams wmo;
+    EscalationParams escalation;
+    CarerParams carers;
+    CostParams costs;
+    OutputParams output;
 };
 
 /** @brief The value kinds a parameter can have. */
-enum class ParamType { integer, real, boolean, text, text_list };
+enum class ParamType { integer, real, boolean, text, text_list, integer_list };
 
 /** @brief One row of the parameter table. Accessors are plain function pointers so the table is constexpr-friendly. */
 struct ParamSpec {
@@ -98,7 +207,8 @@ struct ParamSpec {
     std::string_view meaning;
     std::string_view source;        ///< citation, or "assumption: ..."
     std::variant<std::int64_t& (*)(Params&), double& (*)(Params&), bool& (*)(Params&),
-                 std::string& (*)(Params&), std::vector<std::string>& (*)(Params&)>
+                 std::string& (*)(Params&), std::vector<std::string>& (*)(Params&),
+                 std::vector<std::int64_t>& (*)(Params&)>
         ref;
     bool min_exclusive = false;     ///< true: value must be > min
 

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <ctime>
 #include <limits>
 #include <string>
@@ -30,6 +31,12 @@ namespace fs = std::filesystem;
 constexpr hsize_t max_chunk_weeks = 260;
 /// gzip level of the data variables.
 constexpr unsigned deflate_level = 4;
+/// Most elements in one chunk of a snapshot variable.
+constexpr hsize_t max_chunk_snapshot = hsize_t(1) << 16;
+/// The group holding the snapshots, and the dimensions inside each snapshot group.
+constexpr const char* snapshots_group = "snapshots";
+constexpr const char* dim_resident = "resident";
+constexpr const char* dim_tie = "tie";
 
 /// Names of the dimensions, in the order of a data variable's axes.
 constexpr const char* dim_replicate = "replicate";
@@ -152,18 +159,54 @@ public:
         check(H5Awrite(attr.get(), H5T_NATIVE_INT32, &value), what);
     }
 
-    /// A 1-D int32 dimension scale 0..n-1 named `name`; `dimid` is netCDF-4's _Netcdf4Dimid.
-    Handle index_scale(hid_t file, const char* name, hsize_t n, std::int32_t dimid) const {
-        const std::string path = std::string("/") + name;
+    /// A 1-D numeric attribute of `n` values of `file_type`, read from memory of `mem_type`.
+    void attr_array(hid_t obj, const std::string& obj_name, const char* name, hid_t file_type, hid_t mem_type,
+                    const void* values, hsize_t n) const {
+        const std::string what = "writing attribute '" + std::string(name) + "' of '" + obj_name + "'";
         Handle space = simple_space({n});
+        Handle attr{check(H5Acreate2(obj, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), what), H5Aclose};
+        check(H5Awrite(attr.get(), mem_type, values), what);
+    }
+
+    /// A group that tracks link and attribute creation order (as netCDF-4 does).
+    Handle group(hid_t loc, const char* name, const std::string& path) const {
+        Handle gcpl = plist(H5P_GROUP_CREATE);
+        check(H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+              "H5Pset_link_creation_order");
+        check(H5Pset_attr_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+              "H5Pset_attr_creation_order");
+        return {check(H5Gcreate2(loc, name, H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), "creating group '" + path + "'"),
+                H5Gclose};
+    }
+
+    /// Dataset creation properties of a 1-D variable of n elements: chunked,
+    /// shuffled and gzipped, or contiguous when empty (HDF5 cannot chunk a
+    /// fixed-size empty dataset).
+    Handle compressed_1d_plist(hsize_t n, const std::string& path) const {
         Handle dcpl = dataset_plist();
-        Handle ds{check(H5Dcreate2(file, name, H5T_STD_I32LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+        if (n == 0) return dcpl;
+        const hsize_t chunk = std::min(n, max_chunk_snapshot);
+        check(H5Pset_chunk(dcpl.get(), 1, &chunk), "H5Pset_chunk for '" + path + "'");
+        check(H5Pset_shuffle(dcpl.get()), "H5Pset_shuffle for '" + path + "'");
+        check(H5Pset_deflate(dcpl.get(), deflate_level), "H5Pset_deflate for '" + path + "'");
+        return dcpl;
+    }
+
+    /// A 1-D int32 dimension scale 0..n-1 named `name` in `loc` (whose path is
+    /// `loc_path`, "" for the root); `dimid` is netCDF-4's _Netcdf4Dimid.
+    Handle index_scale(hid_t loc, const char* name, hsize_t n, std::int32_t dimid,
+                       const std::string& loc_path = "", bool compress = false) const {
+        const std::string path = loc_path + "/" + name;
+        Handle space = simple_space({n});
+        Handle dcpl = compress ? compressed_1d_plist(n, path) : dataset_plist();
+        Handle ds{check(H5Dcreate2(loc, name, H5T_STD_I32LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
                         "creating dataset '" + path + "'"),
                   H5Dclose};
         std::vector<std::int32_t> index(n);
         for (hsize_t i = 0; i < n; ++i) index[i] = std::int32_t(i);
-        check(H5Dwrite(ds.get(), H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, index.data()),
-              "writing dataset '" + path + "'");
+        if (n > 0)
+            check(H5Dwrite(ds.get(), H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, index.data()),
+                  "writing dataset '" + path + "'");
         check(H5DSset_scale(ds.get(), name), "making '" + path + "' a dimension scale");
         attr_i32(ds.get(), path, "_Netcdf4Dimid", dimid);
         return ds;
@@ -188,9 +231,84 @@ public:
         attr_string(ds.get(), path, "long_name", long_name);
     }
 
+    /// A 1-D variable along the dimension scale `scale` (named `scale_name`),
+    /// stored as `file_type`, written from `values` (memory type `mem_type`).
+    template <class T>
+    Handle variable_1d(hid_t loc, const std::string& loc_path, const char* name, hid_t file_type, hid_t mem_type,
+                       const std::vector<T>& values, hid_t scale, const char* scale_name) const {
+        const std::string path = loc_path + "/" + name;
+        const hsize_t n = values.size();
+        Handle space = simple_space({n});
+        Handle dcpl = compressed_1d_plist(n, path);
+        Handle ds{check(H5Dcreate2(loc, name, file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                        "creating dataset '" + path + "'"),
+                  H5Dclose};
+        if (n > 0)
+            check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+                  "writing dataset '" + path + "'");
+        check(H5DSattach_scale(ds.get(), scale, 0),
+              "attaching dimension scale '" + std::string(scale_name) + "' to '" + path + "'");
+        return ds;
+    }
+
 private:
     fs::path out_;
 };
+
+/// Name of the group of replicate r's snapshot of week w, e.g. "r0_w0052".
+/// Weeks are below 5200 (run.weeks <= 5200), so four digits sort them by name.
+std::string snapshot_name(std::size_t r, std::uint32_t week) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04u", unsigned(week));
+    return "r" + std::to_string(r) + "_w" + buf;
+}
+
+/// The snapshot checks of docs/FORMAT.md ("Validity rules"); a failure is a bug.
+void validate_snapshot(const Snapshot& s, std::size_t r, std::uint32_t weeks, std::size_t n_buurt) {
+    const std::string where = "write_results: replicate " + std::to_string(r) + " snapshot of week "
+                              + std::to_string(s.week);
+    if (s.week >= weeks)
+        throw InternalError(where + ": the run has only " + std::to_string(weeks) + " weeks");
+    const std::size_t n = s.buurt.size();
+    if (n > std::size_t(std::numeric_limits<std::int32_t>::max()))
+        throw InternalError(where + ": too many residents for int32 ids");
+    auto same_size = [&](std::size_t size, const char* name, std::size_t expected, const char* of) {
+        if (size != expected)
+            throw InternalError(where + ": " + name + " has " + std::to_string(size) + " values, " + of + " has "
+                                + std::to_string(expected));
+    };
+    same_size(s.age.size(), "age", n, "buurt");
+    same_size(s.age_band.size(), "age_band", n, "buurt");
+    same_size(s.household.size(), "household", n, "buurt");
+    same_size(s.household_type.size(), "household_type", n, "buurt");
+    same_size(s.vulnerability.size(), "vulnerability", n, "buurt");
+    same_size(s.loneliness.size(), "loneliness", n, "buurt");
+    same_size(s.roles.size(), "roles", n, "buurt");
+    same_size(s.self_reliance.size(), "self_reliance", n, "buurt");
+    const std::size_t e = s.source.size();
+    if (e > std::size_t(std::numeric_limits<std::int32_t>::max()))
+        throw InternalError(where + ": too many ties for int32 ids");
+    same_size(s.target.size(), "target", e, "source");
+    same_size(s.tie_type.size(), "tie_type", e, "source");
+    same_size(s.strength.size(), "strength", e, "source");
+    auto bad = [&](const char* name, std::size_t k, double v) {
+        throw InternalError(where + ": " + name + "[" + std::to_string(k) + "] has invalid value " + std::to_string(v));
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+        if (s.buurt[i] >= n_buurt) bad("buurt", i, s.buurt[i]);
+        if (s.age_band[i] > 4) bad("age_band", i, s.age_band[i]);
+        if (s.household_type[i] > 2) bad("household_type", i, s.household_type[i]);
+        if (s.vulnerability[i] > 31) bad("vulnerability", i, s.vulnerability[i]);
+        if (s.loneliness[i] > 11) bad("loneliness", i, s.loneliness[i]);
+        if (s.roles[i] > 31) bad("roles", i, s.roles[i]);
+        if (!(s.self_reliance[i] >= 0.f && s.self_reliance[i] <= 1.f)) bad("self_reliance", i, s.self_reliance[i]);
+    }
+    for (std::size_t k = 0; k < e; ++k) {
+        if (!(s.source[k] < s.target[k])) bad("source (must be < target)", k, s.source[k]);
+        if (s.target[k] >= n) bad("target (must be a resident id)", k, s.target[k]);
+        if (s.tie_type[k] > 3) bad("tie_type", k, s.tie_type[k]);
+    }
+}
 
 void validate(const Geography& geo, const std::vector<Results>& replicates) {
     if (replicates.empty()) throw InternalError("write_results: no replicates to write");
@@ -235,7 +353,100 @@ void validate(const Geography& geo, const std::vector<Results>& replicates) {
                                         + std::to_string(x));
             }
         }
+        for (std::size_t k = 0; k < res.snapshots.size(); ++k) {
+            validate_snapshot(res.snapshots[k], r, weeks, geo.buurten.size());
+            if (k > 0 && res.snapshots[k].week <= res.snapshots[k - 1].week)
+                throw InternalError(where + ": snapshot weeks are not strictly increasing ("
+                                    + std::to_string(res.snapshots[k - 1].week) + " then "
+                                    + std::to_string(res.snapshots[k].week) + ")");
+        }
     }
+}
+
+/// One snapshot group: dimensions resident and tie, per-resident and per-tie
+/// variables (docs/FORMAT.md, "Snapshot groups"). `dimid` is the first free
+/// netCDF-4 dimension id; the two used are taken from it.
+void write_snapshot(const Writer& w, hid_t parent, const std::string& parent_path, const Snapshot& s,
+                    std::size_t r, std::int32_t& dimid) {
+    const std::string name = snapshot_name(r, s.week);
+    const std::string gp = parent_path + "/" + name;
+    Handle g = w.group(parent, name.c_str(), gp);
+    w.attr_i32(g.get(), gp, "replicate", std::int32_t(r));
+    w.attr_i32(g.get(), gp, "week", std::int32_t(s.week));
+
+    Handle res = w.index_scale(g.get(), dim_resident, s.buurt.size(), dimid++, gp, true);
+    w.attr_string(res.get(), gp + "/resident", "long_name",
+                  "resident id: index into the replicate's synthetic population");
+    Handle tie = w.index_scale(g.get(), dim_tie, s.source.size(), dimid++, gp, true);
+    w.attr_string(tie.get(), gp + "/tie", "long_name", "tie index");
+
+    // Per-resident variables.
+    auto per_resident = [&](const char* var, hid_t file_type, hid_t mem_type, const auto& values, const char* units,
+                            const std::string& long_name) {
+        Handle ds = w.variable_1d(g.get(), gp, var, file_type, mem_type, values, res.get(), dim_resident);
+        if (*units) w.attr_string(ds.get(), gp + "/" + var, "units", units);
+        w.attr_string(ds.get(), gp + "/" + var, "long_name", long_name);
+        return ds;
+    };
+    auto per_tie = [&](const char* var, hid_t file_type, hid_t mem_type, const auto& values, const char* units,
+                       const std::string& long_name) {
+        Handle ds = w.variable_1d(g.get(), gp, var, file_type, mem_type, values, tie.get(), dim_tie);
+        if (*units) w.attr_string(ds.get(), gp + "/" + var, "units", units);
+        w.attr_string(ds.get(), gp + "/" + var, "long_name", long_name);
+        return ds;
+    };
+    // CF flag attributes: flag_values for codes, flag_masks for bitmasks,
+    // stored in the variable's own dtype (uint8), and flag_meanings.
+    auto flags = [&](const Handle& ds, const char* var, const char* kind, std::vector<std::uint8_t> values,
+                     const char* meanings) {
+        w.attr_array(ds.get(), gp + "/" + var, kind, H5T_STD_U8LE, H5T_NATIVE_UINT8, values.data(), values.size());
+        w.attr_string(ds.get(), gp + "/" + var, "flag_meanings", meanings);
+    };
+
+    per_resident("buurt", H5T_STD_U16LE, H5T_NATIVE_UINT16, s.buurt, "",
+                 "buurt the resident lives in: index along the root buurt dimension (codes in /buurt_code)");
+    per_resident("age", H5T_STD_U8LE, H5T_NATIVE_UINT8, s.age, "year", "age in whole years");
+    {
+        Handle ds = per_resident("age_band", H5T_STD_U8LE, H5T_NATIVE_UINT8, s.age_band, "",
+                                 "CBS age band: 0 0-14, 1 15-24, 2 25-44, 3 45-64, 4 65+");
+        flags(ds, "age_band", "flag_values", {0, 1, 2, 3, 4}, "age_0_14 age_15_24 age_25_44 age_45_64 age_65_plus");
+    }
+    per_resident("household", H5T_STD_U32LE, H5T_NATIVE_UINT32, s.household, "",
+                 "household id; residents with the same id live together");
+    {
+        Handle ds = per_resident("household_type", H5T_STD_U8LE, H5T_NATIVE_UINT8, s.household_type, "",
+                                 "household type: 0 single, 1 without children, 2 with children");
+        flags(ds, "household_type", "flag_values", {0, 1, 2}, "single without_children with_children");
+    }
+    {
+        Handle ds = per_resident("vulnerability", H5T_STD_U8LE, H5T_NATIVE_UINT8, s.vulnerability, "",
+                                 "vulnerability groups, a bitmask: 1 psych (EPA), 2 homeless history, 4 NAH,"
+                                 " 8 LVB, 16 frail; 0 none");
+        flags(ds, "vulnerability", "flag_masks", {1, 2, 4, 8, 16}, "psych homeless_history nah lvb frail");
+    }
+    per_resident("loneliness", H5T_STD_U8LE, H5T_NATIVE_UINT8, s.loneliness, "",
+                 "De Jong Gierveld loneliness score 0-11 (3-8 lonely, 9-11 severely lonely); 0 for residents under 18");
+    {
+        Handle ds = per_resident("roles", H5T_STD_U8LE, H5T_NATIVE_UINT8, s.roles, "",
+                                 "roles at the end of the week, a bitmask: 1 volunteer, 2 support volunteer,"
+                                 " 4 carer (mantelzorg), 8 buurtteam client (waiting or in a case), 16 Wmo client");
+        flags(ds, "roles", "flag_masks", {1, 2, 4, 8, 16},
+              "volunteer support_volunteer carer buurtteam_client wmo_client");
+    }
+    per_resident("self_reliance", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, s.self_reliance, "1",
+                 "self-reliance, 0 (none) to 1 (fully self-reliant)");
+
+    // Per-tie variables: resident ids as int32, the dtype of the resident dimension.
+    const std::vector<std::int32_t> source(s.source.begin(), s.source.end());
+    const std::vector<std::int32_t> target(s.target.begin(), s.target.end());
+    per_tie("source", H5T_STD_I32LE, H5T_NATIVE_INT32, source, "", "resident id of one end (source < target)");
+    per_tie("target", H5T_STD_I32LE, H5T_NATIVE_INT32, target, "", "resident id of the other end");
+    {
+        Handle ds = per_tie("tie_type", H5T_STD_U8LE, H5T_NATIVE_UINT8, s.tie_type, "",
+                            "tie type: 0 household, 1 neighbour, 2 friend, 3 weak (acquaintance)");
+        flags(ds, "tie_type", "flag_values", {0, 1, 2, 3}, "household neighbour friend weak");
+    }
+    per_tie("strength", H5T_STD_U8LE, H5T_NATIVE_UINT8, s.strength, "1", "tie strength, 0 (fading) to 255");
 }
 
 /** Writes the whole file at `tmp` and closes it; throws IoError on failure.
@@ -342,14 +553,7 @@ void write_file(const Writer& w, const fs::path& tmp, const Geography& geo, cons
 
     {
         // Provenance.
-        Handle gcpl = w.plist(H5P_GROUP_CREATE);
-        w.check(H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-                "H5Pset_link_creation_order");
-        w.check(H5Pset_attr_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-                "H5Pset_attr_creation_order");
-        Handle g{w.check(H5Gcreate2(f, "provenance", H5P_DEFAULT, gcpl.get(), H5P_DEFAULT),
-                         "creating group '/provenance'"),
-                 H5Gclose};
+        Handle g = w.group(f, "provenance", "/provenance");
         const std::string gp = "/provenance";
         std::string scenario_files;
         for (std::size_t k = 0; k < prov.scenario_files.size(); ++k)
@@ -369,6 +573,17 @@ void write_file(const Writer& w, const fs::path& tmp, const Geography& geo, cons
         w.attr_string(g.get(), gp, "command_line", prov.command_line);
         w.attr_string(g.get(), gp, "start_time", prov.start_time);
         w.attr_string(g.get(), gp, "end_time", prov.end_time);
+    }
+
+    // Snapshots, only when there are any: replicate by replicate, weeks in order.
+    bool any_snapshot = false;
+    for (const auto& res : reps) any_snapshot = any_snapshot || !res.snapshots.empty();
+    if (any_snapshot) {
+        const std::string sp = std::string("/") + snapshots_group;
+        Handle g = w.group(f, snapshots_group, sp);
+        std::int32_t dimid = 3;  // netCDF-4 dimension ids are unique in the file; the root uses 0-2
+        for (std::size_t r = 0; r < reps.size(); ++r)
+            for (const Snapshot& s : reps[r].snapshots) write_snapshot(w, g.get(), sp, s, r, dimid);
     }
 
     // Closing flushes; a failure here (e.g. disk full) must not be ignored.

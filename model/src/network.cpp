@@ -155,8 +155,41 @@ std::vector<Edge> propose_buurt(const Population& pop, const NetworkParams& p, c
 
 }  // namespace
 
+std::size_t Network::ties() const {
+    std::size_t n = 0;
+    for (std::uint16_t c : count) n += c;
+    return n / 2;
+}
+
+std::uint64_t Network::find(std::uint32_t i, std::uint32_t j) const {
+    for (std::uint64_t t = begin(i); t < end(i); ++t)
+        if (neighbour[t] == j) return t;
+    return npos;
+}
+
+bool Network::add(std::uint32_t a, std::uint32_t b, TieType t, std::uint8_t s) {
+    BUURTSIM_ASSERT(a != b);
+    if (end(a) >= offset[a + 1] || end(b) >= offset[b + 1]) return false;
+    for (std::uint32_t x : {a, b}) {
+        const std::uint64_t slot = end(x);
+        neighbour[slot] = x == a ? b : a;
+        type[slot] = t;
+        strength[slot] = s;
+        ++count[x];
+    }
+    return true;
+}
+
+void Network::remove_at(std::uint32_t i, std::uint64_t slot) {
+    const std::uint64_t last = end(i) - 1;
+    neighbour[slot] = neighbour[last];
+    type[slot] = type[last];
+    strength[slot] = strength[last];
+    --count[i];
+}
+
 Network build_network(const Population& pop, const NetworkParams& p, std::uint64_t seed,
-                      std::uint32_t replicate) {
+                      std::uint32_t replicate, std::uint32_t slack) {
     const rng::Key key(seed, replicate);
     const std::size_t nb = pop.geo.buurten.size();
     const Candidates cand = index_candidates(pop);
@@ -183,30 +216,28 @@ Network build_network(const Population& pop, const NetworkParams& p, std::uint64
 
     Network net;
     const std::size_t n = pop.size();
-    net.offset.assign(n + 1, 0);
+    net.count.assign(n, 0);
     for (const Edge& e : edges) {
         const auto a = std::uint32_t(e.key >> 32), b = std::uint32_t(e.key);
         BUURTSIM_ASSERT(a != b);
-        ++net.offset[a + 1];
-        ++net.offset[b + 1];
+        ++net.count[a];
+        ++net.count[b];
     }
-    for (std::size_t i = 0; i < n; ++i) net.offset[i + 1] += net.offset[i];
+    net.offset.assign(n + 1, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+        BUURTSIM_ASSERT(std::size_t(net.count[i]) + slack < 65536);
+        net.offset[i + 1] = net.offset[i] + net.count[i] + slack;
+    }
     net.neighbour.resize(net.offset[n]);
     net.type.resize(net.offset[n]);
     net.strength.resize(net.offset[n]);
     // Edges are sorted by low endpoint, so each row receives its lower
     // neighbours in increasing order before its higher ones: rows come out sorted.
-    std::vector<std::uint64_t> cursor(net.offset.begin(), net.offset.end() - 1);
+    std::fill(net.count.begin(), net.count.end(), 0);
     for (const Edge& e : edges) {
         const auto a = std::uint32_t(e.key >> 32), b = std::uint32_t(e.key);
-        const std::uint8_t s = initial_strength[std::size_t(e.type)];
-        const std::uint64_t ca = cursor[a]++, cb = cursor[b]++;
-        net.neighbour[ca] = b;
-        net.type[ca] = e.type;
-        net.strength[ca] = s;
-        net.neighbour[cb] = a;
-        net.type[cb] = e.type;
-        net.strength[cb] = s;
+        const bool added = net.add(a, b, e.type, initial_strength[std::size_t(e.type)]);
+        BUURTSIM_ASSERT(added);
     }
     return net;
 }

@@ -190,7 +190,7 @@ std::string bound_text(double b, bool integer) {
 
 // The rule as text: "in (0, 1]", ">= 0 (no upper bound)", or "" if unbounded.
 std::string range_rule(const ParamSpec& s) {
-    const bool integer = s.type() == ParamType::integer;
+    const bool integer = s.type() == ParamType::integer || s.type() == ParamType::integer_list;
     const bool lo = std::isfinite(s.min), hi = std::isfinite(s.max);
     const std::string a = bound_text(s.min, integer), b = bound_text(s.max, integer);
     if (lo && hi) return std::string("in ") + (s.min_exclusive ? "(" : "[") + a + ", " + b + "]";
@@ -260,6 +260,7 @@ std::string_view expected_text(ParamType t) {
         case ParamType::boolean: return "a boolean (true or false)";
         case ParamType::text: return "a string";
         case ParamType::text_list: return "an array of strings";
+        case ParamType::integer_list: return "an array of integers";
     }
     return "?";
 }
@@ -327,6 +328,35 @@ void set_value(const ParamSpec& s, Params& p, const toml::node& n, const std::st
             std::get<4>(s.ref)(p) = std::move(out);
             break;
         }
+        case ParamType::integer_list: {
+            const auto* a = n.as_array();
+            if (!a) throw type_error();
+            std::vector<std::int64_t> out;
+            for (std::size_t k = 0; k < a->size(); ++k) {
+                const toml::node& e = *a->get(k);
+                const std::string index = std::to_string(k + 1);
+                const auto* v = e.as_integer();
+                if (!v) {
+                    std::string hint = " (element " + index + " is " + render(e) + ", of type " + type_name(e);
+                    if (const auto* f = e.as_floating_point(); f && std::isfinite(f->get())
+                                                               && f->get() == std::floor(f->get()))
+                        hint += "; write whole numbers without a decimal point, e.g. " + bound_text(f->get(), true);
+                    throw type_error(hint + ")");
+                }
+                if (!in_range(s, static_cast<double>(v->get())))
+                    throw ParamError(where + ": " + name + ": element " + index + " must be " + range_rule(s)
+                                     + ", got " + std::to_string(v->get()));
+                out.push_back(v->get());
+            }
+            // Lists of weeks are sets: sorted and de-duplicated here, silently,
+            // so "[104, 52, 52]" means weeks 52 and 104. validate() still
+            // requires strictly increasing lists in Params built in code, so
+            // code downstream may rely on the order either way.
+            std::sort(out.begin(), out.end());
+            out.erase(std::unique(out.begin(), out.end()), out.end());
+            std::get<5>(s.ref)(p) = std::move(out);
+            break;
+        }
     }
 }
 
@@ -378,6 +408,20 @@ void validate_impl(const Params& params, const std::function<std::string(std::st
                 throw ParamError(name + " must be a finite number, got " + toml_float(v) + at(name));
             if (!in_range(row, v))
                 throw ParamError(name + " must be " + range_rule(row) + ", got " + shortest(v) + at(name));
+        } else if (row.type() == ParamType::integer_list) {
+            const auto& v = std::get<5>(row.ref)(p);
+            for (std::size_t k = 0; k < v.size(); ++k) {
+                if (!in_range(row, static_cast<double>(v[k])))
+                    throw ParamError(name + ": element " + std::to_string(k + 1) + " must be " + range_rule(row)
+                                     + ", got " + std::to_string(v[k]) + at(name));
+                // The parser sorts and de-duplicates; Params built in code must
+                // do the same, so a list is always a strictly increasing set.
+                if (k > 0 && v[k] <= v[k - 1])
+                    throw ParamError(name + " must be strictly increasing, got " + std::to_string(v[k - 1])
+                                     + " (element " + std::to_string(k) + ") then " + std::to_string(v[k])
+                                     + " (element " + std::to_string(k + 1) + ")" + at(name)
+                                     + "; scenario files and --set sort and de-duplicate it automatically");
+            }
         }
     }
 
@@ -405,6 +449,14 @@ void validate_impl(const Params& params, const std::function<std::string(std::st
     // A question is referred after refer_after_weeks and dropped after
     // give_up_after_weeks; unless referral comes first, no question the own
     // network cannot meet ever reaches the buurtteam.
+    // Snapshot weeks are 0-based weeks of the run: week run.weeks never happens.
+    for (const std::int64_t w : p.output.snapshot_weeks) {
+        if (w >= p.run.weeks)
+            throw ParamError("output.snapshot_weeks must all be less than run.weeks (weeks are numbered from 0), got "
+                             + std::to_string(w) + at("output.snapshot_weeks") + " and run.weeks "
+                             + std::to_string(p.run.weeks) + at("run.weeks"));
+    }
+
     const auto& bt = p.buurtteam;
     if (bt.refer_after_weeks >= bt.give_up_after_weeks)
         throw ParamError("buurtteam.refer_after_weeks must be less than buurtteam.give_up_after_weeks, got "
@@ -620,6 +672,12 @@ std::string value_toml(const ParamSpec& s, Params& p) {
             for (std::size_t k = 0; k < v.size(); ++k) out += (k ? ", " : "") + toml_string(v[k]);
             return out + "]";
         }
+        case ParamType::integer_list: {
+            std::string out = "[";
+            const auto& v = std::get<5>(s.ref)(p);
+            for (std::size_t k = 0; k < v.size(); ++k) out += (k ? ", " : "") + std::to_string(v[k]);
+            return out + "]";
+        }
     }
     return {};
 }
@@ -669,6 +727,10 @@ std::string md_range(const ParamSpec& s) {
         case ParamType::boolean: return "true or false";
         case ParamType::text: return "string";
         case ParamType::text_list: return "list of strings";
+        case ParamType::integer_list: {
+            const std::string rule = range_rule(s);
+            return rule.empty() ? "list of integers" : "list of integers " + rule;
+        }
     }
     return {};
 }

@@ -16,6 +16,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace buurtsim;
@@ -26,27 +27,94 @@ namespace {
 /// The datasets of a result file, sorted. Changing this list means a new
 /// format_version and an updated docs/FORMAT.md.
 const std::vector<std::string> pinned_datasets = {
+    "adults",
+    "adults_65plus",
     "buurt",
     "buurt_code",
     "buurt_name",
     "buurtteam_clients",
+    "buurtteam_cost_eur",
     "buurtteam_hours",
     "buurtteam_referrals",
     "buurtteam_started",
     "buurtteam_wait_weeks",
     "buurtteam_waiting",
+    "carers",
+    "carers_overburdened",
+    "cohesion_feel_comfortable",
+    "cohesion_gezellig",
+    "cohesion_interact_a_lot",
+    "cohesion_interact_pleasantly",
+    "cohesion_know_each_other",
+    "cohesion_score",
+    "escalations",
     "informal_care_hours",
+    "intervention_cost_eur",
+    "lonely_share",
+    "mean_ties_in_buurt",
+    "meeting_visits",
     "questions_dropped",
     "questions_new",
+    "questions_solved_community",
     "questions_solved_network",
     "questions_solved_professional",
     "questions_unmet_open",
     "replicate",
     "residents",
+    "severely_lonely_share",
+    "severely_lonely_share_65plus",
+    "share_knowing_5_in_buurt",
+    "total_cost_eur",
+    "volunteer_hours",
+    "volunteers",
     "week",
     "wijk_code",
     "wijk_name",
+    "wmo_clients",
+    "wmo_cost_eur",
+    "wmo_new",
 };
+
+/// The datasets of one snapshot group `/snapshots/r<r>_w<week>`, sorted,
+/// with their HDF5 dtypes (as FORMAT.md names them) and dimension.
+struct SnapshotVar {
+    const char* name;
+    const char* dtype;
+    const char* dim;
+};
+const std::vector<SnapshotVar> pinned_snapshot_datasets = {
+    {"age", "uint8", "resident"},
+    {"age_band", "uint8", "resident"},
+    {"buurt", "uint16", "resident"},
+    {"household", "uint32", "resident"},
+    {"household_type", "uint8", "resident"},
+    {"loneliness", "uint8", "resident"},
+    {"resident", "int32", "resident"},
+    {"roles", "uint8", "resident"},
+    {"self_reliance", "float32", "resident"},
+    {"source", "int32", "tie"},
+    {"strength", "uint8", "tie"},
+    {"target", "int32", "tie"},
+    {"tie", "int32", "tie"},
+    {"tie_type", "uint8", "tie"},
+    {"vulnerability", "uint8", "resident"},
+};
+
+std::vector<std::string> pinned_snapshot_names() {
+    std::vector<std::string> out;
+    for (const auto& v : pinned_snapshot_datasets) out.emplace_back(v.name);
+    return out;
+}
+
+hid_t file_type_of(const std::string& dtype) {
+    if (dtype == "uint8") return H5T_STD_U8LE;
+    if (dtype == "uint16") return H5T_STD_U16LE;
+    if (dtype == "uint32") return H5T_STD_U32LE;
+    if (dtype == "int32") return H5T_STD_I32LE;
+    if (dtype == "float32") return H5T_IEEE_F32LE;
+    FAIL("unknown dtype " << dtype);
+    return -1;
+}
 
 /// A fresh, empty scratch directory for one test.
 fs::path scratch(const std::string& name) {
@@ -92,6 +160,38 @@ std::vector<Results> fake_results(std::uint32_t reps, std::uint32_t weeks, std::
     return out;
 }
 
+/// A small snapshot of `n` residents in `buurten` buurten with a ring of ties
+/// (i, i+1) plus (0, n-1); values depend on (seed, i) so groups differ.
+Snapshot fake_snapshot(std::uint32_t week, std::uint32_t n, std::uint32_t buurten, std::uint32_t seed) {
+    Snapshot s;
+    s.week = week;
+    for (std::uint32_t i = 0; i < n; ++i) {
+        s.buurt.push_back(std::uint16_t(i % buurten));
+        const std::uint8_t age = std::uint8_t((7 * i + 3 * seed) % 100);
+        s.age.push_back(age);
+        s.age_band.push_back(age < 15 ? 0 : age < 25 ? 1 : age < 45 ? 2 : age < 65 ? 3 : 4);
+        s.household.push_back(i / 2 + 1000u * seed);
+        s.household_type.push_back(std::uint8_t((i + seed) % 3));
+        s.vulnerability.push_back(std::uint8_t((i * 5 + seed) % 32));
+        s.loneliness.push_back(age < 18 ? 0 : std::uint8_t((i + seed) % 12));
+        s.roles.push_back(std::uint8_t((i * 3 + seed) % 32));
+        s.self_reliance.push_back(float(i % 11) / 10.f);
+    }
+    for (std::uint32_t i = 0; i + 1 < n; ++i) {
+        s.source.push_back(i);
+        s.target.push_back(i + 1);
+        s.tie_type.push_back(std::uint8_t((i + seed) % 4));
+        s.strength.push_back(std::uint8_t((37 * i + seed) % 256));
+    }
+    if (n > 2) {
+        s.source.push_back(0);
+        s.target.push_back(n - 1);
+        s.tie_type.push_back(3);
+        s.strength.push_back(255);
+    }
+    return s;
+}
+
 Provenance fake_provenance(std::uint64_t seed) {
     Provenance p;
     p.version = "0.1.0";
@@ -118,7 +218,10 @@ struct H {
     }
 };
 
-std::vector<std::string> root_links(hid_t file, H5O_type_t want) {
+std::vector<std::string> links(hid_t loc, H5O_type_t want);
+std::vector<std::string> root_links(hid_t file, H5O_type_t want) { return links(file, want); }
+
+std::vector<std::string> links(hid_t file, H5O_type_t want) {
     struct Ctx {
         hid_t file;
         H5O_type_t want;
@@ -221,6 +324,32 @@ std::vector<std::string> scale_names(hid_t ds) {
         out.push_back(found[0]);
     }
     return out;
+}
+
+/// A whole 1-D dataset, converted to T by HDF5.
+template <class T>
+std::vector<T> read_1d(hid_t loc, const char* name, hid_t mem_type) {
+    INFO("dataset " << name);
+    H ds{H5Dopen2(loc, name, H5P_DEFAULT), H5Dclose};
+    REQUIRE(ds.id >= 0);
+    const auto d = dims_of(ds.id);
+    REQUIRE(d.size() == 1);
+    std::vector<T> v(d[0]);
+    if (!v.empty()) REQUIRE(H5Dread(ds.id, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) >= 0);
+    return v;
+}
+
+/// A 1-D numeric attribute read as uint8.
+std::vector<std::uint8_t> read_u8_attr(hid_t obj, const char* name) {
+    INFO("attribute " << name);
+    H a{H5Aopen(obj, name, H5P_DEFAULT), H5Aclose};
+    REQUIRE(a.id >= 0);
+    H type{H5Aget_type(a.id), H5Tclose};
+    CHECK(H5Tequal(type.id, H5T_STD_U8LE) > 0);
+    H space{H5Aget_space(a.id), H5Sclose};
+    std::vector<std::uint8_t> v(std::size_t(H5Sget_simple_extent_npoints(space.id)));
+    REQUIRE(H5Aread(a.id, H5T_NATIVE_UINT8, v.data()) >= 0);
+    return v;
 }
 
 std::string read_text(const fs::path& p) {
@@ -396,7 +525,8 @@ TEST_CASE("write_results writes the documented layout", "[io]") {
         H ds{H5Dopen2(file.id, "questions_new", H5P_DEFAULT), H5Dclose};
         std::vector<std::int32_t> q(12);
         REQUIRE(H5Dread(ds.id, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, q.data()) >= 0);
-        CHECK(q[(1 * 3 + 2) * 2 + 0] == 1120);  // replicate 1, week 2, buurt 0
+        REQUIRE(std::size_t(Indicator::questions_new) == 3);
+        CHECK(q[(1 * 3 + 2) * 2 + 0] == 3120);  // indicator 3, replicate 1, week 2, buurt 0
     }
 
     SECTION("provenance group") {
@@ -420,6 +550,164 @@ TEST_CASE("write_results writes the documented layout", "[io]") {
         CHECK(read_string_attr(g.id, "start_time") == "2026-01-02T03:04:05Z");
         CHECK(read_string_attr(g.id, "end_time") == "2026-01-02T03:04:06Z");
     }
+}
+
+TEST_CASE("write_results writes snapshots as netCDF-4 groups under /snapshots", "[io][snapshots]") {
+    const fs::path dir = scratch("snapshots");
+    const fs::path out = dir / "snap.h5";
+    const Geography geo = tiny_geography();
+    auto reps = fake_results(2, 60, 2);
+    reps[0].snapshots = {fake_snapshot(0, 7, 2, 1), fake_snapshot(52, 9, 2, 2)};
+    reps[1].snapshots = {fake_snapshot(52, 5, 2, 3)};
+    write_results(out, geo, reps, fake_provenance(5));
+    REQUIRE(dir_entries(dir) == std::vector<std::string>{"snap.h5"});
+
+    H file{H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+    REQUIRE(file.id >= 0);
+    CHECK(root_links(file.id, H5O_TYPE_GROUP) == std::vector<std::string>{"provenance", "snapshots"});
+    CHECK(root_links(file.id, H5O_TYPE_DATASET) == pinned_datasets);  // the root is unchanged
+    H snaps{H5Gopen2(file.id, "snapshots", H5P_DEFAULT), H5Gclose};
+    REQUIRE(snaps.id >= 0);
+    CHECK(links(snaps.id, H5O_TYPE_DATASET).empty());
+    CHECK(attr_names(snaps.id).empty());
+    // Zero-padded weeks: names sort by replicate, then week.
+    REQUIRE(links(snaps.id, H5O_TYPE_GROUP) == std::vector<std::string>{"r0_w0000", "r0_w0052", "r1_w0052"});
+
+    std::vector<std::int32_t> dimids;
+    const std::vector<std::tuple<const char*, std::size_t, const Snapshot*>> groups = {
+        {"r0_w0000", 0, &reps[0].snapshots[0]}, {"r0_w0052", 0, &reps[0].snapshots[1]},
+        {"r1_w0052", 1, &reps[1].snapshots[0]}};
+    for (const auto& [name, r, snap] : groups) {
+        INFO("group " << name);
+        H g{H5Gopen2(snaps.id, name, H5P_DEFAULT), H5Gclose};
+        REQUIRE(g.id >= 0);
+        const std::size_t n = snap->buurt.size(), e = snap->source.size();
+
+        SECTION(std::string("pinned variable list and attributes of ") + name) {
+            CHECK(links(g.id, H5O_TYPE_DATASET) == pinned_snapshot_names());
+            CHECK(links(g.id, H5O_TYPE_GROUP).empty());
+            CHECK(attr_names(g.id) == std::vector<std::string>{"replicate", "week"});
+            CHECK(read_scalar_attr<std::int32_t>(g.id, "replicate", H5T_STD_I32LE, H5T_NATIVE_INT32) == std::int32_t(r));
+            CHECK(read_scalar_attr<std::int32_t>(g.id, "week", H5T_STD_I32LE, H5T_NATIVE_INT32)
+                  == std::int32_t(snap->week));
+        }
+
+        SECTION(std::string("dimensions, dtypes, storage and attributes of ") + name) {
+            for (const auto& v : pinned_snapshot_datasets) {
+                INFO("dataset " << v.name);
+                H ds{H5Dopen2(g.id, v.name, H5P_DEFAULT), H5Dclose};
+                REQUIRE(ds.id >= 0);
+                H type{H5Dget_type(ds.id), H5Tclose};
+                CHECK(H5Tequal(type.id, file_type_of(v.dtype)) > 0);
+                const bool per_resident = std::string(v.dim) == "resident";
+                CHECK(dims_of(ds.id) == std::vector<hsize_t>{per_resident ? n : e});
+                CHECK(!read_string_attr(ds.id, "long_name").empty());
+                H dcpl{H5Dget_create_plist(ds.id), H5Pclose};
+                REQUIRE(H5Pget_layout(dcpl.id) == H5D_CHUNKED);
+                std::vector<H5Z_filter_t> filters;
+                for (int k = 0; k < H5Pget_nfilters(dcpl.id); ++k) {
+                    unsigned flags = 0, cfg = 0;
+                    size_t nv = 0;
+                    filters.push_back(H5Pget_filter2(dcpl.id, unsigned(k), &flags, &nv, nullptr, 0, nullptr, &cfg));
+                }
+                CHECK(filters == std::vector<H5Z_filter_t>{H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE});
+                if (std::string(v.name) == v.dim) {
+                    CHECK(H5DSis_scale(ds.id) > 0);
+                } else {
+                    CHECK(scale_names(ds.id) == std::vector<std::string>{v.dim});
+                }
+            }
+            H tt{H5Dopen2(g.id, "tie_type", H5P_DEFAULT), H5Dclose};
+            CHECK(read_u8_attr(tt.id, "flag_values") == std::vector<std::uint8_t>{0, 1, 2, 3});
+            CHECK(read_string_attr(tt.id, "flag_meanings") == "household neighbour friend weak");
+            H ht{H5Dopen2(g.id, "household_type", H5P_DEFAULT), H5Dclose};
+            CHECK(read_u8_attr(ht.id, "flag_values") == std::vector<std::uint8_t>{0, 1, 2});
+            CHECK(read_string_attr(ht.id, "flag_meanings") == "single without_children with_children");
+            H ab{H5Dopen2(g.id, "age_band", H5P_DEFAULT), H5Dclose};
+            CHECK(read_u8_attr(ab.id, "flag_values") == std::vector<std::uint8_t>{0, 1, 2, 3, 4});
+            H vu{H5Dopen2(g.id, "vulnerability", H5P_DEFAULT), H5Dclose};
+            CHECK(read_u8_attr(vu.id, "flag_masks") == std::vector<std::uint8_t>{1, 2, 4, 8, 16});
+            CHECK(read_string_attr(vu.id, "flag_meanings") == "psych homeless_history nah lvb frail");
+            H ro{H5Dopen2(g.id, "roles", H5P_DEFAULT), H5Dclose};
+            CHECK(read_u8_attr(ro.id, "flag_masks") == std::vector<std::uint8_t>{1, 2, 4, 8, 16});
+            CHECK(read_string_attr(ro.id, "flag_meanings")
+                  == "volunteer support_volunteer carer buurtteam_client wmo_client");
+            H age{H5Dopen2(g.id, "age", H5P_DEFAULT), H5Dclose};
+            CHECK(read_string_attr(age.id, "units") == "year");
+        }
+
+        SECTION(std::string("values round-trip in ") + name) {
+            std::vector<std::int32_t> ids(n), tie_ids(e);
+            for (std::size_t i = 0; i < n; ++i) ids[i] = std::int32_t(i);
+            for (std::size_t k = 0; k < e; ++k) tie_ids[k] = std::int32_t(k);
+            CHECK(read_1d<std::int32_t>(g.id, "resident", H5T_NATIVE_INT32) == ids);
+            CHECK(read_1d<std::int32_t>(g.id, "tie", H5T_NATIVE_INT32) == tie_ids);
+            CHECK(read_1d<std::uint16_t>(g.id, "buurt", H5T_NATIVE_UINT16) == snap->buurt);
+            CHECK(read_1d<std::uint8_t>(g.id, "age", H5T_NATIVE_UINT8) == snap->age);
+            CHECK(read_1d<std::uint8_t>(g.id, "age_band", H5T_NATIVE_UINT8) == snap->age_band);
+            CHECK(read_1d<std::uint32_t>(g.id, "household", H5T_NATIVE_UINT32) == snap->household);
+            CHECK(read_1d<std::uint8_t>(g.id, "household_type", H5T_NATIVE_UINT8) == snap->household_type);
+            CHECK(read_1d<std::uint8_t>(g.id, "vulnerability", H5T_NATIVE_UINT8) == snap->vulnerability);
+            CHECK(read_1d<std::uint8_t>(g.id, "loneliness", H5T_NATIVE_UINT8) == snap->loneliness);
+            CHECK(read_1d<std::uint8_t>(g.id, "roles", H5T_NATIVE_UINT8) == snap->roles);
+            CHECK(read_1d<float>(g.id, "self_reliance", H5T_NATIVE_FLOAT) == snap->self_reliance);
+            CHECK(read_1d<std::uint32_t>(g.id, "source", H5T_NATIVE_UINT32) == snap->source);
+            CHECK(read_1d<std::uint32_t>(g.id, "target", H5T_NATIVE_UINT32) == snap->target);
+            CHECK(read_1d<std::uint8_t>(g.id, "tie_type", H5T_NATIVE_UINT8) == snap->tie_type);
+            CHECK(read_1d<std::uint8_t>(g.id, "strength", H5T_NATIVE_UINT8) == snap->strength);
+        }
+    }
+    // One tie spelled out: the ring closes with (0, n-1), weak, strength 255.
+    H g{H5Gopen2(snaps.id, "r0_w0052", H5P_DEFAULT), H5Gclose};
+    const auto src = read_1d<std::int32_t>(g.id, "source", H5T_NATIVE_INT32);
+    const auto tgt = read_1d<std::int32_t>(g.id, "target", H5T_NATIVE_INT32);
+    REQUIRE(src.size() == 9);
+    CHECK(src.back() == 0);
+    CHECK(tgt.back() == 8);
+    CHECK(read_1d<std::uint8_t>(g.id, "strength", H5T_NATIVE_UINT8).back() == 255);
+    // netCDF-4 dimension ids are unique in the file: the root has 0-2, the
+    // snapshot groups take 3, 4, ... in the order they are written.
+    for (const auto& [name, r, snap] : groups) {
+        for (const char* dim : {"resident", "tie"}) {
+            const std::string path = std::string(name) + "/" + dim;
+            H ds{H5Dopen2(snaps.id, path.c_str(), H5P_DEFAULT), H5Dclose};
+            REQUIRE(ds.id >= 0);
+            dimids.push_back(read_scalar_attr<std::int32_t>(ds.id, "_Netcdf4Dimid", H5T_STD_I32LE, H5T_NATIVE_INT32));
+        }
+    }
+    CHECK(dimids == std::vector<std::int32_t>{3, 4, 5, 6, 7, 8});
+}
+
+TEST_CASE("write_results: a snapshot without ties, and large snapshots chunked", "[io][snapshots]") {
+    const fs::path dir = scratch("snapshot_edges");
+    const fs::path out = dir / "snap.h5";
+    auto reps = fake_results(1, 3, 2);
+    Snapshot lonely = fake_snapshot(1, 1, 2, 4);  // one resident, no ties
+    REQUIRE(lonely.source.empty());
+    Snapshot big = fake_snapshot(2, 70000, 2, 5);
+    reps[0].snapshots = {lonely, big};
+    write_results(out, tiny_geography(), reps, fake_provenance(1));
+    H file{H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+    H g1{H5Gopen2(file.id, "snapshots/r0_w0001", H5P_DEFAULT), H5Gclose};
+    REQUIRE(g1.id >= 0);
+    CHECK(links(g1.id, H5O_TYPE_DATASET) == pinned_snapshot_names());
+    CHECK(read_1d<std::int32_t>(g1.id, "tie", H5T_NATIVE_INT32).empty());
+    CHECK(read_1d<std::int32_t>(g1.id, "source", H5T_NATIVE_INT32).empty());
+    CHECK(read_1d<std::uint8_t>(g1.id, "age", H5T_NATIVE_UINT8) == lonely.age);
+    {
+        H tie{H5Dopen2(g1.id, "tie", H5P_DEFAULT), H5Dclose};
+        CHECK(H5DSis_scale(tie.id) > 0);
+        H src{H5Dopen2(g1.id, "source", H5P_DEFAULT), H5Dclose};
+        CHECK(scale_names(src.id) == std::vector<std::string>{"tie"});
+    }
+    H g2{H5Gopen2(file.id, "snapshots/r0_w0002", H5P_DEFAULT), H5Gclose};
+    H ds{H5Dopen2(g2.id, "household", H5P_DEFAULT), H5Dclose};
+    H dcpl{H5Dget_create_plist(ds.id), H5Pclose};
+    hsize_t chunk = 0;
+    REQUIRE(H5Pget_chunk(dcpl.id, 1, &chunk) == 1);
+    CHECK(chunk == 65536);
+    CHECK(read_1d<std::uint32_t>(g2.id, "household", H5T_NATIVE_UINT32) == big.household);
+    CHECK(read_1d<std::uint32_t>(g2.id, "target", H5T_NATIVE_UINT32) == big.target);
 }
 
 TEST_CASE("write_results chunks long runs by at most 260 weeks", "[io]") {
@@ -517,6 +805,45 @@ TEST_CASE("write_results rejects inconsistent results and keeps the old file", "
     SECTION("a count that is not a whole number") { reps[0].at(Indicator::residents, 0, 0) = 1.5; }
     SECTION("a negative count") { reps[1].at(Indicator::questions_new, 2, 1) = -1; }
     SECTION("an infinite hour total") { reps[0].at(Indicator::buurtteam_hours, 0, 0) = INFINITY; }
+    SECTION("a snapshot after the last week") { reps[1].snapshots = {fake_snapshot(3, 4, 2, 1)}; }
+    SECTION("snapshots out of week order") {
+        reps[0].snapshots = {fake_snapshot(2, 4, 2, 1), fake_snapshot(1, 4, 2, 1)};
+    }
+    SECTION("two snapshots of one week") {
+        reps[0].snapshots = {fake_snapshot(1, 4, 2, 1), fake_snapshot(1, 4, 2, 1)};
+    }
+    SECTION("a snapshot array of the wrong length") {
+        reps[0].snapshots = {fake_snapshot(1, 4, 2, 1)};
+        reps[0].snapshots[0].roles.pop_back();
+    }
+    SECTION("a tie array of the wrong length") {
+        reps[0].snapshots = {fake_snapshot(1, 4, 2, 1)};
+        reps[0].snapshots[0].strength.push_back(1);
+    }
+    SECTION("a tie with source >= target") {
+        reps[0].snapshots = {fake_snapshot(1, 4, 2, 1)};
+        std::swap(reps[0].snapshots[0].source[1], reps[0].snapshots[0].target[1]);
+    }
+    SECTION("a tie to a resident that does not exist") {
+        reps[0].snapshots = {fake_snapshot(1, 4, 2, 1)};
+        reps[0].snapshots[0].target[0] = 4;
+    }
+    SECTION("a resident in a buurt that does not exist") {
+        reps[0].snapshots = {fake_snapshot(1, 4, 2, 1)};
+        reps[0].snapshots[0].buurt[2] = 2;
+    }
+    SECTION("an unknown tie type") {
+        reps[0].snapshots = {fake_snapshot(1, 4, 2, 1)};
+        reps[0].snapshots[0].tie_type[0] = 4;
+    }
+    SECTION("a loneliness score above 11") {
+        reps[0].snapshots = {fake_snapshot(1, 4, 2, 1)};
+        reps[0].snapshots[0].loneliness[0] = 12;
+    }
+    SECTION("self-reliance NaN") {
+        reps[0].snapshots = {fake_snapshot(1, 4, 2, 1)};
+        reps[0].snapshots[0].self_reliance[0] = std::nanf("");
+    }
     SECTION("a buurt in a wijk that does not exist") {
         Geography bad = geo;
         bad.buurten[1].wijk = 2;
@@ -568,6 +895,27 @@ TEST_CASE("docs/FORMAT.md documents exactly the indicators", "[io][docs]") {
     for (const auto& row : markdown_table(text, "## Coordinates")) all.push_back(unquote(row.at(0)));
     std::sort(all.begin(), all.end());
     CHECK(all == pinned_datasets);
+
+    // The snapshot group table: exactly the pinned snapshot datasets, with their dtypes and dims.
+    const auto snap_rows = markdown_table(text, "## Snapshot groups `/snapshots/r<R>_w<WWWW>`");
+    std::vector<std::string> snap_names;
+    for (const auto& row : snap_rows) {
+        INFO("snapshot row " << row.at(0));
+        REQUIRE(row.size() == 5);
+        const std::string name = unquote(row[0]);
+        snap_names.push_back(name);
+        const auto it = std::find_if(pinned_snapshot_datasets.begin(), pinned_snapshot_datasets.end(),
+                                     [&](const SnapshotVar& v) { return name == v.name; });
+        REQUIRE(it != pinned_snapshot_datasets.end());
+        CHECK(unquote(row[1]) == it->dtype);
+        CHECK(unquote(row[2]) == std::string("(") + it->dim + ")");
+    }
+    std::sort(snap_names.begin(), snap_names.end());
+    CHECK(snap_names == pinned_snapshot_names());
+    std::vector<std::string> snap_attrs;
+    for (const auto& row : markdown_table(text, "### Snapshot group attributes")) snap_attrs.push_back(unquote(row.at(0)));
+    std::sort(snap_attrs.begin(), snap_attrs.end());
+    CHECK(snap_attrs == std::vector<std::string>{"replicate", "week"});
 
     std::vector<std::string> prov;
     for (const auto& row : markdown_table(text, "## Provenance group `/provenance`")) prov.push_back(unquote(row.at(0)));

@@ -48,7 +48,8 @@ TEST_CASE("parameter table rows are well formed", "[params]") {
         CHECK(!row.unit.empty());
         CHECK(!row.meaning.empty());
         CHECK(!row.source.empty());
-        if (row.type() == ParamType::integer || row.type() == ParamType::real) {
+        if (row.type() == ParamType::integer || row.type() == ParamType::real
+            || row.type() == ParamType::integer_list) {
             CHECK(row.min <= row.max);
             CHECK(!std::isnan(row.min));
             CHECK(!std::isnan(row.max));
@@ -78,6 +79,10 @@ TEST_CASE("default_params() applies every table default", "[params]") {
                 REQUIRE(lit == "[]");  // extend this reader if a non-empty list default appears
                 CHECK(std::get<4>(row.ref)(p).empty());
                 break;
+            case ParamType::integer_list:
+                REQUIRE(lit == "[]");  // extend this reader if a non-empty list default appears
+                CHECK(std::get<5>(row.ref)(p).empty());
+                break;
         }
     }
 }
@@ -95,6 +100,7 @@ TEST_CASE("default_params() spot values", "[params]") {
     CHECK(p.buurtteam.client_hours_per_fte == 20.0);
     CHECK(p.buurtteam.refer_after_weeks == 4);
     CHECK(p.buurtteam.give_up_after_weeks == 12);
+    CHECK(p.output.snapshot_weeks.empty());
 }
 
 TEST_CASE("the defaults pass validate()", "[params]") {
@@ -161,4 +167,42 @@ TEST_CASE("validate() requires a name", "[params]") {
     Params p = default_params();
     p.name = "";
     CHECK_THROWS_WITH(validate(p), Catch::StartsWith("name must not be empty"));
+}
+
+TEST_CASE("validate() checks integer lists element by element", "[params]") {
+    Params p = default_params();
+    p.run.weeks = 5200;
+    SECTION("each element against the row's range") {
+        p.output.snapshot_weeks = {0, 52, 5201};
+        CHECK_THROWS_WITH(validate(p), "output.snapshot_weeks: element 3 must be in [0, 5200], got 5201");
+        p.output.snapshot_weeks = {-1};
+        CHECK_THROWS_WITH(validate(p), "output.snapshot_weeks: element 1 must be in [0, 5200], got -1");
+    }
+    SECTION("lists built in code must be strictly increasing (the parser sorts them)") {
+        p.output.snapshot_weeks = {104, 52};
+        CHECK_THROWS_WITH(validate(p), Catch::StartsWith("output.snapshot_weeks must be strictly increasing, got 104"
+                                                         " (element 1) then 52 (element 2)"));
+        p.output.snapshot_weeks = {52, 52};
+        CHECK_THROWS_AS(validate(p), ParamError);
+        p.output.snapshot_weeks = {0, 52, 104};
+        CHECK_NOTHROW(validate(p));
+    }
+}
+
+TEST_CASE("validate() cross-field: snapshot weeks lie within the run", "[params]") {
+    Params p = default_params();
+    p.run.weeks = 104;
+    p.output.snapshot_weeks = {0, 103};
+    CHECK_NOTHROW(validate(p));
+    p.output.snapshot_weeks = {0, 52, 104};
+    try {
+        validate(p);
+        FAIL("expected ParamError");
+    } catch (const ParamError& e) {
+        const std::string msg = e.what();
+        CHECK(contains(msg, "output.snapshot_weeks"));
+        CHECK(contains(msg, "run.weeks"));
+        CHECK(contains(msg, "must all be less than"));
+        CHECK(contains(msg, "got 104 and run.weeks 104"));
+    }
 }

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -160,6 +161,56 @@ TEST_CASE("out-of-range values are errors with file:line and the rule", "[scenar
     CHECK(parse("[run]\nweeks = 5200\n").run.weeks == 5200);
 }
 
+TEST_CASE("integer lists: arrays of integers, per-element type and range errors", "[scenario]") {
+    CHECK(parse("[output]\nsnapshot_weeks = [0, 52, 104]\n").output.snapshot_weeks
+          == std::vector<std::int64_t>{0, 52, 104});
+    CHECK(parse("[output]\nsnapshot_weeks = []\n").output.snapshot_weeks.empty());
+    CHECK(parse("[output]\nsnapshot_weeks = [\n  5,\n  7,\n]\n").output.snapshot_weeks
+          == std::vector<std::int64_t>{5, 7});
+    // Type errors: the whole value, then which element is wrong.
+    CHECK(parse_error("[output]\nsnapshot_weeks = 52\n")
+          == "scenario.toml:2: key output.snapshot_weeks: value 52 has type integer, expected an array of integers");
+    CHECK(parse_error("[output]\n\nsnapshot_weeks = [52, 2.5]\n")
+          == "scenario.toml:3: key output.snapshot_weeks: value [52, 2.5] has type array, expected an array"
+             " of integers (element 2 is 2.5, of type float)");
+    CHECK(parse_error("[output]\nsnapshot_weeks = [52.0]\n")
+          == "scenario.toml:2: key output.snapshot_weeks: value [52.0] has type array, expected an array"
+             " of integers (element 1 is 52.0, of type float; write whole numbers without a decimal point, e.g. 52)");
+    CHECK(parse_error("[output]\nsnapshot_weeks = [1, \"2\"]\n")
+          == "scenario.toml:2: key output.snapshot_weeks: value [1, \"2\"] has type array, expected an array"
+             " of integers (element 2 is \"2\", of type string)");
+    // Range errors: element index, rule and value.
+    CHECK(parse_error("[output]\nsnapshot_weeks = [1, 2, 6000]\n")
+          == "scenario.toml:2: output.snapshot_weeks: element 3 must be in [0, 5200], got 6000");
+    CHECK(parse_error("[output]\nsnapshot_weeks = [-1]\n")
+          == "scenario.toml:2: output.snapshot_weeks: element 1 must be in [0, 5200], got -1");
+}
+
+TEST_CASE("integer lists are sorted and de-duplicated silently", "[scenario]") {
+    // Snapshot weeks are a set of weeks: order and repeats carry no meaning,
+    // so the parser normalises rather than rejecting "[104, 52, 52]".
+    CHECK(parse("[output]\nsnapshot_weeks = [104, 52, 0, 52, 104]\n").output.snapshot_weeks
+          == std::vector<std::int64_t>{0, 52, 104});
+    CHECK(parse("", {"output.snapshot_weeks=[5,3,3]"}).output.snapshot_weeks == std::vector<std::int64_t>{3, 5});
+    // The resolved scenario shows the normalised list.
+    CHECK_THAT(parse_scenario("output.snapshot_weeks = [9, 1]\n", "s.toml").resolved_toml,
+               Catch::Contains("\nsnapshot_weeks = [1, 9]\n"));
+}
+
+TEST_CASE("snapshot weeks must lie within the run; the message names both keys and where they were set",
+          "[scenario]") {
+    CHECK_NOTHROW(parse("[run]\nweeks = 10\n[output]\nsnapshot_weeks = [0, 9]\n"));
+    CHECK(parse_error("[run]\nweeks = 10\n[output]\nsnapshot_weeks = [3, 10]\n")
+          == "output.snapshot_weeks must all be less than run.weeks (weeks are numbered from 0), got 10"
+             " (scenario.toml:4) and run.weeks 10 (scenario.toml:2)");
+    CHECK(parse_error("", {"output.snapshot_weeks=[300]"})
+          == "output.snapshot_weeks must all be less than run.weeks (weeks are numbered from 0), got 300"
+             " (--set output.snapshot_weeks=[300]) and run.weeks 260 (default)");
+    // Lowering run.weeks after the list was set is caught too.
+    CHECK_THAT(parse_error("[output]\nsnapshot_weeks = [52]\n", {"run.weeks=52"}),
+               Catch::Contains("got 52 (scenario.toml:2) and run.weeks 52 (--set run.weeks=52)"));
+}
+
 TEST_CASE("TOML syntax errors give file:line:column and the parser's description", "[scenario]") {
     const std::string msg = parse_error("[run]\nseed = 1\nweeks = = 3\n");
     CHECK_THAT(msg, Catch::StartsWith("scenario.toml:3:"));
@@ -269,12 +320,14 @@ TEST_CASE("overrides key=value", "[scenario]") {
     SECTION("TOML values of each kind") {
         const Params p = parse("[run]\nweeks = 10\n",
                                {"run.weeks=20", "population.scale = 0.5", "name=\"my run\"",
-                                "population.wijken=[\"WK034401\"]", "help={ask_rounds=3}"});
+                                "population.wijken=[\"WK034401\"]", "help={ask_rounds=3}",
+                                "output.snapshot_weeks=[3, 5]"});
         CHECK(p.run.weeks == 20);
         CHECK(p.population.scale == 0.5);
         CHECK(p.name == "my run");
         CHECK(p.population.wijken == std::vector<std::string>{"WK034401"});
         CHECK(p.help.ask_rounds == 3);
+        CHECK(p.output.snapshot_weeks == std::vector<std::int64_t>{3, 5});
     }
     SECTION("a bare word is a string; later overrides win") {
         const Params p = parse("", {"name=first", "description=x", "name=baseline-2024"});
@@ -294,6 +347,10 @@ TEST_CASE("overrides key=value", "[scenario]") {
         CHECK_THAT(parse_error("", {"name=my run"}), Catch::StartsWith("--set name=my run: value is not valid TOML"));
         CHECK_THAT(parse_error("", {"run.weeks=1\nfoo=2"}), Catch::Contains("single TOML value"));
         CHECK_THAT(parse_error("", {"extends=base.toml"}), Catch::Contains("only be used in a scenario file"));
+        CHECK(parse_error("", {"output.snapshot_weeks=[52,x]"}).rfind("--set output.snapshot_weeks=[52,x]: value is not"
+                                                                     " valid TOML", 0) == 0);
+        CHECK(parse_error("", {"output.snapshot_weeks=[52,-3]"})
+              == "--set output.snapshot_weeks=[52,-3]: output.snapshot_weeks: element 2 must be in [0, 5200], got -3");
     }
 }
 
@@ -315,6 +372,7 @@ TEST_CASE("to_toml round-trips the defaults and modified params", "[scenario]") 
     p.questions.hours_mean = 123.456789012345678;
     p.help.hours_working_age = 168;
     p.buurtteam.case_weeks_mean = 12.345678901234567;
+    p.output.snapshot_weeks = {0, 52, 259};
     const std::string mod = to_toml(p);
     const Params q = parse_scenario(mod, "resolved").params;
     CHECK(to_toml(q) == mod);
@@ -326,6 +384,8 @@ TEST_CASE("to_toml round-trips the defaults and modified params", "[scenario]") 
     CHECK(q.questions.hours_mean == p.questions.hours_mean);
     CHECK(q.help.hours_working_age == 168.0);
     CHECK(q.buurtteam.case_weeks_mean == p.buurtteam.case_weeks_mean);
+    CHECK(q.output.snapshot_weeks == p.output.snapshot_weeks);
+    CHECK_THAT(mod, Catch::Contains("\nsnapshot_weeks = [0, 52, 259]\n"));
 }
 
 TEST_CASE("to_toml layout: top-level keys, then one commented table per section in table order", "[scenario]") {
@@ -343,6 +403,8 @@ TEST_CASE("to_toml layout: top-level keys, then one commented table per section 
     CHECK_THAT(text, Catch::Contains("\nblock_households = 20.0\n"));  // a real default "20" is written as a float
     CHECK_THAT(text, Catch::Contains("\nweeks = 260\n"));
     CHECK_THAT(text, Catch::Contains("\nbuurten = []\n"));
+    CHECK_THAT(text, Catch::Contains("\n[output]\n# week; "));
+    CHECK_THAT(text, Catch::Contains("\nsnapshot_weeks = []\n"));
     // Every parameter line is preceded by its comment.
     std::istringstream in(text);
     std::string line, previous;
@@ -363,6 +425,7 @@ TEST_CASE("parameters_markdown has one table row per parameter", "[scenario]") {
     CHECK_THAT(md, Catch::Contains("| key | default | unit | range | meaning | source |"));
     CHECK_THAT(md, Catch::Contains("| `population.scale` | `1.0` | share | number in (0, 1] |"));
     CHECK_THAT(md, Catch::Contains("| `run.weeks` | `260` | week | integer in [1, 5200] |"));
+    CHECK_THAT(md, Catch::Contains("| `output.snapshot_weeks` | `[]` | week | list of integers in [0, 5200] |"));
     std::istringstream in(md);
     std::string line;
     int rows = 0;

@@ -41,6 +41,8 @@ public:
 
     /** @brief Put a resident at the back of the waiting list. */
     void enqueue(std::uint32_t resident, std::uint32_t week) { waiting_.push_back({resident, week}); }
+    /** @brief Put a resident in crisis on the urgent list, which is admitted before the waiting list (FIFO among urgent). */
+    void enqueue_urgent(std::uint32_t resident, std::uint32_t week) { urgent_.push_back({resident, week}); }
 
     /** @brief Serve one week: work on open cases, close finished ones, then admit from the
      *  waiting list while the budget lasts. `duration(resident)` gives a new case's length in weeks (>= 1). */
@@ -49,7 +51,7 @@ public:
 
     double capacity_hours() const { return capacity_; }
     double case_hours() const { return case_hours_; }
-    std::size_t waiting() const { return waiting_.size(); }
+    std::size_t waiting() const { return waiting_.size() + urgent_.size(); }
     std::size_t caseload() const { return cases_.size(); }
     const std::deque<WaitingEntry>& waiting_list() const { return waiting_; }
     const std::vector<Case>& cases() const { return cases_; }
@@ -59,6 +61,7 @@ private:
     double case_hours_;
     std::size_t max_cases_;  // cases that fit in the weekly budget
     std::deque<WaitingEntry> waiting_;
+    std::deque<WaitingEntry> urgent_;
     std::vector<Case> cases_;
 };
 
@@ -79,9 +82,10 @@ TeamWeek Buurtteam::serve(std::uint32_t week, DurationFn&& duration) {
     cases_.resize(kept);
     // A slot freed by a case that closed this week was already used this week.
     std::size_t budget_slots = max_cases_ > worked ? max_cases_ - worked : 0;
-    while (budget_slots > 0 && !waiting_.empty()) {
-        const WaitingEntry w = waiting_.front();
-        waiting_.pop_front();
+    while (budget_slots > 0 && !(waiting_.empty() && urgent_.empty())) {
+        std::deque<WaitingEntry>& list = urgent_.empty() ? waiting_ : urgent_;
+        const WaitingEntry w = list.front();
+        list.pop_front();
         out.started.push_back({w.resident, week - w.since_week});
         out.served.push_back(w.resident);
         const std::uint32_t d = duration(w.resident);

@@ -37,6 +37,8 @@ enum class Indicator : std::uint8_t {
     volunteers,
     carers,
     carers_overburdened,
+    carers_withdrawn,
+    care_recipients,
     meeting_visits,
     lonely_share,
     severely_lonely_share,

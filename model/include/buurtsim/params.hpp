@@ -17,6 +17,7 @@ struct RunParams {
     std::int64_t seed;        ///< master seed
     std::int64_t weeks;       ///< horizon in weeks
     std::int64_t replicates;  ///< number of replicates
+    std::int64_t burn_in_weeks; ///< weeks simulated before week 0, not recorded
 };
 
 struct PopulationParams {
@@ -81,6 +82,7 @@ struct HelpParams {
     double hours_working_age;       ///< hours per week an adult 18-64 can give
     double hours_retired;           ///< hours per week a resident 65+ can give
     double hours_youth;             ///< hours per week a resident 15-17 can give
+    double care_hours_household;    ///< hours per week a household member can give as mantelzorger
 };
 
 struct MeetingParams {
@@ -88,13 +90,16 @@ struct MeetingParams {
     double attend_rate;             ///< weekly probability a resident with inclination 1 wants to attend
     double encounters_per_visit;    ///< other visitors a visitor talks with (Poisson mean)
     double new_tie_probability;     ///< probability an encounter between strangers becomes a weak tie
+    double street_contacts;         ///< everyday contacts per adult per week with a random tie in the buurt (Poisson mean)
 };
 
 struct TieParams {
-    double decay_weak;              ///< strength lost per week by a weak tie
-    double decay_other;             ///< strength lost per week by neighbour and friend ties above their floor
+    double decay_weak;              ///< share of strength a weak tie loses per week
+    double decay_other;             ///< share of strength above the floor neighbour and friend ties lose per week
+    double weak_min;                ///< a weak tie below this strength ends
     double floor_neighbour;         ///< strength a neighbour tie keeps through everyday contact
     double floor_friend;            ///< strength a friend tie keeps
+    double floor_weak;              ///< strength a generated weak tie (acquaintance) keeps
     double help_bump;               ///< strength gained when help is exchanged
     double encounter_bump;          ///< strength gained by an encounter at a meeting place
     std::int64_t slack;             ///< free tie slots per resident for ties made during the run
@@ -144,6 +149,7 @@ struct BuurtteamParams {
 struct WmoParams {
     double referral_care;           ///< probability a closed buurtteam case about care leads to Wmo maatwerk
     double referral_other;          ///< same for other questions
+    double initial_share;           ///< share of residents with a Wmo provision at the start
     double duration_weeks_mean;     ///< mean weeks a resident keeps a Wmo provision (geometric)
     double cost_per_client_week;    ///< euro per Wmo client per week
 };

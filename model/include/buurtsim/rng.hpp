@@ -29,6 +29,13 @@ enum class Stream : std::uint32_t {
     buurtteam = 5,
     referral = 6,
     init = 7,
+    health = 8,
+    meeting = 9,
+    community = 10,
+    escalation = 11,
+    wmo = 12,
+    roles = 13,
+    carers = 14,
 };
 
 using Philox = r123::Philox4x32;

@@ -1,0 +1,217 @@
+// Phase 8: wellbeing and indicators.
+//
+// Loneliness: each adult has a latent De Jong Gierveld score
+//   intercept + trait_sd * z + living_alone + vulnerable + age_65
+//   - tie_effect * log(1 + sum of tie strengths / 255)
+//   - contact_effect * recent contacts per week,
+// rounded and clamped to the DJG scale 0..11 (0-2 not lonely, 3-8 moderately,
+// 9-11 severely lonely). z is a lasting standard-normal trait.
+//
+// Perceived cohesion: Utrecht's cohesion score asks five statements on a
+// five-point scale. Each adult answers statement k with
+//   round(3 + offset_k + embedding_effect * embedding + noise_sd * z_k), clamped to 1..5,
+// where embedding = log(1 + in-buurt tie strengths / 255) + recent contacts
+// per week, and z_k a lasting standard-normal trait. 4-5 counts as agreeing.
+// A resident's score is the mean over the statements of (answer - 1) / 4 * 10,
+// and the buurt's score the mean over its adults (0-10, like the survey).
+#include "simulation_detail.hpp"
+
+#include <set>
+
+namespace buurtsim {
+using namespace detail;
+
+namespace {
+
+// Round half up for values that are clamped to a small range afterwards;
+// avoids a libm call in the weekly per-adult loop.
+inline int round_small(double x) { return int(std::clamp(x, -2.0, 14.0) + 3.5) - 3; }
+
+}  // namespace
+
+// log(1 + sum / 255) for integer strength sums, tabulated: every adult needs
+// two of these every week and sums are small integers.
+double log1p_strength(std::uint32_t sum) {
+    static const std::vector<float> table = [] {
+        std::vector<float> t(1u << 15);
+        for (std::size_t k = 0; k < t.size(); ++k) t[k] = float(std::log1p(double(k) / 255.0));
+        return t;
+    }();
+    return sum < table.size() ? double(table[sum]) : std::log1p(sum / 255.0);
+}
+
+Embedding embedding_of(const Network& net, const Population& pop, std::uint32_t i) {
+    Embedding e;
+    // Residents are sorted by buurt, so "same buurt" is an id range test.
+    const std::uint32_t lo = pop.buurt_begin[pop.buurt[i]], hi = pop.buurt_begin[pop.buurt[i] + 1u];
+    std::uint32_t all = 0, buurt = 0;  // integer sums: exact and fast
+    for (std::uint64_t t = net.begin(i); t < net.end(i); ++t) {
+        const std::uint32_t st = net.strength[t];
+        const std::uint32_t j = net.neighbour[t];
+        all += st;
+        if (j >= lo && j < hi) {
+            buurt += st;
+            ++e.ties_buurt;
+            e.nonhousehold_buurt += net.type[t] != TieType::household;
+        }
+    }
+    e.strength_all = all / 255.0;
+    e.strength_buurt = buurt / 255.0;
+    e.log_all = log1p_strength(all);
+    e.log_buurt = log1p_strength(buurt);
+    return e;
+}
+
+void Simulation::update_wellbeing(std::uint32_t i, const Embedding& e) {
+    State& s = state_;
+    const LonelinessParams& l = params_.loneliness;
+    const double m = l.contact_memory;
+    s.contacts_recent[i] = float((1.0 - m) * s.contacts_recent[i] + m * s.contacts_week[i]);
+    s.contacts_week[i] = 0.f;
+    if (!is_adult(i)) return;
+    const bool alone = pop_.household_type[pop_.household[i]] == HouseholdType::single;
+    const double latent = l.intercept + l.trait_sd * s.loneliness_trait[i] + (alone ? l.living_alone_effect : 0.0) +
+                          (pop_.vulnerability[i] ? l.vulnerable_effect : 0.0) +
+                          (pop_.age[i] >= senior_age ? l.age_65_effect : 0.0) -
+                          l.tie_effect * e.log_all - l.contact_effect * s.contacts_recent[i];
+    s.djg[i] = std::uint8_t(std::clamp(round_small(latent), 0, 11));
+}
+
+void Simulation::observe() {
+    State& s = state_;
+    const CohesionParams& c = params_.cohesion;
+    const double offsets[5] = {c.know_each_other, c.interact_pleasantly, c.gezellig, c.interact_a_lot,
+                               c.feel_comfortable};
+    const double wmo_cost = params_.wmo.cost_per_client_week;
+    const double hour_cost = params_.costs.buurtteam_hour_eur;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
+        std::uint32_t adults = 0, seniors = 0, open = 0, waiting = 0, clients = 0, cared = 0, wmo = 0;
+        std::uint32_t volunteers = 0, carers = 0, overburdened = 0, lonely = 0, severe = 0, severe_65 = 0;
+        std::uint32_t know5 = 0, agree[5] = {0, 0, 0, 0, 0};
+        double ties_buurt = 0, score = 0;
+        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
+            const Embedding e = embedding_of(net_, pop_, i);
+            update_wellbeing(i, e);
+            open += s.status[i] == QuestionStatus::open;
+            waiting += s.status[i] == QuestionStatus::waiting;
+            clients += s.status[i] == QuestionStatus::in_case;
+            cared += s.status[i] == QuestionStatus::cared;
+            if (s.wmo_weeks[i] > 0) {
+                ++wmo;
+                --s.wmo_weeks[i];
+            }
+            if (s.caring_for[i] != no_one) {
+                ++carers;
+                overburdened += s.burden[i] >= 1.f;
+            }
+            if (!is_adult(i)) continue;
+            ++adults;
+            const bool senior = pop_.age[i] >= senior_age;
+            seniors += senior;
+            volunteers += s.volunteer[i] != 0;
+            lonely += s.djg[i] >= 3;
+            severe += s.djg[i] >= 9;
+            severe_65 += senior && s.djg[i] >= 9;
+            ties_buurt += e.ties_buurt;
+            know5 += e.nonhousehold_buurt >= 5;
+            const double x = e.log_buurt + s.contacts_recent[i];
+            double sum = 0;
+            for (int k = 0; k < 5; ++k) {
+                const int answer = std::clamp(
+                    round_small(3.0 + offsets[k] + c.embedding_effect * x + c.noise_sd * s.cohesion_trait[i][k]), 1, 5);
+                agree[k] += answer >= 4;
+                sum += double(answer - 1) / 4.0 * 10.0;
+            }
+            score += sum / 5.0;
+        }
+        const State::BuurtWeek& w = s.week[b];
+        const auto share = [&](double x, std::uint32_t of) { return of ? x / of : nan; };
+        if (week_ < burn_in_) return;  // wellbeing above is updated; nothing is recorded yet
+        auto set = [&](Indicator ind, double v) { results_.at(ind, week_ - burn_in_, b) = v; };
+        const double bt_cost = w.buurtteam_hours * hour_cost, wmo_eur = wmo * wmo_cost;
+        set(Indicator::residents, pop_.buurt_begin[b + 1] - pop_.buurt_begin[b]);
+        set(Indicator::adults, adults);
+        set(Indicator::adults_65plus, seniors);
+        set(Indicator::questions_new, w.new_questions);
+        set(Indicator::questions_solved_network, w.solved_network);
+        set(Indicator::questions_solved_community, w.solved_community);
+        set(Indicator::questions_solved_professional, w.solved_professional);
+        set(Indicator::questions_unmet_open, open);
+        set(Indicator::questions_dropped, w.dropped);
+        set(Indicator::escalations, w.escalations);
+        set(Indicator::buurtteam_referrals, w.referrals);
+        set(Indicator::buurtteam_started, w.cases_started);
+        set(Indicator::buurtteam_clients, clients);
+        set(Indicator::care_recipients, cared);
+        set(Indicator::buurtteam_waiting, waiting);
+        set(Indicator::buurtteam_wait_weeks, w.cases_started ? w.wait_sum / w.cases_started : nan);
+        set(Indicator::buurtteam_hours, w.buurtteam_hours);
+        set(Indicator::wmo_clients, wmo);
+        set(Indicator::wmo_new, w.wmo_new);
+        set(Indicator::wmo_cost_eur, wmo_eur);
+        set(Indicator::informal_care_hours, w.informal_hours);
+        set(Indicator::volunteer_hours, w.volunteer_hours);
+        set(Indicator::volunteers, volunteers);
+        set(Indicator::carers, carers);
+        set(Indicator::carers_overburdened, overburdened);
+        set(Indicator::carers_withdrawn, w.withdrawn);
+        set(Indicator::meeting_visits, w.visits);
+        set(Indicator::lonely_share, share(lonely, adults));
+        set(Indicator::severely_lonely_share, share(severe, adults));
+        set(Indicator::severely_lonely_share_65plus, share(severe_65, seniors));
+        set(Indicator::cohesion_score, share(score, adults));
+        set(Indicator::cohesion_know_each_other, share(agree[0], adults));
+        set(Indicator::cohesion_interact_pleasantly, share(agree[1], adults));
+        set(Indicator::cohesion_gezellig, share(agree[2], adults));
+        set(Indicator::cohesion_interact_a_lot, share(agree[3], adults));
+        set(Indicator::cohesion_feel_comfortable, share(agree[4], adults));
+        set(Indicator::mean_ties_in_buurt, share(ties_buurt, adults));
+        set(Indicator::share_knowing_5_in_buurt, share(know5, adults));
+        set(Indicator::buurtteam_cost_eur, bt_cost);
+        set(Indicator::intervention_cost_eur, 0.0);
+        set(Indicator::total_cost_eur, bt_cost + wmo_eur);
+    });
+    const auto& weeks = params_.output.snapshot_weeks;
+    if (week_ >= burn_in_ && std::find(weeks.begin(), weeks.end(), std::int64_t(week_ - burn_in_)) != weeks.end())
+        take_snapshot();
+}
+
+void Simulation::take_snapshot() {
+    const State& s = state_;
+    Snapshot snap;
+    snap.week = week_ - burn_in_;
+    const std::size_t n = pop_.size();
+    snap.buurt = pop_.buurt;
+    snap.age = pop_.age;
+    snap.household = pop_.household;
+    snap.vulnerability = pop_.vulnerability;
+    snap.loneliness = s.djg;
+    snap.self_reliance = s.self_reliance;
+    snap.age_band.resize(n);
+    snap.household_type.resize(n);
+    snap.roles.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        snap.age_band[i] = age_band(pop_.age[i]);
+        snap.household_type[i] = std::uint8_t(pop_.household_type[pop_.household[i]]);
+        std::uint8_t r = 0;
+        if (s.volunteer[i]) r |= role_volunteer;
+        if (s.volunteer[i] == 2) r |= role_support_volunteer;
+        if (s.caring_for[i] != no_one) r |= role_carer;
+        if (s.status[i] == QuestionStatus::waiting || s.status[i] == QuestionStatus::in_case) r |= role_buurtteam_client;
+        if (s.wmo_weeks[i] > 0) r |= role_wmo_client;
+        snap.roles[i] = r;
+        if (!is_adult(std::uint32_t(i))) snap.loneliness[i] = 0;
+        for (std::uint64_t t = net_.begin(std::uint32_t(i)); t < net_.end(std::uint32_t(i)); ++t) {
+            const std::uint32_t j = net_.neighbour[t];
+            if (j <= i) continue;
+            snap.source.push_back(std::uint32_t(i));
+            snap.target.push_back(j);
+            snap.tie_type.push_back(std::uint8_t(net_.type[t]));
+            snap.strength.push_back(net_.strength[t]);
+        }
+    }
+    results_.snapshots.push_back(std::move(snap));
+}
+
+}  // namespace buurtsim

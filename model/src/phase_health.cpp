@@ -1,0 +1,37 @@
+// Phase 1: health and life events. Self-reliance relaxes towards a target set
+// by age and vulnerability, with weekly noise; episodes (a psychological
+// crisis, a fall, a relapse) start with a hazard that rises as self-reliance
+// falls, knock self-reliance down and last a geometric number of weeks.
+// Only adults: children raise no questions of their own in this model.
+#include "simulation_detail.hpp"
+
+namespace buurtsim {
+using namespace detail;
+
+void Simulation::health_and_life_events() {
+    const HealthParams& h = params_.health;
+    State& s = state_;
+    for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
+        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
+            if (!is_adult(i)) continue;  // children's needs reach us through their parents
+            const auto u = key_.uniform4(rng::Stream::health, week_, i);
+            const double target = h.self_reliance_base - (pop_.vulnerability[i] ? h.self_reliance_vulnerable : 0.0) -
+                                  h.self_reliance_age_slope * std::max(0, int(pop_.age[i]) - int(senior_age));
+            double sr = s.self_reliance[i];
+            sr += h.drift_rate * (target - sr) + h.noise * (2.0 * u[0] - 1.0);
+            if (s.episode_weeks[i] > 0) {
+                --s.episode_weeks[i];
+            } else {
+                const double hazard = h.episode_rate_low + (h.episode_rate_high - h.episode_rate_low) * clamp01(sr);
+                if (u[1] < hazard) {
+                    sr -= h.episode_drop;
+                    s.episode_weeks[i] = std::uint16_t(std::min<std::uint32_t>(
+                        65535, geometric_weeks(u[2], h.episode_weeks_mean)));
+                }
+            }
+            s.self_reliance[i] = clamp01(sr);
+        }
+    });
+}
+
+}  // namespace buurtsim

@@ -1,0 +1,132 @@
+// Phase 3: meeting. Adults want to visit the buurt's meeting places
+// (buurtkamers, buurtcentra, activities) with a probability set by their
+// inclination; when more want to come than the places can host, each is let
+// in with probability seats / demand. Visitors talk with a few other visitors:
+// an existing tie strengthens, a stranger becomes a weak tie with some
+// probability. Everything stays inside one buurt, so buurten run in parallel
+// and each is processed in a fixed order.
+//
+// Tie decay lives here too: ties met during the run fade exponentially and
+// end when weak; generated neighbour, friend and weak ties fade towards a
+// floor kept by everyday contact (otherwise the stock of acquaintances would
+// shrink for years as a slow absorbing random walk: a drift, not a finding);
+// household ties do not fade. Both ends of a tie change identically, so each
+// end can be updated by its own resident's task.
+#include "simulation_detail.hpp"
+
+#include <boost/random/poisson_distribution.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
+
+namespace buurtsim {
+using namespace detail;
+
+// Everyday contact keeps ties within the buurt alive: each adult meets a few
+// random ties a week; ties to other buurten and household ties are not touched.
+void Simulation::street_contacts(std::uint32_t rb, std::uint32_t re) {
+    const double mean = params_.meeting.street_contacts;
+    if (mean <= 0) return;
+    const double p0 = std::exp(-mean);
+    const double bump = params_.ties.encounter_bump;
+    for (std::uint32_t i = rb; i < re; ++i) {
+        if (!is_adult(i) || net_.degree(i) == 0) continue;
+        // One Philox call: a Poisson count by inversion (capped at 3 a week,
+        // which removes under 2 % of contacts at mean 1) and up to 3 picks.
+        const auto u = key_.uniform4(rng::Stream::meeting, week_, i, 2);
+        int n = 0;
+        for (double p = p0, cdf = p0; n < 3 && u[0] > cdf; cdf += p) p *= mean / ++n;
+        for (int k = 0; k < n; ++k) {
+            const std::uint64_t t = net_.begin(i) + std::uint64_t(u[1 + k] * net_.degree(i));
+            const std::uint32_t j = net_.neighbour[t];
+            if (net_.type[t] == TieType::household || j < rb || j >= re) continue;
+            state_.contacts_week[i] += 1.f;
+            state_.contacts_week[j] += 1.f;
+            const std::uint64_t back = net_.find(j, i);
+            const auto st = std::uint8_t(std::min(255.0, net_.strength[t] + std::round(bump)));
+            net_.strength[t] = st;
+            net_.strength[back] = st;
+        }
+    }
+}
+
+void Simulation::meeting() {
+    const MeetingParams& m = params_.meeting;
+    const TieParams& tp = params_.ties;
+    State& s = state_;
+    for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
+        const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
+        street_contacts(rb, re);
+        const double seats = m.seats_per_1000 * (re - rb) / 1000.0;
+        std::vector<std::uint32_t> want;
+        std::vector<double> admit_draw;
+        for (std::uint32_t i = rb; i < re; ++i) {
+            if (!is_adult(i)) continue;
+            const auto u = key_.uniform4(rng::Stream::meeting, week_, i);
+            if (u[0] < m.attend_rate * s.inclination[i]) {
+                want.push_back(i);
+                admit_draw.push_back(u[1]);
+            }
+        }
+        const double admit = want.size() > seats ? seats / double(want.size()) : 1.0;
+        std::vector<std::uint32_t> visitors;
+        for (std::size_t k = 0; k < want.size(); ++k)
+            if (admit_draw[k] < admit) visitors.push_back(want[k]);
+        s.week[b].visits = std::uint32_t(visitors.size());
+        if (visitors.size() < 2) return;
+
+        boost::random::uniform_int_distribution<std::size_t> other(0, visitors.size() - 2);
+        for (std::uint32_t v : visitors) {
+            auto g = key_.urng(rng::Stream::meeting, week_, v, 1);
+            const int n = boost::random::poisson_distribution<int, double>(m.encounters_per_visit)(g);
+            for (int k = 0; k < n; ++k) {
+                // Uniform over the other visitors: skip v's own position.
+                std::size_t j = other(g);
+                const std::uint32_t w = visitors[j] >= v ? visitors[j + 1] : visitors[j];
+                const double u = r123::u01<double>(g());
+                s.contacts_week[v] += 1.f;
+                s.contacts_week[w] += 1.f;
+                if (net_.find(v, w) != Network::npos) {
+                    bump_tie(v, w, tp.encounter_bump);
+                } else if (u < m.new_tie_probability) {
+                    net_.add(v, w, TieType::met, std::uint8_t(std::min(255.0, std::round(tp.encounter_bump * 2))));
+                }
+            }
+        }
+    });
+}
+
+void Simulation::ties_decay() {
+    const TieParams& tp = params_.ties;
+    // Applied every fourth week with four weeks' worth of exponential decay:
+    // a quarter of the passes over all ties, the same long-run rate.
+    constexpr std::uint32_t every = 4;
+    if (week_ % every != every - 1) return;
+    const double keep_weak = std::pow(1.0 - tp.decay_weak, every), keep_other = std::pow(1.0 - tp.decay_other, every);
+    const auto floor_n = std::uint8_t(tp.floor_neighbour), floor_f = std::uint8_t(tp.floor_friend);
+    const auto floor_w = std::uint8_t(tp.floor_weak);
+    const auto fade = [](std::uint8_t st, std::uint8_t floor, double keep) {
+        return st > floor ? std::uint8_t(floor + std::floor((st - floor) * keep)) : st;
+    };
+    for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
+        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
+            for (std::uint64_t t = net_.begin(i); t < net_.end(i);) {
+                std::uint8_t& st = net_.strength[t];
+                switch (net_.type[t]) {
+                    case TieType::weak: st = fade(st, floor_w, keep_weak); break;
+                    case TieType::met:
+                        st = fade(st, 0, keep_weak);
+                        if (st < tp.weak_min) {
+                            net_.remove_at(i, t);  // the other end fades identically and goes too
+                            continue;
+                        }
+                        break;
+                    case TieType::neighbour: st = fade(st, floor_n, keep_other); break;
+                    case TieType::friend_: st = fade(st, floor_f, keep_other); break;
+                    default: break;
+                }
+                ++t;
+            }
+        }
+    });
+}
+
+}  // namespace buurtsim

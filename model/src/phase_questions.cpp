@@ -1,0 +1,54 @@
+// Phase 2: support questions arise for adults without an open question, at a
+// rate by age, vulnerability, self-reliance and episodes. The kind follows
+// base shares, tilted towards social contact for lonely residents and towards
+// care for residents with low self-reliance; during an episode it is care.
+// Residents whose care is already provided (mantelzorg or Wmo) do not raise
+// another care question. Children's questions reach us through their parents.
+#include "simulation_detail.hpp"
+
+#include <boost/random/exponential_distribution.hpp>
+
+namespace buurtsim {
+using namespace detail;
+
+void Simulation::questions_arise() {
+    const QuestionParams& q = params_.questions;
+    State& s = state_;
+    for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
+        std::uint32_t count = 0;
+        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
+            if (s.status[i] != QuestionStatus::none || !is_adult(i)) continue;
+            const double lack = 1.0 - s.self_reliance[i];
+            const bool episode = s.episode_weeks[i] > 0;
+            double rate = pop_.age[i] >= senior_age ? q.rate_65_plus : q.rate_18_64;
+            if (pop_.vulnerability[i]) rate *= q.vulnerable_multiplier;
+            rate *= 1.0 + q.low_self_reliance_effect * lack;
+            if (episode) rate *= q.episode_multiplier;
+            const auto u = key_.uniform4(rng::Stream::questions, week_, i);
+            if (u[0] >= rate) continue;
+
+            QuestionKind k = QuestionKind::care;
+            if (!episode) {
+                const double w[4] = {q.share_practical,
+                                     q.share_social * (1.0 + q.lonely_social_effect * std::max(0, s.djg[i] - 2)),
+                                     q.share_info, q.share_care * (1.0 + q.care_self_reliance_effect * lack)};
+                const double total = w[0] + w[1] + w[2] + w[3];
+                double x = u[1] * total;
+                int j = 0;
+                while (j < 3 && x >= w[j]) x -= w[j++];
+                k = QuestionKind(j);
+            }
+            if (k == QuestionKind::care && s.wmo_weeks[i] > 0) continue;  // care already provided
+            auto g = key_.urng(rng::Stream::questions, week_, i, 1);
+            const double mean = k == QuestionKind::care ? q.care_hours_mean : q.hours_mean;
+            s.status[i] = QuestionStatus::open;
+            s.kind[i] = k;
+            s.question_hours[i] = float(boost::random::exponential_distribution<double>(1.0 / mean)(g));
+            s.weeks_open[i] = 0;
+            ++count;
+        }
+        s.week[b].new_questions = count;
+    });
+}
+
+}  // namespace buurtsim

@@ -1,0 +1,55 @@
+// Phase 7: carers and volunteers.
+// Mantelzorg: a carer gives the recipient's weekly care hours; burden grows
+// with hours above what is sustainable and recovers slowly; an overburdened
+// carer may withdraw, and then the recipient's care question opens again.
+// Care otherwise ends after its geometric duration. Care relationships can
+// cross buurten, so this loop runs serially in resident order.
+// Volunteers: non-volunteers 18-84 start at a rate raised by recent contact
+// (people are asked by people they meet); volunteers stop at a fixed rate.
+#include "simulation_detail.hpp"
+
+namespace buurtsim {
+using namespace detail;
+
+void Simulation::carers_and_volunteers() {
+    State& s = state_;
+    const CarerParams& c = params_.carers;
+    for (std::uint32_t i = 0; i < pop_.size(); ++i) {
+        const std::uint32_t r = s.caring_for[i];
+        if (r == no_one) {
+            s.burden[i] = std::max(0.f, s.burden[i] - float(c.recovery_rate));
+            continue;
+        }
+        const float hours = s.question_hours[r];
+        s.week[pop_.buurt[r]].informal_hours += hours;
+        s.contacts_week[i] += 1.f;
+        s.contacts_week[r] += 1.f;
+        s.burden[i] = std::max(0.f, s.burden[i] + float(c.burden_rate * std::max(0.0, hours - c.sustainable_hours) -
+                                                    c.recovery_rate));
+        const bool withdraw = s.burden[i] >= 1.f && key_.uniform4(rng::Stream::carers, week_, i, 1)[0] < c.withdraw_rate;
+        if (withdraw) {
+            ++s.week[pop_.buurt[r]].withdrawn;
+            s.status[r] = QuestionStatus::open;
+            s.weeks_open[r] = 0;
+            s.caring_for[i] = no_one;
+        } else if (--s.care_weeks[i] == 0) {
+            s.status[r] = QuestionStatus::none;
+            s.caring_for[i] = no_one;
+        }
+    }
+
+    const CommunityParams& cp = params_.community;
+    for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
+        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
+            if (!is_adult(i) || pop_.age[i] > volunteer_max_age) continue;
+            const auto u = key_.uniform4(rng::Stream::roles, week_, i);
+            if (s.volunteer[i]) {
+                if (u[0] < cp.dropout_rate) s.volunteer[i] = 0;
+            } else if (u[0] < cp.recruit_rate * (1.0 + cp.encounter_recruit_effect * s.contacts_recent[i])) {
+                s.volunteer[i] = u[1] < cp.support_share ? 2 : 1;
+            }
+        }
+    });
+}
+
+}  // namespace buurtsim

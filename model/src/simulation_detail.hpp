@@ -1,0 +1,32 @@
+#pragma once
+// Private helpers shared by the phase files.
+#include "buurtsim/simulation.hpp"
+
+#include <oneapi/tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace buurtsim::detail {
+
+constexpr std::uint8_t adult_age = 18;
+constexpr std::uint8_t youth_help_age = 15;
+constexpr std::uint8_t senior_age = 65;
+constexpr std::uint8_t volunteer_max_age = 84;
+
+/** Run fn(b) for every buurt in parallel; a buurt's residents are one id range. */
+template <class Fn>
+void for_each_buurt(std::size_t buurten, Fn&& fn) {
+    tbb::parallel_for(std::size_t(0), buurten, [&](std::size_t b) { fn(std::uint32_t(b)); });
+}
+
+/** 1 + Geometric(1/mean) by inversion of one uniform: mean weeks `mean`, at least 1. */
+inline std::uint32_t geometric_weeks(double u, double mean) {
+    if (mean <= 1.0) return 1;
+    const double p = 1.0 / mean;
+    return 1u + std::uint32_t(std::floor(std::log(u) / std::log1p(-p)));
+}
+
+inline float clamp01(double x) { return float(std::min(1.0, std::max(0.0, x))); }
+
+}  // namespace buurtsim::detail

@@ -4,6 +4,7 @@
 #include "buurtsim/io.hpp"
 
 #include "buurtsim/error.hpp"
+#include "buurtsim/network.hpp"  // TieType codes of the snapshot tie_type variable
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -33,6 +34,13 @@ constexpr hsize_t max_chunk_weeks = 260;
 constexpr unsigned deflate_level = 4;
 /// Most elements in one chunk of a snapshot variable.
 constexpr hsize_t max_chunk_snapshot = hsize_t(1) << 16;
+/// Tie type codes and their flag_meanings; docs/FORMAT.md lists the same.
+static_assert(std::size_t(TieType::n_types) == 5, "update tie_type_meanings, validate_snapshot and docs/FORMAT.md");
+static_assert(std::uint8_t(TieType::household) == 0 && std::uint8_t(TieType::neighbour) == 1
+                  && std::uint8_t(TieType::friend_) == 2 && std::uint8_t(TieType::weak) == 3
+                  && std::uint8_t(TieType::met) == 4,
+              "tie_type codes are part of the file format");
+constexpr const char* tie_type_meanings = "household neighbour friend weak met";
 /// The group holding the snapshots, and the dimensions inside each snapshot group.
 constexpr const char* snapshots_group = "snapshots";
 constexpr const char* dim_resident = "resident";
@@ -306,7 +314,7 @@ void validate_snapshot(const Snapshot& s, std::size_t r, std::uint32_t weeks, st
     for (std::size_t k = 0; k < e; ++k) {
         if (!(s.source[k] < s.target[k])) bad("source (must be < target)", k, s.source[k]);
         if (s.target[k] >= n) bad("target (must be a resident id)", k, s.target[k]);
-        if (s.tie_type[k] > 3) bad("tie_type", k, s.tie_type[k]);
+        if (s.tie_type[k] >= std::uint8_t(TieType::n_types)) bad("tie_type", k, s.tie_type[k]);
     }
 }
 
@@ -443,10 +451,11 @@ void write_snapshot(const Writer& w, hid_t parent, const std::string& parent_pat
     per_tie("target", H5T_STD_I32LE, H5T_NATIVE_INT32, target, "", "resident id of the other end");
     {
         Handle ds = per_tie("tie_type", H5T_STD_U8LE, H5T_NATIVE_UINT8, s.tie_type, "",
-                            "tie type: 0 household, 1 neighbour, 2 friend, 3 weak (acquaintance)");
-        flags(ds, "tie_type", "flag_values", {0, 1, 2, 3}, "household neighbour friend weak");
+                            "tie type: 0 household, 1 neighbour, 2 friend, 3 weak (acquaintance),"
+                            " 4 met (made during the run at a meeting place or through help)");
+        flags(ds, "tie_type", "flag_values", {0, 1, 2, 3, 4}, tie_type_meanings);
     }
-    per_tie("strength", H5T_STD_U8LE, H5T_NATIVE_UINT8, s.strength, "1", "tie strength, 0 (fading) to 255");
+    per_tie("strength", H5T_STD_U8LE, H5T_NATIVE_UINT8, s.strength, "1", "tie strength, 0 (faded) to 255");
 }
 
 /** Writes the whole file at `tmp` and closes it; throws IoError on failure.

@@ -59,3 +59,20 @@ TEST_CASE("a team without capacity admits nobody") {
     CHECK(w.started.empty());
     CHECK(t.waiting() == 1);
 }
+
+TEST_CASE("urgent entries are admitted before the waiting list, first in first out among themselves") {
+    Buurtteam t(2.0, 1.0);  // two cases a week
+    t.enqueue(1, 0);
+    t.enqueue(2, 0);
+    t.enqueue_urgent(8, 3);
+    t.enqueue_urgent(9, 3);
+    CHECK(t.waiting() == 4);
+    const TeamWeek w = t.serve(3, [](std::uint32_t) { return 1u; });
+    REQUIRE(w.started.size() == 2);
+    CHECK(w.started[0].resident == 8);
+    CHECK(w.started[1].resident == 9);
+    CHECK(w.started[0].waited_weeks == 0);
+    const TeamWeek next = t.serve(4, [](std::uint32_t) { return 1u; });
+    REQUIRE(next.started.size() == 2);
+    CHECK(next.started[0].resident == 1);
+}

@@ -180,7 +180,7 @@ Snapshot fake_snapshot(std::uint32_t week, std::uint32_t n, std::uint32_t buurte
     for (std::uint32_t i = 0; i + 1 < n; ++i) {
         s.source.push_back(i);
         s.target.push_back(i + 1);
-        s.tie_type.push_back(std::uint8_t((i + seed) % 4));
+        s.tie_type.push_back(std::uint8_t((i + seed) % 5));
         s.strength.push_back(std::uint8_t((37 * i + seed) % 256));
     }
     if (n > 2) {
@@ -618,8 +618,8 @@ TEST_CASE("write_results writes snapshots as netCDF-4 groups under /snapshots", 
                 }
             }
             H tt{H5Dopen2(g.id, "tie_type", H5P_DEFAULT), H5Dclose};
-            CHECK(read_u8_attr(tt.id, "flag_values") == std::vector<std::uint8_t>{0, 1, 2, 3});
-            CHECK(read_string_attr(tt.id, "flag_meanings") == "household neighbour friend weak");
+            CHECK(read_u8_attr(tt.id, "flag_values") == std::vector<std::uint8_t>{0, 1, 2, 3, 4});
+            CHECK(read_string_attr(tt.id, "flag_meanings") == "household neighbour friend weak met");
             H ht{H5Dopen2(g.id, "household_type", H5P_DEFAULT), H5Dclose};
             CHECK(read_u8_attr(ht.id, "flag_values") == std::vector<std::uint8_t>{0, 1, 2});
             CHECK(read_string_attr(ht.id, "flag_meanings") == "single without_children with_children");
@@ -834,7 +834,7 @@ TEST_CASE("write_results rejects inconsistent results and keeps the old file", "
     }
     SECTION("an unknown tie type") {
         reps[0].snapshots = {fake_snapshot(1, 4, 2, 1)};
-        reps[0].snapshots[0].tie_type[0] = 4;
+        reps[0].snapshots[0].tie_type[0] = 5;
     }
     SECTION("a loneliness score above 11") {
         reps[0].snapshots = {fake_snapshot(1, 4, 2, 1)};

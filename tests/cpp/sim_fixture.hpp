@@ -1,0 +1,41 @@
+#pragma once
+// Shared set-up for simulation tests: the real CBS table and small, fast parameters.
+#include "buurtsim/cbs_data.hpp"
+#include "buurtsim/scenario.hpp"
+#include "buurtsim/simulation.hpp"
+
+#include <cmath>
+
+namespace buurtsim::test {
+
+inline const CbsTable& cbs() {
+    static const CbsTable t = CbsTable::read_csv(BUURTSIM_SOURCE_DIR "/data/cbs/cbs-kwb-utrecht-2023.csv");
+    return t;
+}
+
+/** Default parameters, 10 % of the city, a short horizon, no burn-in. */
+inline Params small_params(std::int64_t seed = 3, double scale = 0.1, std::int64_t weeks = 30) {
+    Params p = default_params();
+    p.population.scale = scale;
+    p.run.weeks = weeks;
+    p.run.seed = seed;
+    p.run.burn_in_weeks = 0;
+    return p;
+}
+
+/** Sum of an indicator over weeks and buurten (NaN skipped). */
+inline double total(const Results& r, Indicator ind) {
+    double s = 0;
+    for (double v : r.values[std::size_t(ind)])
+        if (!std::isnan(v)) s += v;
+    return s;
+}
+
+/** Sum over buurten of one week. */
+inline double week_total(const Results& r, Indicator ind, std::uint32_t w) {
+    double s = 0;
+    for (std::uint32_t b = 0; b < r.buurten; ++b) s += r.at(ind, w, b);
+    return s;
+}
+
+}  // namespace buurtsim::test

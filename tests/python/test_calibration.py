@@ -1,0 +1,268 @@
+"""Calibration helpers (experiments/calibration/calibrate.py): target statistics
+on synthetic result datasets, the secant search on toy functions, the output
+files, and that docs/CALIBRATION.md lists every target. Nothing here runs the
+model."""
+import math
+import pathlib
+import sys
+
+import numpy as np
+import pytest
+import xarray as xr
+from scipy import stats as sps
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "experiments" / "calibration"))
+import calibrate as cal  # noqa: E402
+
+TARGETS = cal.load_targets()
+
+
+def make_ds(reps=2, weeks=6, buurten=3, fill=None):
+    """A small result dataset: every variable a target or the drift table needs."""
+    shape = (reps, weeks, buurten)
+    dims = ("replicate", "week", "buurt")
+    coords = {"replicate": np.arange(reps, dtype=np.int32), "week": np.arange(weeks, dtype=np.int32),
+              "buurt": np.arange(buurten, dtype=np.int32)}
+    data = {}
+    for name in cal.needed_variables(TARGETS):
+        data[name] = (dims, np.full(shape, np.nan if fill is None else fill, dtype=float))
+    return xr.Dataset(data, coords=coords)
+
+
+# --------------------------------------------------------------------------
+# targets.toml
+
+
+def test_targets_file_is_complete_and_consistent():
+    names = [t.name for t in TARGETS]
+    for required in ["lonely", "severely_lonely", "severely_lonely_65plus", "cohesion_score", "know_each_other",
+                     "interact_pleasantly", "interact_a_lot", "feel_comfortable", "volunteers", "carers",
+                     "buurtteam_contact", "wmo_clients", "wmo_cost", "buurtteam_wait"]:
+        assert required in names
+    params = [t.parameter for t in TARGETS if t.parameter]
+    assert len(params) == len(set(params)), "one parameter per target"
+    for t in TARGETS:
+        assert t.source and t.unit and t.label
+        assert t.lower <= t.value <= t.upper
+        assert t.statistic in cal.STATISTICS
+        assert t.direction in (-1, 1)
+    by = {t.name: t for t in TARGETS}
+    assert (by["lonely"].lower, by["lonely"].upper) == (45.0, 51.0)
+    assert by["know_each_other"].value == 53.0
+    assert by["wmo_cost"].parameter is None
+    assert by["wmo_cost"].lower == pytest.approx(188 * 0.9) and by["wmo_cost"].upper == pytest.approx(188 * 1.1)
+    assert (by["buurtteam_wait"].lower, by["buurtteam_wait"].value, by["buurtteam_wait"].upper) == (0.5, 1.0, 2.0)
+
+
+def test_target_error_is_in_tolerance_units():
+    by = {t.name: t for t in TARGETS}
+    assert by["lonely"].error(51.0) == pytest.approx(1.0)
+    assert by["lonely"].error(46.5) == pytest.approx(-0.5)
+    wait = by["buurtteam_wait"]  # log scale, band 0.5..2 around 1
+    assert wait.error(2.0) == pytest.approx(1.0)
+    assert wait.error(0.5) == pytest.approx(-1.0)
+    assert wait.error(1.0) == pytest.approx(0.0)
+    assert wait.within(1.9) and not wait.within(0.4)
+    assert not by["lonely"].within(float("nan"))
+
+
+# --------------------------------------------------------------------------
+# statistics
+
+
+def test_weighted_mean_weights_by_denominator_and_skips_nan():
+    ds = make_ds(reps=2, weeks=2, buurten=3)
+    ds["adults"][:] = np.array([100, 300, 0])[None, None, :]
+    ds["lonely_share"][:] = np.array([0.2, 0.6, np.nan])[None, None, :]
+    # replicate 1, week 1: buurt 1 has no value (NaN) -> only buurt 0 counts
+    ds["lonely_share"][1, 1, 1] = np.nan
+    v = cal.statistic(ds, "weighted_mean", "lonely_share", "adults", 100.0)
+    rep0 = (0.2 * 100 + 0.6 * 300) / 400 * 100  # 50 %
+    assert v[0] == pytest.approx(rep0)
+    assert v[1] == pytest.approx((rep0 + 20.0) / 2)
+
+
+def test_weighted_mean_of_65plus_uses_its_own_weight():
+    ds = make_ds(reps=1, weeks=1, buurten=2)
+    ds["adults"][:] = 100
+    ds["adults_65plus"][0, 0, :] = [10, 30]
+    ds["severely_lonely_share_65plus"][0, 0, :] = [0.1, 0.3]
+    t = next(t for t in TARGETS if t.name == "severely_lonely_65plus")
+    ds = ds.assign_coords(week=[60])
+    assert cal.target_statistic(ds, t, first=52)[0] == pytest.approx((1 + 9) / 40 * 100)
+
+
+def test_weighted_mean_all_nan_gives_nan():
+    ds = make_ds(reps=1, weeks=2, buurten=2)
+    ds["adults"][:] = 0
+    v = cal.statistic(ds, "weighted_mean", "lonely_share", "adults", 100.0)
+    assert np.isnan(v[0])
+
+
+def test_ratio_sums_counts_over_buurten():
+    ds = make_ds(reps=1, weeks=2, buurten=2)
+    ds["residents"][0, :, :] = [[1000, 3000], [2000, 2000]]
+    ds["wmo_clients"][0, :, :] = [[100, 100], [40, 160]]
+    v = cal.statistic(ds, "ratio", "wmo_clients", "residents", 100.0)
+    assert v[0] == pytest.approx((5.0 + 5.0) / 2)
+
+
+def test_annual_per_capita_sums_over_the_window_and_scales_to_a_year():
+    ds = make_ds(reps=1, weeks=104, buurten=2)
+    ds["adults"][:] = 500.0           # 1000 adults in the city
+    ds["buurtteam_started"][:] = 0.5  # 1 case per week in the city -> 52 per year
+    v = cal.statistic(ds, "annual_per_capita", "buurtteam_started", "adults", 100.0)
+    assert v[0] == pytest.approx(5.2)
+    ds["residents"][:] = 1000.0
+    ds["wmo_cost_eur"][:] = 1000.0    # 2000 EUR/week for 2000 residents -> 52 EUR/resident/year
+    assert cal.statistic(ds, "annual_per_capita", "wmo_cost_eur", "residents")[0] == pytest.approx(52.0)
+
+
+def test_event_weighted_mean_weights_waits_by_cases_started():
+    ds = make_ds(reps=1, weeks=3, buurten=2)
+    ds["buurtteam_started"][0, :, :] = [[1, 3], [0, 0], [2, 0]]
+    ds["buurtteam_wait_weeks"][0, :, :] = [[4.0, 0.0], [np.nan, np.nan], [1.0, np.nan]]
+    v = cal.statistic(ds, "event_weighted_mean", "buurtteam_wait_weeks", "buurtteam_started")
+    assert v[0] == pytest.approx((4 * 1 + 0 * 3 + 1 * 2) / 6)
+    ds["buurtteam_started"][:] = 0
+    assert np.isnan(cal.statistic(ds, "event_weighted_mean", "buurtteam_wait_weeks", "buurtteam_started")[0])
+
+
+def test_measurement_window_is_inclusive_and_by_week_label():
+    ds = make_ds(reps=1, weeks=10, buurten=1)
+    ds["adults"][:] = 1.0
+    ds["volunteers"][0, :, 0] = np.arange(10)
+    t = next(t for t in TARGETS if t.name == "volunteers")
+    assert cal.target_statistic(ds, t, first=8)[0] == pytest.approx(100 * 8.5)
+    assert cal.select_weeks(ds, 2, 4).sizes["week"] == 3
+
+
+def test_every_target_statistic_on_a_uniform_dataset():
+    ds = make_ds(reps=3, weeks=60, buurten=4, fill=0.5)
+    for name in ["residents", "adults", "adults_65plus"]:
+        ds[name][:] = 1000.0
+    ds["cohesion_score"][:] = 6.0
+    ds["buurtteam_wait_weeks"][:] = 1.25
+    ds["wmo_cost_eur"][:] = 250.0
+    out = {t.name: cal.target_statistic(ds, t, first=52) for t in TARGETS}
+    for name, v in out.items():
+        assert v.shape == (3,) and np.all(np.isfinite(v)), name
+    assert out["lonely"][0] == pytest.approx(50.0)
+    assert out["cohesion_score"][0] == pytest.approx(6.0)
+    assert out["volunteers"][0] == pytest.approx(0.05)  # 0.5 per 1000 adults = 0.05 %
+    assert out["buurtteam_contact"][0] == pytest.approx(0.5 * 52 / 1000 * 100)
+    assert out["wmo_cost"][0] == pytest.approx(250 * 52 / 1000)
+    assert out["buurtteam_wait"][0] == pytest.approx(1.25)
+
+
+def test_summarize_percentiles_and_t_interval():
+    v = np.array([1.0, 2.0, 3.0, 4.0, np.nan])
+    s = cal.summarize(v)
+    assert s["n"] == 4 and s["mean"] == pytest.approx(2.5)
+    half = sps.t.ppf(0.975, 3) * np.std([1, 2, 3, 4], ddof=1) / 2
+    assert (s["ci_lo"], s["ci_hi"]) == (pytest.approx(2.5 - half), pytest.approx(2.5 + half))
+    assert s["p025"] == pytest.approx(np.percentile([1, 2, 3, 4], 2.5))
+    assert np.isnan(cal.summarize(np.array([np.nan]))["mean"])
+
+
+# --------------------------------------------------------------------------
+# secant search
+
+
+@pytest.mark.parametrize("f,aim,direction,u0,lo,hi", [
+    (lambda u: 100 / (1 + math.exp(-(u - 2))), 48.0, 1, 5.0, -20, 30),   # logistic, like a share
+    (lambda u: u ** 3 + u, 2.0, 1, -3.0, -10, 10),                         # convex, far start
+    (lambda u: math.log(30 * math.exp(-3 * u) + 0.01), 0.0, -1, 2.0, -5, 5),  # steep decreasing (a queue)
+])
+def test_secant_converges_on_monotone_functions(f, aim, direction, u0, lo, hi):
+    u, hist = cal.secant_solve(f, u0, aim, direction, probe=0.5, max_step=3.0, lo=lo, hi=hi, iterations=60,
+                               tol=1e-4)
+    assert abs(f(u) - aim) < 1e-3
+    assert lo <= u <= hi
+    assert len(hist) < 60
+
+
+def test_secant_with_noise_gets_close():
+    rng = np.random.default_rng(3)
+    f = lambda u: 10 * u + rng.normal(0, 0.05)  # noisy linear response
+    u, _ = cal.secant_solve(f, 0.0, 5.0, 1, probe=0.1, max_step=1.0, lo=-5, hi=5, iterations=40, tol=0.05)
+    assert abs(u - 0.5) < 0.02
+
+
+def test_secant_stays_in_range_when_the_target_is_unreachable():
+    f = lambda u: 1 / (1 + math.exp(-u))  # never reaches 2
+    u, _ = cal.secant_solve(f, 0.0, 2.0, 1, probe=0.5, max_step=2.0, lo=-4, hi=4, iterations=20)
+    assert u == 4
+
+
+def test_update_slope_ignores_wrong_sign_and_short_steps_and_averages():
+    assert cal.update_slope(None, 0.0, 0.0, 1.0, 2.0, 1, min_du=1e-6) == 2.0
+    assert cal.update_slope(2.0, 0.0, 0.0, 1.0, -1.0, 1, min_du=1e-6) == 2.0     # wrong sign
+    assert cal.update_slope(2.0, 0.0, 0.0, 1e-9, 1.0, 1, min_du=1e-6) == 2.0     # too short
+    assert cal.update_slope(2.0, 0.0, 0.0, 1.0, 4.0, 1, min_du=1e-6, memory=0.5) == pytest.approx(3.0)
+    assert cal.update_slope(1.0, 0.0, 0.0, 1.0, 1000.0, 1, min_du=1e-6, memory=0.0) == pytest.approx(10.0)
+
+
+def test_secant_step_is_damped_capped_and_clipped():
+    assert cal.secant_step(0.0, 10.0, 0.0, 2.0, 0.5, 100, -100, 100) == pytest.approx(-2.5)
+    assert cal.secant_step(0.0, 10.0, 0.0, 2.0, 1.0, 1.0, -100, 100) == pytest.approx(-1.0)
+    assert cal.secant_step(0.0, 10.0, 0.0, 2.0, 1.0, 100, -0.5, 100) == pytest.approx(-0.5)
+    assert cal.gain(0) > cal.gain(10) > 0
+
+
+def test_pairs_use_log_scale_and_linked_parameters_keep_their_ratio():
+    defaults = {"questions.rate_18_64": 0.01, "questions.rate_65_plus": 0.017}
+    t = next(t for t in TARGETS if t.parameter == "questions.rate_18_64")
+    pairs = cal.make_pairs([t], {"questions.rate_18_64": 0.01}, {"questions.rate_18_64": (0.0, 1.0)})
+    p = pairs[0]
+    assert p.u == pytest.approx(math.log(0.01)) and p.hi == pytest.approx(0.0)
+    p.u = math.log(0.005)
+    vals = cal.param_values(pairs, defaults)
+    assert vals["questions.rate_18_64"] == pytest.approx(0.005)
+    assert vals["questions.rate_65_plus"] == pytest.approx(0.0085)
+
+
+# --------------------------------------------------------------------------
+# output files
+
+
+def test_params_file_round_trip_and_header(tmp_path):
+    path = tmp_path / "p.toml"
+    vals = {"loneliness.intercept": 5.25, "community.recruit_rate": 2.5e-05, "wmo.referral_care": 0.61}
+    cal.write_params(path, vals, dict(date="2026-01-01", commit="abc", bin_commit="def"))
+    text = path.read_text()
+    assert "generated by experiments/calibration/calibrate.py on 2026-01-01" in text.lower()
+    assert "do not edit by hand" in text.lower() and "abc" in text
+    assert "[loneliness]" in text and "[community]" in text
+    assert cal.read_params(path) == pytest.approx(vals)
+
+
+def test_rendered_doc_lists_targets_intervals_and_flags_drift():
+    reps = 4
+    final = {t.name: np.full(reps, t.value) + np.arange(reps) * 0.01 for t in TARGETS}
+    final["lonely"] = np.full(reps, 60.0)  # out of band
+    specs = cal.drift_specs(TARGETS)
+    drift = {name: [1.0, 1.0, 1.0, 1.0, 1.0] for name in specs}
+    drift["carers"] = [8.0, 8.0, 8.5, 9.0, 9.0]  # +12.5 %
+    meta = dict(date="2026-01-01", commit="c", bin_commit="b", weeks=260, measure_from=52, scale_fit=0.1,
+                replicates_fit=2, replicates_final=reps, seed_fit=1, seed_final=2, final_scale=1.0,
+                stop_fraction=0.2, refine=0, fit_seconds=60, fit_runs=3, final_seconds=30, machine="test")
+    start = {t.parameter: 0.0 for t in TARGETS if t.parameter}
+    doc = cal.render_doc(meta, TARGETS, start, dict(start), {}, final, drift, specs, "history",
+                         {"carers": "care relations still building up"})
+    for t in TARGETS:
+        assert t.label in doc
+    assert "**no**" in doc and f"{len(TARGETS) - 1} of {len(TARGETS)} targets met" in doc
+    assert "+12.5 %" in doc and "care relations still building up" in doc
+    assert "t distribution" in doc and "2.5–97.5" in doc
+    assert cal.FIT_HISTORY_BEGIN in doc
+
+
+def test_calibration_doc_if_present_lists_every_target():
+    doc = ROOT / "docs" / "CALIBRATION.md"
+    if not doc.exists():
+        pytest.skip("docs/CALIBRATION.md not generated yet")
+    text = doc.read_text()
+    missing = [t.name for t in TARGETS if t.label not in text]
+    assert not missing, f"docs/CALIBRATION.md lacks targets {missing}; rerun experiments/calibration/calibrate.py"

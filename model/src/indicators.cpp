@@ -41,7 +41,7 @@ const std::array<IndicatorSpec, n_indicators>& indicator_specs() {
          "Hours of help given this week by network members (one-off help and mantelzorg) to residents of the buurt."},
         {"volunteer_hours", false, "h/week", "Hours support volunteers spent this week on questions of the buurt's residents."},
         {"volunteers", true, "persons", "Adults of the buurt who volunteer (any kind) at the end of the week."},
-        {"carers", true, "persons", "Adults of the buurt giving mantelzorg at the end of the week."},
+        {"carers", true, "persons", "Residents (15+) of the buurt giving mantelzorg at the end of the week."},
         {"carers_overburdened", true, "persons", "Carers of the buurt whose burden is 1 or more."},
         {"carers_withdrawn", true, "persons/week",
          "Overburdened carers of the buurt's residents who stopped this week; the care question opens again."},

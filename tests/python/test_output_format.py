@@ -212,10 +212,20 @@ def test_validity_rules(ds):
         else:
             assert not np.isinf(v).any(), f"{name} has infinite values"
             assert (np.isnan(v) | (v >= 0)).all(), f"{name} has negative values"
-            if name != "buurtteam_wait_weeks":
-                assert not np.isnan(v).any(), f"{name} has NaN"
-    no_start = ds["buurtteam_started"].values == 0
-    np.testing.assert_array_equal(np.isnan(ds["buurtteam_wait_weeks"].values), no_start)
+    # NaN exactly where the denominator is zero (FORMAT.md validity rules).
+    denominators = {"buurtteam_wait_weeks": "buurtteam_started", "severely_lonely_share_65plus": "adults_65plus"}
+    for name, dtype, *_ in DATA_VARS:
+        if dtype == "int32":
+            continue
+        v = ds[name].values
+        if name in denominators:
+            den = denominators[name]
+        elif name.endswith("_share") or name.startswith("cohesion_") or name in ("mean_ties_in_buurt", "share_knowing_5_in_buurt"):
+            den = "adults"
+        else:
+            assert not np.isnan(v).any(), f"{name} has NaN"
+            continue
+        np.testing.assert_array_equal(np.isnan(v), ds[den].values == 0, err_msg=name)
 
 
 def test_netcdf_c_reads_it(result_file, ds):

@@ -93,7 +93,7 @@ struct Snapshot {
     // --- per undirected tie (source < target)
     std::vector<std::uint32_t> source;
     std::vector<std::uint32_t> target;
-    std::vector<std::uint8_t> tie_type;        ///< TieType: 0 household, 1 neighbour, 2 friend, 3 weak
+    std::vector<std::uint8_t> tie_type;        ///< TieType: 0 household, 1 neighbour, 2 friend, 3 weak, 4 met
     std::vector<std::uint8_t> strength;        ///< 0..255
 };
 

@@ -15,7 +15,7 @@
 namespace buurtsim {
 
 /** @brief Version of the file layout; readers accept the same major version. */
-inline constexpr const char* format_version = "1.0";
+inline constexpr const char* format_version = "1.1";
 
 struct DataFileRecord {
     std::string path;    ///< as given to the run

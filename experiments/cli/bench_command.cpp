@@ -28,6 +28,7 @@ int bench_command(const BenchOptions& o) {
     p.name = "bench";
     p.run.weeks = o.weeks;
     p.run.replicates = 1;
+    p.run.burn_in_weeks = 0;  // every simulated week is counted
     p.population.scale = o.scale;
     validate(p);
     const CbsTable data = CbsTable::read_csv(cbs_path(o.data_dir, p.population.year));

@@ -13,4 +13,10 @@ Buurtteam::Buurtteam(double capacity_hours, double case_hours)
     max_cases_ = std::size_t(std::floor(capacity_hours / case_hours + 1e-9));
 }
 
+void Buurtteam::set_capacity_hours(double hours) {
+    BUURTSIM_ASSERT(hours >= 0);
+    capacity_ = hours;
+    max_cases_ = std::size_t(std::floor(hours / case_hours_ + 1e-9));
+}
+
 }  // namespace buurtsim

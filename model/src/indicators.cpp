@@ -13,7 +13,9 @@ const std::array<IndicatorSpec, n_indicators>& indicator_specs() {
         {"questions_solved_network", true, "questions/week",
          "Questions solved this week by someone in the resident's own network (care questions: a network member became the carer)."},
         {"questions_solved_community", true, "questions/week",
-         "Questions solved this week by a support volunteer of the buurt."},
+         "Questions solved this week by a support volunteer of the buurt or a neighbour found by a buurtondersteuner."},
+        {"questions_brokered", true, "questions/week",
+         "Questions taken up this week by a buurtondersteuner (solved in the community or referred on)."},
         {"questions_solved_professional", true, "questions/week",
          "Questions solved this week by the buurtteam (case closed)."},
         {"questions_unmet_open", true, "questions",
@@ -64,7 +66,8 @@ const std::array<IndicatorSpec, n_indicators>& indicator_specs() {
         {"share_knowing_5_in_buurt", false, "share of adults",
          "Adults with at least 5 ties outside their household to residents of the same buurt."},
         {"buurtteam_cost_eur", false, "EUR/week", "buurtteam_hours times costs.buurtteam_hour_eur."},
-        {"intervention_cost_eur", false, "EUR/week", "Cost of community interventions this week (none in this release: 0)."},
+        {"intervention_cost_eur", false, "EUR/week",
+         "Cost of the scenario's interventions attributed to the buurt this week (0 without interventions)."},
         {"total_cost_eur", false, "EUR/week", "buurtteam_cost_eur + wmo_cost_eur + intervention_cost_eur."},
     }};
     return specs;

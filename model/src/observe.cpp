@@ -130,6 +130,7 @@ void Simulation::observe() {
         if (week_ < burn_in_) return;  // wellbeing above is updated; nothing is recorded yet
         auto set = [&](Indicator ind, double v) { results_.at(ind, week_ - burn_in_, b) = v; };
         const double bt_cost = w.buurtteam_hours * hour_cost, wmo_eur = wmo * wmo_cost;
+        const double iv_cost = intervention_cost(b);
         set(Indicator::residents, pop_.buurt_begin[b + 1] - pop_.buurt_begin[b]);
         set(Indicator::adults, adults);
         set(Indicator::adults_65plus, seniors);
@@ -169,12 +170,37 @@ void Simulation::observe() {
         set(Indicator::mean_ties_in_buurt, share(ties_buurt, adults));
         set(Indicator::share_knowing_5_in_buurt, share(know5, adults));
         set(Indicator::buurtteam_cost_eur, bt_cost);
-        set(Indicator::intervention_cost_eur, 0.0);
-        set(Indicator::total_cost_eur, bt_cost + wmo_eur);
+        set(Indicator::intervention_cost_eur, iv_cost);
+        set(Indicator::total_cost_eur, bt_cost + wmo_eur + iv_cost);
+        set(Indicator::questions_brokered, w.brokered);
     });
     const auto& weeks = params_.output.snapshot_weeks;
     if (week_ >= burn_in_ && std::find(weeks.begin(), weeks.end(), std::int64_t(week_ - burn_in_)) != weeks.end())
         take_snapshot();
+}
+
+// Intervention cost of buurt b this week. Costs, like capacities, follow the
+// simulated share of residents (population.scale), so a scaled run reports
+// costs per simulated population; the facilitator's cost is spread over the
+// buurten of the wijk by residents.
+double Simulation::intervention_cost(std::uint32_t b) const {
+    const std::int64_t rw = recorded_week();
+    const double scale = params_.population.scale;
+    double cost = 0;
+    const BuurtondersteunerParams& o = params_.buurtondersteuner;
+    if (plan_.ondersteuner[b] && active(o.start_week, o.end_week, rw)) cost += plan_.weekly_cost_ondersteuner * scale;
+    const BuurtkamerParams& bk = params_.buurtkamer;
+    if (plan_.buurtkamer[b] && active(bk.start_week, bk.end_week, rw)) cost += plan_.weekly_cost_buurtkamer * scale;
+    const FacilitatorParams& f = params_.facilitator;
+    const std::uint32_t wijk = pop_.geo.buurten[b].wijk;
+    if (plan_.facilitator[wijk] && active(f.start_week, f.end_week, rw)) {
+        double wijk_residents = 0;
+        for (std::size_t k = 0; k < pop_.geo.buurten.size(); ++k)
+            if (pop_.geo.buurten[k].wijk == wijk) wijk_residents += pop_.buurt_begin[k + 1] - pop_.buurt_begin[k];
+        const double share = wijk_residents > 0 ? (pop_.buurt_begin[b + 1] - pop_.buurt_begin[b]) / wijk_residents : 0;
+        cost += plan_.weekly_cost_facilitator[wijk] * scale * share;
+    }
+    return cost;
 }
 
 void Simulation::take_snapshot() {

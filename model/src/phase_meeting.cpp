@@ -55,7 +55,14 @@ void Simulation::meeting() {
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
         street_contacts(rb, re);
-        const double seats = m.seats_per_1000 * (re - rb) / 1000.0;
+        double per_1000 = m.seats_per_1000;
+        const std::int64_t rw = recorded_week();
+        const BuurtkamerParams& bk = params_.buurtkamer;
+        if (plan_.buurtkamer[b] && active(bk.start_week, bk.end_week, rw)) per_1000 += bk.seats_per_1000;
+        const FacilitatorParams& f = params_.facilitator;
+        const double intensity = plan_.facilitator_intensity[pop_.geo.buurten[b].wijk];
+        if (intensity > 0 && active(f.start_week, f.end_week, rw)) per_1000 += f.extra_seats_per_1000 * intensity;
+        const double seats = per_1000 * (re - rb) / 1000.0;
         std::vector<std::uint32_t> want;
         std::vector<double> admit_draw;
         for (std::uint32_t i = rb; i < re; ++i) {
@@ -71,6 +78,7 @@ void Simulation::meeting() {
         for (std::size_t k = 0; k < want.size(); ++k)
             if (admit_draw[k] < admit) visitors.push_back(want[k]);
         s.week[b].visits = std::uint32_t(visitors.size());
+        for (std::uint32_t v : visitors) s.visited_week[v] = week_ + 1;
         if (visitors.size() < 2) return;
 
         boost::random::uniform_int_distribution<std::size_t> other(0, visitors.size() - 2);

@@ -47,7 +47,7 @@ void Simulation::questions_arise() {
             s.weeks_open[i] = 0;
             ++count;
         }
-        s.week[b].new_questions = count;
+        s.week[b].new_questions += count;
     });
 }
 

@@ -39,13 +39,24 @@ void Simulation::carers_and_volunteers() {
     }
 
     const CommunityParams& cp = params_.community;
+    const std::int64_t rw = recorded_week();
+    const FacilitatorParams& f = params_.facilitator;
+    const BuurtkamerParams& bk = params_.buurtkamer;
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
+        // Interventions raise recruitment: the facilitator across the wijk, the
+        // sociaal makelaar among this week's visitors of a new buurtkamer.
+        double wijk_boost = 1.0;
+        const double intensity = plan_.facilitator_intensity[pop_.geo.buurten[b].wijk];
+        if (intensity > 0 && active(f.start_week, f.end_week, rw)) wijk_boost += f.recruit_boost * intensity;
+        const bool makelaar = plan_.buurtkamer[b] && active(bk.start_week, bk.end_week, rw);
+        const double visitor_boost = makelaar ? 1.0 + bk.recruit_boost * bk.makelaar_fte : 1.0;
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
             if (!is_adult(i) || pop_.age[i] > volunteer_max_age) continue;
             const auto u = key_.uniform4(rng::Stream::roles, week_, i);
             if (s.volunteer[i]) {
                 if (u[0] < cp.dropout_rate) s.volunteer[i] = 0;
-            } else if (u[0] < cp.recruit_rate * (1.0 + cp.encounter_recruit_effect * s.contacts_recent[i])) {
+            } else if (u[0] < cp.recruit_rate * (1.0 + cp.encounter_recruit_effect * s.contacts_recent[i]) * wijk_boost *
+                                  (s.visited_week[i] == week_ + 1 ? visitor_boost : 1.0)) {
                 s.volunteer[i] = u[1] < cp.support_share ? 2 : 1;
             }
         }

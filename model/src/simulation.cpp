@@ -17,6 +17,7 @@ Simulation::Simulation(const Params& params, const CbsTable& data, std::uint32_t
       pop_(synthesize_population(data, params.population, std::uint64_t(params.run.seed), replicate)),
       net_(build_network(pop_, params.network, std::uint64_t(params.run.seed), replicate,
                          std::uint32_t(params.ties.slack))),
+      plan_(plan_interventions(params, pop_)),
       results_(std::uint32_t(params.run.weeks), std::uint32_t(pop_.geo.buurten.size())),
       burn_in_(std::uint32_t(params.run.burn_in_weeks)) {
     init_state();
@@ -47,7 +48,9 @@ void Simulation::init_state() {
     s.djg.assign(n, 0);
     s.hours_given.assign(n, 0.f);
     s.hours_week.assign(n, std::numeric_limits<std::uint32_t>::max());
+    s.visited_week.assign(n, 0);
     s.week.assign(pop_.geo.buurten.size(), {});
+    results_.targeted = plan_.targeted;
 
     // Relative Wmo risk 3:1 for residents 75+ or in a vulnerability group,
     // normalised so the expected initial share is wmo.initial_share.
@@ -100,8 +103,10 @@ void Simulation::init_state() {
     for (std::size_t b = 0; b < pop_.geo.buurten.size(); ++b)
         wijk_residents[pop_.geo.buurten[b].wijk] += pop_.buurt_begin[b + 1] - pop_.buurt_begin[b];
     const BuurtteamParams& bt = params_.buurtteam;
-    for (double r : wijk_residents)
-        s.teams.emplace_back(bt.fte_per_10k * r / 10000.0 * bt.client_hours_per_fte, bt.case_hours_per_week);
+    for (double r : wijk_residents) {
+        s.team_capacity.push_back(bt.fte_per_10k * r / 10000.0 * bt.client_hours_per_fte);
+        s.teams.emplace_back(s.team_capacity.back(), bt.case_hours_per_week);
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -109,10 +114,12 @@ void Simulation::init_state() {
 void Simulation::step() {
     BUURTSIM_ASSERT(week_ < burn_in_ + results_.weeks);
     begin_week();
+    interventions_begin_week();       // staff shortage, postponed demand, facilitator information
     health_and_life_events();         // 1. self-reliance drifts; episodes start and end
     questions_arise();                // 2. support questions of four kinds
     meeting();                        // 3. visits, encounters, new weak ties
     ask_network();                    // 4a. own network, limited hours; care -> mantelzorg
+    buurtondersteuner_brokers();      // 4a'. community first, refer on what it cannot solve
     ask_community();                  // 4b. support volunteers of the buurt
     escalate_or_turn_to_buurtteam();  // 4c/6. escalation of unmet questions; referral; giving up
     buurtteam_serves();               // 5. caseload, FIFO list, referral to Wmo; Wmo provisions

@@ -49,6 +49,8 @@ public:
     template <class DurationFn>
     TeamWeek serve(std::uint32_t week, DurationFn&& duration);
 
+    /** @brief Change the weekly budget (staff shortage); open cases are kept, fewer new ones are admitted. */
+    void set_capacity_hours(double hours);
     double capacity_hours() const { return capacity_; }
     double case_hours() const { return case_hours_; }
     std::size_t waiting() const { return waiting_.size() + urgent_.size(); }

@@ -19,6 +19,7 @@ enum class Indicator : std::uint8_t {
     questions_new,
     questions_solved_network,
     questions_solved_community,
+    questions_brokered,
     questions_solved_professional,
     questions_unmet_open,
     questions_dropped,
@@ -103,6 +104,7 @@ struct Results {
     std::uint32_t buurten = 0;
     std::array<std::vector<double>, n_indicators> values;
     std::vector<Snapshot> snapshots;  ///< in week order (output.snapshot_weeks)
+    std::vector<std::uint8_t> targeted; ///< per buurt: 1 if an intervention of the scenario targets it
 
     Results() = default;
     Results(std::uint32_t w, std::uint32_t b) : weeks(w), buurten(b) {

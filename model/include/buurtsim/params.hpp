@@ -177,6 +177,61 @@ struct OutputParams {
     std::vector<std::int64_t> snapshot_weeks; ///< weeks whose end-of-week state is written as a snapshot
 };
 
+/** @brief Which buurten an intervention targets: codes, wijk codes, or the N
+ *  buurten with most residents on bijstand or disability benefit (CBS). */
+struct TargetParams {
+    std::vector<std::string> buurten;
+    std::vector<std::string> wijken;
+    std::int64_t most_vulnerable;   ///< N; 0: not used
+};
+
+struct BuurtondersteunerParams {
+    double fte;                     ///< FTE per targeted buurt (0: off)
+    std::int64_t start_week;        ///< first active recorded week
+    std::int64_t end_week;          ///< last active week; -1: to the horizon
+    TargetParams target;
+    double embedding_weeks;         ///< weeks for reach to grow to 63 % of its maximum
+    double reach_max;               ///< share of adults who know the ondersteuner at full embedding
+    double client_hours_per_fte;    ///< hours per FTE per week spent on residents' questions
+    double hours_per_question;      ///< hours to broker one question
+    std::int64_t match_attempts;    ///< residents or volunteers tried per question before referring on
+    double cost_per_fte_year;       ///< euro
+};
+
+struct FacilitatorParams {
+    double fte;                     ///< FTE per targeted wijk (0: off)
+    std::int64_t start_week;
+    std::int64_t end_week;
+    bool every_wijk;                ///< target all wijken (else target.wijken)
+    std::vector<std::string> wijken;
+    double info_rate;               ///< weekly probability per FTE/10k residents that an adult learns where community help is
+    double outreach_rate;           ///< same for vulnerable residents learning the way to the buurtteam
+    double extra_seats_per_1000;    ///< extra meeting visits per week per 1000 residents, per FTE/10k residents
+    double recruit_boost;           ///< relative increase of volunteer recruitment per FTE/10k residents
+    double cost_per_fte_year;
+};
+
+struct BuurtkamerParams {
+    double seats_per_1000;          ///< extra visits per week per 1000 residents in each targeted buurt (0: off)
+    std::int64_t start_week;
+    std::int64_t end_week;
+    TargetParams target;
+    double makelaar_fte;            ///< sociaal makelaar FTE per targeted buurt
+    double recruit_boost;           ///< relative increase of recruitment among visitors per makelaar FTE
+    double cost_per_year;           ///< running cost of one buurtkamer, euro per year
+    double cost_per_fte_year;       ///< sociaal makelaar, euro per FTE per year
+};
+
+struct StaffShortageParams {
+    double reduction;               ///< share of buurtteam capacity lost (0: off)
+    std::int64_t start_week;
+    std::int64_t end_week;
+};
+
+struct BacklogParams {
+    double share;                   ///< share of adults with a postponed open question at week 0
+};
+
 /** @brief All model inputs. Build with default_params(), change through the scenario parser. */
 struct Params {
     std::string name;         ///< scenario name
@@ -197,6 +252,11 @@ struct Params {
     EscalationParams escalation;
     CarerParams carers;
     CostParams costs;
+    BuurtondersteunerParams buurtondersteuner;
+    FacilitatorParams facilitator;
+    BuurtkamerParams buurtkamer;
+    StaffShortageParams staff_shortage;
+    BacklogParams backlog;
     OutputParams output;
 };
 

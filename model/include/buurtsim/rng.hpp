@@ -36,6 +36,7 @@ enum class Stream : std::uint32_t {
     wmo = 12,
     roles = 13,
     carers = 14,
+    intervention = 15,
 };
 
 using Philox = r123::Philox4x32;

@@ -8,6 +8,7 @@
 #include "buurtsim/buurtteam.hpp"
 #include "buurtsim/cbs_data.hpp"
 #include "buurtsim/indicators.hpp"
+#include "buurtsim/interventions.hpp"
 #include "buurtsim/network.hpp"
 #include "buurtsim/params.hpp"
 #include "buurtsim/population.hpp"
@@ -85,15 +86,17 @@ struct State {
     // --- this week's helping (reset lazily by week stamp)
     std::vector<float> hours_given;
     std::vector<std::uint32_t> hours_week;
+    std::vector<std::uint32_t> visited_week;  ///< last week the resident visited a meeting place (+1; 0: never)
 
     // --- algorithm state
     std::vector<Buurtteam> teams;  ///< one per wijk (index = wijk)
+    std::vector<double> team_capacity;  ///< each team's budget without staff shortage
 
     // --- per-buurt counters for the current week (cleared at the start of a week)
     struct BuurtWeek {
         std::uint32_t new_questions = 0, solved_network = 0, solved_community = 0, solved_professional = 0;
         std::uint32_t dropped = 0, escalations = 0, referrals = 0, cases_started = 0, wmo_new = 0, visits = 0;
-        std::uint32_t withdrawn = 0;
+        std::uint32_t withdrawn = 0, brokered = 0;
         double informal_hours = 0, volunteer_hours = 0, buurtteam_hours = 0, wait_sum = 0;
     };
     std::vector<BuurtWeek> week;
@@ -118,16 +121,19 @@ public:
     const Network& network() const { return net_; }
     const State& state() const { return state_; }
     const Results& results() const { return results_; }
+    const InterventionPlan& plan() const { return plan_; }
     /** @brief Move the results out (the simulation is finished afterwards). */
     Results take_results() { return std::move(results_); }
 
 private:
     // Weekly phases, in order (see step()); one source file each (phase_*.cpp).
     void begin_week();
+    void interventions_begin_week();
     void health_and_life_events();
     void questions_arise();
     void meeting();
     void ask_network();
+    void buurtondersteuner_brokers();
     void ask_community();
     void escalate_or_turn_to_buurtteam();
     void buurtteam_serves();
@@ -140,14 +146,18 @@ private:
     void update_wellbeing(std::uint32_t i, const Embedding& e);  ///< DJG score from ties and contact (observe, init)
     void bump_tie(std::uint32_t a, std::uint32_t b, double amount);
     void take_snapshot();
+    double intervention_cost(std::uint32_t b) const;
     void street_contacts(std::uint32_t first, std::uint32_t last);
     bool is_adult(std::uint32_t i) const { return pop_.age[i] >= 18; }
+    /** Recorded week (negative during burn-in): the clock interventions run on. */
+    std::int64_t recorded_week() const { return std::int64_t(week_) - std::int64_t(burn_in_); }
 
     Params params_;
     std::uint32_t replicate_;
     rng::Key key_;
     Population pop_;
     Network net_;
+    InterventionPlan plan_;
     State state_;
     Results results_;
     std::uint32_t burn_in_;  ///< weeks simulated before recording starts

@@ -16,6 +16,7 @@ struct RunOptions {
     std::string output;
     std::optional<std::int64_t> seed;
     std::optional<std::int64_t> replicates;
+    std::optional<std::int64_t> only_replicate;  // run just this replicate of the batch
     int threads = 0;  // 0: all cores
     std::vector<std::string> overrides;
     std::string data_dir;
@@ -30,7 +31,17 @@ struct BenchOptions {
     std::string data_dir;
 };
 
+enum class TableFormat { text, csv, markdown };
+
+struct CompareOptions {
+    std::string file;
+    std::string baseline;
+    TableFormat format = TableFormat::text;
+    std::int64_t weeks_from = 0;
+};
+
 int run_command(const RunOptions& o);
+int compare_command(const CompareOptions& o);
 int bench_command(const BenchOptions& o);
 
 /** Default data directory: $BUURTSIM_DATA_DIR, else the source tree's data/. */

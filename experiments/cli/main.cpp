@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <string>
 
 using namespace buurtsim;
 
@@ -34,11 +35,18 @@ int main(int argc, char** argv) {
 
     cli::RunOptions run;
     run.data_dir = cli::default_data_dir();
-    auto* run_cmd = app.add_subcommand("run", "Run a scenario and write an HDF5 result file");
-    run_cmd->add_option("scenario", run.scenarios, "Scenario TOML file")->required()->check(CLI::ExistingFile);
+    auto* run_cmd = app.add_subcommand(
+        "run", "Run one or more scenarios with the same replicate seeds (common random numbers) into one HDF5 file");
+    run_cmd->add_option("scenario", run.scenarios,
+                        "Scenario TOML file(s); several must share run.* and population.* and have unique names")
+        ->required()
+        ->check(CLI::ExistingFile);
     run_cmd->add_option("-o,--output", run.output, "Result file (.h5), written atomically")->required();
     run_cmd->add_option("--seed", run.seed, "Master seed (overrides run.seed)");
     run_cmd->add_option("--replicates", run.replicates, "Replicates (overrides run.replicates)");
+    run_cmd->add_option("--only-replicate", run.only_replicate,
+                        "Run only replicate K of the batch (same values as replicate K of a full run)")
+        ->check(CLI::NonNegativeNumber);
     run_cmd->add_option("--threads", run.threads, "Worker threads (0: all cores); results do not depend on it")
         ->check(CLI::Range(0, 1024));
     run_cmd->add_option("--set", run.overrides, "Override a parameter: key=value (TOML value), repeatable");
@@ -53,6 +61,21 @@ int main(int argc, char** argv) {
     bench_cmd->add_option("--weeks", bench.weeks, "Weeks to simulate")->check(CLI::Range(1, 5200));
     bench_cmd->add_option("--scale", bench.scale, "Population scale")->check(CLI::Range(0.001, 1.0));
     bench_cmd->add_option("--data-dir", bench.data_dir, "Directory holding cbs/ tables")->check(CLI::ExistingDirectory);
+
+    cli::CompareOptions compare;
+    auto* compare_cmd = app.add_subcommand(
+        "compare", "Paired differences of every scenario in a result file from a baseline, with 95 % intervals; "
+                   "also stored in the file as /comparison");
+    compare_cmd->add_option("file", compare.file, "Result file (.h5) of buurtsim run with several scenarios")
+        ->required()
+        ->check(CLI::ExistingFile);
+    compare_cmd->add_option("--baseline", compare.baseline, "Name of the baseline scenario")->required();
+    std::string compare_format = "text";
+    compare_cmd->add_option("--format", compare_format, "Table format (default text)")
+        ->check(CLI::IsMember({"text", "csv", "markdown"}));
+    compare_cmd->add_option("--weeks-from", compare.weeks_from,
+                            "First week of the horizon (e.g. skip the weeks before interventions start)")
+        ->check(CLI::NonNegativeNumber);
 
     bool markdown = false, toml = false;
     auto* params_cmd = app.add_subcommand("params", "Print the parameter table (docs/PARAMETERS.md) or defaults");
@@ -72,6 +95,12 @@ int main(int argc, char** argv) {
             return cli::run_command(run);
         }
         if (*bench_cmd) return cli::bench_command(bench);
+        if (*compare_cmd) {
+            compare.format = compare_format == "csv"        ? cli::TableFormat::csv
+                             : compare_format == "markdown" ? cli::TableFormat::markdown
+                                                            : cli::TableFormat::text;
+            return cli::compare_command(compare);
+        }
         if (*params_cmd) {
             std::cout << (toml ? to_toml(default_params()) : parameters_markdown());
             return cli::ok;

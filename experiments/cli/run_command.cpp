@@ -1,20 +1,26 @@
-// `buurtsim run`: scenario -> replicates -> atomic HDF5 file -> per-wijk summary.
+// `buurtsim run`: scenarios x replicates (common random numbers) -> atomic HDF5 file -> per-wijk summary.
 #include "commands.hpp"
 #include "summary.hpp"
 
 #include "buurtsim/cbs_data.hpp"
 #include "buurtsim/error.hpp"
 #include "buurtsim/io.hpp"
+#include "buurtsim/population.hpp"
 #include "buurtsim/scenario.hpp"
 #include "buurtsim/simulation.hpp"
 #include "buurtsim/version.hpp"
 
+#include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -22,6 +28,9 @@
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <mutex>
+#include <type_traits>
+#include <variant>
 
 namespace buurtsim::cli {
 namespace {
@@ -107,15 +116,92 @@ std::filesystem::path cbs_path(const std::string& data_dir, std::int64_t year) {
     return std::filesystem::path(data_dir) / "cbs" / ("cbs-kwb-utrecht-" + std::to_string(year) + ".csv");
 }
 
+namespace {
+
+/// A parameter value as it would be written in TOML, for messages.
+std::string toml_text(const ParamSpec& spec, Params p) {
+    return std::visit(
+        [&](auto ref) -> std::string {
+            const auto& v = ref(p);
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::int64_t>) {
+                return std::to_string(v);
+            } else if constexpr (std::is_same_v<T, double>) {
+                char buf[64];
+                const auto r = std::to_chars(buf, buf + sizeof buf, v);
+                return std::string(buf, r.ptr);
+            } else if constexpr (std::is_same_v<T, bool>) {
+                return v ? "true" : "false";
+            } else if constexpr (std::is_same_v<T, std::string>) {
+                return "\"" + v + "\"";
+            } else {
+                std::string out = "[";
+                for (std::size_t k = 0; k < v.size(); ++k) {
+                    out += k ? ", " : "";
+                    if constexpr (std::is_same_v<T, std::vector<std::string>>)
+                        out += "\"" + v[k] + "\"";
+                    else
+                        out += std::to_string(v[k]);
+                }
+                return out + "]";
+            }
+        },
+        spec.ref);
+}
+
+/// The keys every scenario of one result file must share: replicate k of each
+/// scenario is then the same synthetic city with the same random streams
+/// (common random numbers), so differences are paired.
+constexpr const char* paired_keys[] = {"run.seed",        "run.weeks",        "run.burn_in_weeks",
+                                       "run.replicates",  "population.year",  "population.scale",
+                                       "population.buurten", "population.wijken"};
+
+/** @throws Error naming both files, the key and both values if the scenarios cannot be paired. */
+void check_paired(const std::vector<std::string>& files, const std::vector<Scenario>& scenarios) {
+    for (std::size_t s = 1; s < scenarios.size(); ++s)
+        for (std::size_t t = 0; t < s; ++t)
+            if (scenarios[s].params.name == scenarios[t].params.name)
+                throw Error("scenario name \"" + scenarios[s].params.name + "\" is used by both " + files[t] + " and "
+                            + files[s] + "; the scenarios of one result file need unique names (set name = \"...\""
+                            " in one of them)");
+    for (const char* key : paired_keys) {
+        const auto& table = param_table();
+        const auto spec = std::find_if(table.begin(), table.end(), [&](const ParamSpec& p) { return p.name == key; });
+        BUURTSIM_ASSERT(spec != table.end());
+        const std::string first = toml_text(*spec, scenarios.front().params);
+        for (std::size_t s = 1; s < scenarios.size(); ++s) {
+            const std::string other = toml_text(*spec, scenarios[s].params);
+            if (other != first)
+                throw Error("paired comparison needs the same " + std::string(key) + " in every scenario: "
+                            + files.front() + " has " + key + " = " + first + ", " + files[s] + " has " + key + " = "
+                            + other + " (make them equal; --seed, --replicates and --set apply to all scenarios)");
+        }
+    }
+}
+
+}  // namespace
+
 int run_command(const RunOptions& o) {
-    if (o.scenarios.size() != 1)
-        throw Error("run takes one scenario file, got " + std::to_string(o.scenarios.size()) +
-                    " (several scenarios in one file are planned: see issue 4)");
+    if (o.scenarios.empty()) throw Error("run needs at least one scenario file");
     std::vector<std::string> overrides = o.overrides;
     if (o.seed) overrides.push_back("run.seed=" + std::to_string(*o.seed));
     if (o.replicates) overrides.push_back("run.replicates=" + std::to_string(*o.replicates));
-    const Scenario scenario = load_scenario(o.scenarios.front(), overrides);
-    const Params& p = scenario.params;
+    std::vector<Scenario> scenarios;
+    for (const auto& file : o.scenarios) scenarios.push_back(load_scenario(file, overrides));
+    check_paired(o.scenarios, scenarios);
+    const Params& p = scenarios.front().params;  // run.* and population.* are the same in all
+
+    const auto batch = std::uint32_t(p.run.replicates);
+    std::vector<std::uint32_t> replicate_ids;
+    if (o.only_replicate) {
+        if (*o.only_replicate < 0 || *o.only_replicate >= p.run.replicates)
+            throw Error("--only-replicate " + std::to_string(*o.only_replicate) + " is not a replicate of this batch: "
+                        "run.replicates = " + std::to_string(p.run.replicates) + " (replicates 0-"
+                        + std::to_string(p.run.replicates - 1) + ")");
+        replicate_ids.push_back(std::uint32_t(*o.only_replicate));
+    } else {
+        for (std::uint32_t k = 0; k < batch; ++k) replicate_ids.push_back(k);
+    }
 
     const std::filesystem::path out(o.output);
     if (out.has_parent_path() && !std::filesystem::is_directory(out.parent_path()))
@@ -131,9 +217,6 @@ int run_command(const RunOptions& o) {
     prov.version = version();
     prov.git_commit = git_commit();
     prov.seed = std::uint64_t(p.run.seed);
-    prov.scenario_name = p.name;
-    prov.scenario_toml = scenario.resolved_toml;
-    for (const auto& f : scenario.files) prov.scenario_files.push_back(f.string());
     prov.threads = threads;
     prov.host = hostname();
     prov.command_line = o.command_line;
@@ -142,37 +225,70 @@ int run_command(const RunOptions& o) {
     const CbsTable data = CbsTable::read_csv(cbs_path(o.data_dir, p.population.year));
     prov.data_files.push_back({data.path().string(), data.sha256()});
 
-    const auto reps = std::uint32_t(p.run.replicates);
+    ResultSet rs;
+    rs.geo = select_geography(data, p.population);  // what every Simulation builds (population.* is shared)
+    rs.replicate_ids = replicate_ids;
+    for (const Scenario& sc : scenarios) {
+        ScenarioRun run;
+        run.name = sc.params.name;
+        run.toml = sc.resolved_toml;
+        for (const auto& f : sc.files) run.files.push_back(f.string());
+        run.replicates.resize(replicate_ids.size());
+        rs.scenarios.push_back(std::move(run));
+    }
+
+    // One job per (replicate, scenario). Each job owns its Simulation; results
+    // depend only on (params, replicate index), never on which thread runs it.
+    const std::size_t n_scen = scenarios.size(), n_jobs = n_scen * replicate_ids.size();
     const auto weeks = std::uint32_t(p.run.weeks);
-    Progress progress(!o.quiet, std::size_t(reps) * weeks);
-    std::vector<Results> results;
-    Geography geo;
+    Progress progress(!o.quiet, n_jobs * weeks);
+    std::mutex progress_mutex;
+    std::atomic<std::size_t> weeks_done{0};
     try {
-        for (std::uint32_t k = 0; k < reps; ++k) {
-            Simulation sim(p, data, k);
-            sim.run([&](std::uint32_t w) {
-                if (interrupt_requested()) throw Interrupted();
-                progress.update(std::size_t(k) * weeks + w);
-            });
-            if (k == 0) geo = sim.population().geo;
-            results.push_back(sim.take_results());
-        }
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_jobs, 1), [&](const tbb::blocked_range<std::size_t>& jobs) {
+            for (std::size_t job = jobs.begin(); job != jobs.end(); ++job) {
+                const std::size_t s = job % n_scen, j = job / n_scen;
+                // Isolated: while this job waits inside its own parallel loops the
+                // thread must not start another job, or Simulations (and memory) pile up.
+                tbb::this_task_arena::isolate([&] {
+                    Simulation sim(scenarios[s].params, data, replicate_ids[j]);
+                    sim.run([&](std::uint32_t) {
+                        if (interrupt_requested()) throw Interrupted();
+                        const std::size_t done = ++weeks_done;
+                        std::unique_lock lock(progress_mutex, std::try_to_lock);
+                        if (lock) progress.update(done);
+                    });
+                    rs.scenarios[s].replicates[j] = sim.take_results();
+                });
+            }
+        });
     } catch (const Interrupted&) {
         std::cerr << "buurtsim: interrupted; no result file written\n";
         return interrupted;
     }
     prov.end_time = utc_now_iso8601();
 
+    for (ScenarioRun& run : rs.scenarios) {
+        // Targets are resolved from CBS counts, not replicate draws: the same in every replicate.
+        run.targeted = run.replicates.front().targeted;
+        for (const Results& r : run.replicates)
+            if (r.targeted != run.targeted)
+                throw InternalError("scenario " + run.name + ": targeted buurten differ between replicates");
+    }
+
     set_partial_file(temporary_path(out));
     try {
-        write_results(out, geo, results, prov);
+        write_results(out, rs, prov);
     } catch (...) {
         clear_partial_file();
         throw;
     }
     clear_partial_file();
     if (!o.quiet) {
-        print_wijk_summary(std::cout, geo, results);
+        for (const ScenarioRun& run : rs.scenarios) {
+            if (n_scen > 1) std::cout << "\nScenario \"" << run.name << "\"\n";
+            print_wijk_summary(std::cout, rs.geo, run.replicates);
+        }
         std::cout << "wrote " << out.string() << "\n";
     }
     return ok;

@@ -3,8 +3,10 @@
 // tests/python/test_output_format.py check they agree).
 #include "buurtsim/io.hpp"
 
+#include "buurtsim/compare.hpp"
 #include "buurtsim/error.hpp"
 #include "buurtsim/network.hpp"  // TieType codes of the snapshot tie_type variable
+#include "hdf5_util.hpp"
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -26,6 +28,9 @@ namespace buurtsim {
 
 namespace {
 
+using detail::Handle;
+using detail::hdf5_cause;
+using detail::QuietHdf5Errors;
 namespace fs = std::filesystem;
 
 /// Most weeks in one chunk of a data variable (five years).
@@ -47,61 +52,15 @@ constexpr const char* dim_resident = "resident";
 constexpr const char* dim_tie = "tie";
 
 /// Names of the dimensions, in the order of a data variable's axes.
+constexpr const char* dim_scenario = "scenario";
 constexpr const char* dim_replicate = "replicate";
 constexpr const char* dim_week = "week";
 constexpr const char* dim_buurt = "buurt";
-constexpr const char* coordinates_attr = "buurt_code buurt_name wijk_code wijk_name";
-
-/** Owns one HDF5 identifier and closes it on scope exit. */
-class Handle {
-public:
-    using Closer = herr_t (*)(hid_t);
-    Handle(hid_t id, Closer close) : id_(id), close_(close) {}
-    Handle(const Handle&) = delete;
-    Handle& operator=(const Handle&) = delete;
-    Handle(Handle&& o) noexcept : id_(std::exchange(o.id_, H5I_INVALID_HID)), close_(o.close_) {}
-    Handle& operator=(Handle&&) = delete;
-    ~Handle() {
-        if (id_ >= 0) close_(id_);  // errors here cannot be reported; close() reports them
-    }
-    hid_t get() const { return id_; }
-    /// Closes now and returns the status, so a failed flush can be reported.
-    herr_t close() { return id_ >= 0 ? close_(std::exchange(id_, H5I_INVALID_HID)) : 0; }
-
-private:
-    hid_t id_;
-    Closer close_;
-};
-
-/** Turns off HDF5's automatic printing of its error stack for one scope. */
-class QuietHdf5Errors {
-public:
-    QuietHdf5Errors() {
-        H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
-        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    }
-    QuietHdf5Errors(const QuietHdf5Errors&) = delete;
-    QuietHdf5Errors& operator=(const QuietHdf5Errors&) = delete;
-    ~QuietHdf5Errors() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
-
-private:
-    H5E_auto2_t func_ = nullptr;
-    void* data_ = nullptr;
-};
-
-/** The innermost description on HDF5's error stack (the actual cause), then clears the stack. */
-std::string hdf5_cause() {
-    std::string cause;
-    H5Ewalk2(
-        H5E_DEFAULT, H5E_WALK_DOWNWARD,
-        [](unsigned, const H5E_error2_t* e, void* out) -> herr_t {
-            if (e->desc != nullptr && *e->desc != '\0') *static_cast<std::string*>(out) = e->desc;
-            return 0;
-        },
-        &cause);
-    H5Eclear2(H5E_DEFAULT);
-    return cause;
-}
+/// The auxiliary coordinates every data variable names (xarray loads them as coordinates).
+constexpr const char* coordinates_attr = "scenario_name buurt_code buurt_name wijk_code wijk_name";
+/// The group of `buurtsim compare` and its dimension.
+constexpr const char* comparison_group = "comparison";
+constexpr const char* dim_row = "row";
 
 /** Writes one file; every failure becomes an IoError naming `out` and the operation. */
 class Writer {
@@ -159,6 +118,13 @@ public:
                     H5Aclose};
         check(H5Awrite(attr.get(), H5T_NATIVE_UINT64, &value), what);
     }
+    void attr_f64(hid_t obj, const std::string& obj_name, const char* name, double value) const {
+        const std::string what = "writing attribute '" + std::string(name) + "' of '" + obj_name + "'";
+        Handle space = scalar_space();
+        Handle attr{check(H5Acreate2(obj, name, H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), what),
+                    H5Aclose};
+        check(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, &value), what);
+    }
     void attr_i32(hid_t obj, const std::string& obj_name, const char* name, std::int32_t value) const {
         const std::string what = "writing attribute '" + std::string(name) + "' of '" + obj_name + "'";
         Handle space = scalar_space();
@@ -204,14 +170,21 @@ public:
     /// `loc_path`, "" for the root); `dimid` is netCDF-4's _Netcdf4Dimid.
     Handle index_scale(hid_t loc, const char* name, hsize_t n, std::int32_t dimid,
                        const std::string& loc_path = "", bool compress = false) const {
+        std::vector<std::int32_t> index(n);
+        for (hsize_t i = 0; i < n; ++i) index[i] = std::int32_t(i);
+        return int_scale(loc, name, index, dimid, loc_path, compress);
+    }
+
+    /// Same, holding the given values (e.g. the replicate indices of a partial batch).
+    Handle int_scale(hid_t loc, const char* name, const std::vector<std::int32_t>& index, std::int32_t dimid,
+                     const std::string& loc_path = "", bool compress = false) const {
         const std::string path = loc_path + "/" + name;
+        const hsize_t n = index.size();
         Handle space = simple_space({n});
         Handle dcpl = compress ? compressed_1d_plist(n, path) : dataset_plist();
         Handle ds{check(H5Dcreate2(loc, name, H5T_STD_I32LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
                         "creating dataset '" + path + "'"),
                   H5Dclose};
-        std::vector<std::int32_t> index(n);
-        for (hsize_t i = 0; i < n; ++i) index[i] = std::int32_t(i);
         if (n > 0)
             check(H5Dwrite(ds.get(), H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, index.data()),
                   "writing dataset '" + path + "'");
@@ -220,23 +193,26 @@ public:
         return ds;
     }
 
-    /// A 1-D variable-length UTF-8 string variable along `buurt`.
-    void buurt_strings(hid_t file, hid_t buurt_scale, const char* name, const std::vector<std::string>& values,
-                       const std::string& long_name) const {
-        const std::string path = std::string("/") + name;
+    /// A 1-D variable-length UTF-8 string variable along the dimension scale `scale` (named `scale_name`).
+    Handle strings_1d(hid_t loc, const std::string& loc_path, const char* name, const std::vector<std::string>& values,
+                      hid_t scale, const char* scale_name, const std::string& long_name) const {
+        const std::string path = loc_path + "/" + name;
         Handle type = utf8_string_type();
         Handle space = simple_space({hsize_t(values.size())});
         Handle dcpl = dataset_plist();
-        Handle ds{check(H5Dcreate2(file, name, type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+        Handle ds{check(H5Dcreate2(loc, name, type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
                         "creating dataset '" + path + "'"),
                   H5Dclose};
         std::vector<const char*> ptrs;
         ptrs.reserve(values.size());
         for (const auto& v : values) ptrs.push_back(v.c_str());
-        check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
-              "writing dataset '" + path + "'");
-        check(H5DSattach_scale(ds.get(), buurt_scale, 0), "attaching dimension scale 'buurt' to '" + path + "'");
+        if (!values.empty())
+            check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
+                  "writing dataset '" + path + "'");
+        check(H5DSattach_scale(ds.get(), scale, 0),
+              "attaching dimension scale '" + std::string(scale_name) + "' to '" + path + "'");
         attr_string(ds.get(), path, "long_name", long_name);
+        return ds;
     }
 
     /// A 1-D variable along the dimension scale `scale` (named `scale_name`),
@@ -263,18 +239,18 @@ private:
     fs::path out_;
 };
 
-/// Name of the group of replicate r's snapshot of week w, e.g. "r0_w0052".
-/// Weeks are below 5200 (run.weeks <= 5200), so four digits sort them by name.
-std::string snapshot_name(std::size_t r, std::uint32_t week) {
+/// Name of the group of scenario s's snapshot of week w in replicate r (the
+/// replicate index, not the position), e.g. "s0_r0_w0052". Weeks are below
+/// 5200 (run.weeks <= 5200), so four digits sort them by name.
+std::string snapshot_name(std::size_t s, std::uint32_t r, std::uint32_t week) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%04u", unsigned(week));
-    return "r" + std::to_string(r) + "_w" + buf;
+    return "s" + std::to_string(s) + "_r" + std::to_string(r) + "_w" + buf;
 }
 
 /// The snapshot checks of docs/FORMAT.md ("Validity rules"); a failure is a bug.
-void validate_snapshot(const Snapshot& s, std::size_t r, std::uint32_t weeks, std::size_t n_buurt) {
-    const std::string where = "write_results: replicate " + std::to_string(r) + " snapshot of week "
-                              + std::to_string(s.week);
+void validate_snapshot(const Snapshot& s, const std::string& of, std::uint32_t weeks, std::size_t n_buurt) {
+    const std::string where = "write_results: " + of + " snapshot of week " + std::to_string(s.week);
     if (s.week >= weeks)
         throw InternalError(where + ": the run has only " + std::to_string(weeks) + " weeks");
     const std::size_t n = s.buurt.size();
@@ -318,55 +294,86 @@ void validate_snapshot(const Snapshot& s, std::size_t r, std::uint32_t weeks, st
     }
 }
 
-void validate(const Geography& geo, const std::vector<Results>& replicates) {
-    if (replicates.empty()) throw InternalError("write_results: no replicates to write");
+void validate(const ResultSet& rs) {
+    const Geography& geo = rs.geo;
+    if (rs.scenarios.empty()) throw InternalError("write_results: no scenarios to write");
+    if (rs.replicate_ids.empty()) throw InternalError("write_results: no replicates to write");
     if (geo.buurten.empty()) throw InternalError("write_results: the geography has no buurten");
-    if (replicates.size() > std::size_t(std::numeric_limits<std::int32_t>::max()))
-        throw InternalError("write_results: too many replicates");
+    if (rs.replicate_ids.size() > std::size_t(std::numeric_limits<std::int32_t>::max())
+        || rs.scenarios.size() > std::size_t(std::numeric_limits<std::int32_t>::max()))
+        throw InternalError("write_results: too many replicates or scenarios");
+    for (std::size_t k = 0; k < rs.replicate_ids.size(); ++k) {
+        if (rs.replicate_ids[k] > std::uint32_t(std::numeric_limits<std::int32_t>::max()))
+            throw InternalError("write_results: replicate index " + std::to_string(rs.replicate_ids[k])
+                                + " does not fit int32");
+        for (std::size_t j = 0; j < k; ++j)
+            if (rs.replicate_ids[j] == rs.replicate_ids[k])
+                throw InternalError("write_results: replicate index " + std::to_string(rs.replicate_ids[k])
+                                    + " appears twice");
+    }
     for (std::size_t b = 0; b < geo.buurten.size(); ++b)
         if (geo.buurten[b].wijk >= geo.wijken.size())
             throw InternalError("write_results: buurt " + geo.buurten[b].code + " has wijk index "
                                 + std::to_string(geo.buurten[b].wijk) + " but the geography has "
                                 + std::to_string(geo.wijken.size()) + " wijken");
-    const std::uint32_t weeks = replicates.front().weeks;
+    const auto& first = rs.scenarios.front().replicates;
+    if (first.empty()) throw InternalError("write_results: scenario '" + rs.scenarios.front().name + "' has no replicates");
+    const std::uint32_t weeks = first.front().weeks;
     if (weeks == 0) throw InternalError("write_results: results have 0 weeks");
     const auto& specs = indicator_specs();
-    for (std::size_t r = 0; r < replicates.size(); ++r) {
-        const Results& res = replicates[r];
-        const std::string where = "write_results: replicate " + std::to_string(r);
-        if (res.weeks != weeks)
-            throw InternalError(where + " has " + std::to_string(res.weeks) + " weeks, replicate 0 has "
-                                + std::to_string(weeks));
-        if (res.buurten != geo.buurten.size())
-            throw InternalError(where + " has " + std::to_string(res.buurten) + " buurten, the geography has "
-                                + std::to_string(geo.buurten.size()));
-        const std::size_t n = std::size_t(weeks) * res.buurten;
-        for (std::size_t i = 0; i < n_indicators; ++i) {
-            const auto& v = res.values[i];
-            const std::string ind = where + " indicator " + std::string(specs[i].name);
-            if (v.size() != n)
-                throw InternalError(ind + " has " + std::to_string(v.size()) + " values, expected weeks*buurten = "
-                                    + std::to_string(n));
-            // The validity rules of docs/FORMAT.md: counts are whole numbers >= 0
-            // that fit int32; other values are >= 0 or NaN, never infinite.
-            for (std::size_t k = 0; k < n; ++k) {
-                const double x = v[k];
-                const bool ok = specs[i].integer
-                                    ? (x >= 0 && x <= double(std::numeric_limits<std::int32_t>::max())
-                                       && x == std::floor(x))
-                                    : (std::isnan(x) || (x >= 0 && std::isfinite(x)));
-                if (!ok)
-                    throw InternalError(ind + " week " + std::to_string(k / res.buurten) + " buurt "
-                                        + std::to_string(k % res.buurten) + " has invalid value "
-                                        + std::to_string(x));
+    for (std::size_t sc = 0; sc < rs.scenarios.size(); ++sc) {
+        const ScenarioRun& run = rs.scenarios[sc];
+        const std::string scen = "scenario '" + run.name + "'";
+        for (std::size_t j = 0; j < sc; ++j)
+            if (rs.scenarios[j].name == run.name)
+                throw InternalError("write_results: two scenarios are named '" + run.name + "'");
+        if (run.replicates.size() != rs.replicate_ids.size())
+            throw InternalError("write_results: " + scen + " has " + std::to_string(run.replicates.size())
+                                + " replicates, expected " + std::to_string(rs.replicate_ids.size()));
+        if (!run.targeted.empty() && run.targeted.size() != geo.buurten.size())
+            throw InternalError("write_results: " + scen + " has " + std::to_string(run.targeted.size())
+                                + " targeted flags, the geography has " + std::to_string(geo.buurten.size())
+                                + " buurten");
+        for (std::uint8_t t : run.targeted)
+            if (t > 1) throw InternalError("write_results: " + scen + " has a targeted flag " + std::to_string(t));
+        for (std::size_t r = 0; r < run.replicates.size(); ++r) {
+            const Results& res = run.replicates[r];
+            const std::string where = "write_results: " + scen + " replicate " + std::to_string(rs.replicate_ids[r]);
+            if (res.weeks != weeks)
+                throw InternalError(where + " has " + std::to_string(res.weeks) + " weeks, the first has "
+                                    + std::to_string(weeks));
+            if (res.buurten != geo.buurten.size())
+                throw InternalError(where + " has " + std::to_string(res.buurten) + " buurten, the geography has "
+                                    + std::to_string(geo.buurten.size()));
+            const std::size_t n = std::size_t(weeks) * res.buurten;
+            for (std::size_t i = 0; i < n_indicators; ++i) {
+                const auto& v = res.values[i];
+                const std::string ind = where + " indicator " + std::string(specs[i].name);
+                if (v.size() != n)
+                    throw InternalError(ind + " has " + std::to_string(v.size())
+                                        + " values, expected weeks*buurten = " + std::to_string(n));
+                // The validity rules of docs/FORMAT.md: counts are whole numbers >= 0
+                // that fit int32; other values are >= 0 or NaN, never infinite.
+                for (std::size_t k = 0; k < n; ++k) {
+                    const double x = v[k];
+                    const bool ok = specs[i].integer
+                                        ? (x >= 0 && x <= double(std::numeric_limits<std::int32_t>::max())
+                                           && x == std::floor(x))
+                                        : (std::isnan(x) || (x >= 0 && std::isfinite(x)));
+                    if (!ok)
+                        throw InternalError(ind + " week " + std::to_string(k / res.buurten) + " buurt "
+                                            + std::to_string(k % res.buurten) + " has invalid value "
+                                            + std::to_string(x));
+                }
             }
-        }
-        for (std::size_t k = 0; k < res.snapshots.size(); ++k) {
-            validate_snapshot(res.snapshots[k], r, weeks, geo.buurten.size());
-            if (k > 0 && res.snapshots[k].week <= res.snapshots[k - 1].week)
-                throw InternalError(where + ": snapshot weeks are not strictly increasing ("
-                                    + std::to_string(res.snapshots[k - 1].week) + " then "
-                                    + std::to_string(res.snapshots[k].week) + ")");
+            for (std::size_t k = 0; k < res.snapshots.size(); ++k) {
+                validate_snapshot(res.snapshots[k], scen + " replicate " + std::to_string(rs.replicate_ids[r]),
+                                  weeks, geo.buurten.size());
+                if (k > 0 && res.snapshots[k].week <= res.snapshots[k - 1].week)
+                    throw InternalError(where + ": snapshot weeks are not strictly increasing ("
+                                        + std::to_string(res.snapshots[k - 1].week) + " then "
+                                        + std::to_string(res.snapshots[k].week) + ")");
+            }
         }
     }
 }
@@ -375,10 +382,11 @@ void validate(const Geography& geo, const std::vector<Results>& replicates) {
 /// variables (docs/FORMAT.md, "Snapshot groups"). `dimid` is the first free
 /// netCDF-4 dimension id; the two used are taken from it.
 void write_snapshot(const Writer& w, hid_t parent, const std::string& parent_path, const Snapshot& s,
-                    std::size_t r, std::int32_t& dimid) {
-    const std::string name = snapshot_name(r, s.week);
+                    std::size_t scenario, std::uint32_t r, std::int32_t& dimid) {
+    const std::string name = snapshot_name(scenario, r, s.week);
     const std::string gp = parent_path + "/" + name;
     Handle g = w.group(parent, name.c_str(), gp);
+    w.attr_i32(g.get(), gp, "scenario", std::int32_t(scenario));
     w.attr_i32(g.get(), gp, "replicate", std::int32_t(r));
     w.attr_i32(g.get(), gp, "week", std::int32_t(s.week));
 
@@ -458,12 +466,23 @@ void write_snapshot(const Writer& w, hid_t parent, const std::string& parent_pat
     per_tie("strength", H5T_STD_U8LE, H5T_NATIVE_UINT8, s.strength, "1", "tie strength, 0 (faded) to 255");
 }
 
+/** File creation and access property lists of every file we write: creation
+ *  order tracked, objects readable by HDF5 1.8 (and so by any netCDF-4 reader). */
+Handle file_access_plist(const Writer& w) {
+    Handle fapl = w.plist(H5P_FILE_ACCESS);
+    // Objects readable by HDF5 1.8 (and so by any netCDF-4 reader), like netCDF-C writes.
+    w.check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_V18), "H5Pset_libver_bounds");
+    w.check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "H5Pset_fclose_degree");
+    return fapl;
+}
+
 /** Writes the whole file at `tmp` and closes it; throws IoError on failure.
  *  Sets `created` once `tmp` exists, so the caller removes only a file it made. */
-void write_file(const Writer& w, const fs::path& tmp, const Geography& geo, const std::vector<Results>& reps,
-                const Provenance& prov, bool& created) {
-    const hsize_t n_rep = reps.size();
-    const hsize_t n_week = reps.front().weeks;
+void write_file(const Writer& w, const fs::path& tmp, const ResultSet& rs, const Provenance& prov, bool& created) {
+    const Geography& geo = rs.geo;
+    const hsize_t n_scen = rs.scenarios.size();
+    const hsize_t n_rep = rs.replicate_ids.size();
+    const hsize_t n_week = rs.scenarios.front().replicates.front().weeks;
     const hsize_t n_buurt = geo.buurten.size();
 
     Handle fcpl = w.plist(H5P_FILE_CREATE);
@@ -471,10 +490,7 @@ void write_file(const Writer& w, const fs::path& tmp, const Geography& geo, cons
             "H5Pset_link_creation_order");
     w.check(H5Pset_attr_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
             "H5Pset_attr_creation_order");
-    Handle fapl = w.plist(H5P_FILE_ACCESS);
-    // Objects readable by HDF5 1.8 (and so by any netCDF-4 reader), like netCDF-C writes.
-    w.check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_V18), "H5Pset_libver_bounds");
-    w.check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "H5Pset_fclose_degree");
+    Handle fapl = file_access_plist(w);
     Handle file{w.check(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
                         "creating temporary file '" + tmp.string() + "'"),
                 H5Fclose};
@@ -487,20 +503,23 @@ void write_file(const Writer& w, const fs::path& tmp, const Geography& geo, cons
     w.attr_string(f, "/", "buurtsim_version", prov.version);
     w.attr_string(f, "/", "git_commit", prov.git_commit);
     w.attr_u64(f, "/", "seed", prov.seed);
-    w.attr_string(f, "/", "scenario_name", prov.scenario_name);
 
     {
         // Dimension scales (also the coordinate variables of the dimensions).
-        Handle rep = w.index_scale(f, dim_replicate, n_rep, 0);
-        w.attr_string(rep.get(), "/replicate", "long_name", "replicate index (independent run with its own streams)");
-        Handle week = w.index_scale(f, dim_week, n_week, 1);
+        Handle scen = w.index_scale(f, dim_scenario, n_scen, 0);
+        w.attr_string(scen.get(), "/scenario", "long_name", "scenario index; names in scenario_name");
+        std::vector<std::int32_t> rep_ids(rs.replicate_ids.begin(), rs.replicate_ids.end());
+        Handle rep = w.int_scale(f, dim_replicate, rep_ids, 1);
+        w.attr_string(rep.get(), "/replicate", "long_name",
+                      "replicate index k: random streams keyed by (seed, k), shared by every scenario");
+        Handle week = w.index_scale(f, dim_week, n_week, 2);
         // Not "week since start": xarray would try (and fail) to decode that as a CF time.
         w.attr_string(week.get(), "/week", "units", "week");
         w.attr_string(week.get(), "/week", "long_name", "weeks since the start of the simulation");
-        Handle buurt = w.index_scale(f, dim_buurt, n_buurt, 2);
+        Handle buurt = w.index_scale(f, dim_buurt, n_buurt, 3);
         w.attr_string(buurt.get(), "/buurt", "long_name", "buurt index in the order of buurt_code");
 
-        // Auxiliary coordinates along buurt.
+        // Auxiliary coordinates along buurt and scenario.
         std::vector<std::string> buurt_code, buurt_name, wijk_code, wijk_name;
         for (const auto& b : geo.buurten) {
             buurt_code.push_back(b.code);
@@ -508,16 +527,59 @@ void write_file(const Writer& w, const fs::path& tmp, const Geography& geo, cons
             wijk_code.push_back(geo.wijken[b.wijk].code);
             wijk_name.push_back(geo.wijken[b.wijk].name);
         }
-        w.buurt_strings(f, buurt.get(), "buurt_code", buurt_code, "CBS buurt code");
-        w.buurt_strings(f, buurt.get(), "buurt_name", buurt_name, "CBS buurt name");
-        w.buurt_strings(f, buurt.get(), "wijk_code", wijk_code, "CBS code of the wijk containing the buurt");
-        w.buurt_strings(f, buurt.get(), "wijk_name", wijk_name, "CBS name of the wijk containing the buurt");
+        w.strings_1d(f, "", "buurt_code", buurt_code, buurt.get(), dim_buurt, "CBS buurt code");
+        w.strings_1d(f, "", "buurt_name", buurt_name, buurt.get(), dim_buurt, "CBS buurt name");
+        w.strings_1d(f, "", "wijk_code", wijk_code, buurt.get(), dim_buurt, "CBS code of the wijk containing the buurt");
+        w.strings_1d(f, "", "wijk_name", wijk_name, buurt.get(), dim_buurt, "CBS name of the wijk containing the buurt");
+        std::vector<std::string> names, tomls, files;
+        for (const ScenarioRun& run : rs.scenarios) {
+            names.push_back(run.name);
+            tomls.push_back(run.toml);
+            std::string joined;
+            for (std::size_t k = 0; k < run.files.size(); ++k) joined += (k ? "\n" : "") + run.files[k];
+            files.push_back(joined);
+        }
+        w.strings_1d(f, "", "scenario_name", names, scen.get(), dim_scenario, "scenario name (unique in the file)");
 
-        // Data variables, one per indicator, dims (replicate, week, buurt).
-        const hid_t scales[3] = {rep.get(), week.get(), buurt.get()};
-        const char* scale_names[3] = {dim_replicate, dim_week, dim_buurt};
-        Handle space = w.simple_space({n_rep, n_week, n_buurt});
-        Handle mem_space = w.simple_space({1, n_week, n_buurt});
+        // Scenario variables.
+        {
+            Handle ds = w.strings_1d(f, "", "scenario_toml", tomls, scen.get(), dim_scenario,
+                                     "the fully resolved scenario as TOML");
+            w.attr_string(ds.get(), "/scenario_toml", "coordinates", "scenario_name");
+        }
+        {
+            Handle ds = w.strings_1d(f, "", "scenario_files", files, scen.get(), dim_scenario,
+                                     "scenario files read, base first, one path per line");
+            w.attr_string(ds.get(), "/scenario_files", "coordinates", "scenario_name");
+        }
+        {
+            std::vector<std::int8_t> targeted(n_scen * n_buurt, 0);
+            for (hsize_t sc = 0; sc < n_scen; ++sc)
+                for (hsize_t b = 0; b < n_buurt && b < rs.scenarios[sc].targeted.size(); ++b)
+                    targeted[sc * n_buurt + b] = std::int8_t(rs.scenarios[sc].targeted[b]);
+            const std::string path = "/targeted";
+            Handle space = w.simple_space({n_scen, n_buurt});
+            Handle dcpl = w.dataset_plist();
+            Handle ds{w.check(H5Dcreate2(f, "targeted", H5T_STD_I8LE, space.get(), H5P_DEFAULT, dcpl.get(),
+                                         H5P_DEFAULT),
+                              "creating dataset '" + path + "'"),
+                      H5Dclose};
+            w.check(H5Dwrite(ds.get(), H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, targeted.data()),
+                    "writing dataset '" + path + "'");
+            w.check(H5DSattach_scale(ds.get(), scen.get(), 0), "attaching dimension scale 'scenario' to '" + path + "'");
+            w.check(H5DSattach_scale(ds.get(), buurt.get(), 1), "attaching dimension scale 'buurt' to '" + path + "'");
+            w.attr_string(ds.get(), path, "long_name", "1 if an intervention of the scenario targets the buurt, else 0");
+            const std::int8_t flag_values[2] = {0, 1};
+            w.attr_array(ds.get(), path, "flag_values", H5T_STD_I8LE, H5T_NATIVE_INT8, flag_values, 2);
+            w.attr_string(ds.get(), path, "flag_meanings", "not_targeted targeted");
+            w.attr_string(ds.get(), path, "coordinates", coordinates_attr);
+        }
+
+        // Data variables, one per indicator, dims (scenario, replicate, week, buurt).
+        const hid_t scales[4] = {scen.get(), rep.get(), week.get(), buurt.get()};
+        const char* scale_names[4] = {dim_scenario, dim_replicate, dim_week, dim_buurt};
+        Handle space = w.simple_space({n_scen, n_rep, n_week, n_buurt});
+        Handle mem_space = w.simple_space({1, 1, n_week, n_buurt});
         std::vector<std::int32_t> ints(n_week * n_buurt);
         const auto& specs = indicator_specs();
         for (std::size_t i = 0; i < n_indicators; ++i) {
@@ -525,33 +587,35 @@ void write_file(const Writer& w, const fs::path& tmp, const Geography& geo, cons
             const std::string path = "/" + name;
             const bool integer = specs[i].integer;
             Handle dcpl = w.dataset_plist();
-            const hsize_t chunk[3] = {1, std::min(n_week, max_chunk_weeks), n_buurt};
-            w.check(H5Pset_chunk(dcpl.get(), 3, chunk), "H5Pset_chunk for '" + path + "'");
+            const hsize_t chunk[4] = {1, 1, std::min(n_week, max_chunk_weeks), n_buurt};
+            w.check(H5Pset_chunk(dcpl.get(), 4, chunk), "H5Pset_chunk for '" + path + "'");
             w.check(H5Pset_shuffle(dcpl.get()), "H5Pset_shuffle for '" + path + "'");
             w.check(H5Pset_deflate(dcpl.get(), deflate_level), "H5Pset_deflate for '" + path + "'");
             Handle ds{w.check(H5Dcreate2(f, name.c_str(), integer ? H5T_STD_I32LE : H5T_IEEE_F64LE, space.get(),
                                          H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
                               "creating dataset '" + path + "'"),
                       H5Dclose};
-            for (hsize_t r = 0; r < n_rep; ++r) {
-                const hsize_t start[3] = {r, 0, 0};
-                const hsize_t count[3] = {1, n_week, n_buurt};
-                w.check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
-                        "selecting replicate " + std::to_string(r) + " of '" + path + "'");
-                const auto& v = reps[r].values[i];
-                herr_t st;
-                if (integer) {
-                    // validate() checked these are whole numbers in int32 range.
-                    for (std::size_t k = 0; k < ints.size(); ++k) ints[k] = std::int32_t(v[k]);
-                    st = H5Dwrite(ds.get(), H5T_NATIVE_INT32, mem_space.get(), space.get(), H5P_DEFAULT,
-                                  ints.data());
-                } else {
-                    st = H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, mem_space.get(), space.get(), H5P_DEFAULT,
-                                  v.data());
+            for (hsize_t sc = 0; sc < n_scen; ++sc)
+                for (hsize_t r = 0; r < n_rep; ++r) {
+                    const std::string what = "writing scenario " + std::to_string(sc) + " replicate "
+                                             + std::to_string(rs.replicate_ids[r]) + " of '" + path + "'";
+                    const hsize_t start[4] = {sc, r, 0, 0};
+                    const hsize_t count[4] = {1, 1, n_week, n_buurt};
+                    w.check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), what);
+                    const auto& v = rs.scenarios[sc].replicates[r].values[i];
+                    herr_t st;
+                    if (integer) {
+                        // validate() checked these are whole numbers in int32 range.
+                        for (std::size_t k = 0; k < ints.size(); ++k) ints[k] = std::int32_t(v[k]);
+                        st = H5Dwrite(ds.get(), H5T_NATIVE_INT32, mem_space.get(), space.get(), H5P_DEFAULT,
+                                      ints.data());
+                    } else {
+                        st = H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, mem_space.get(), space.get(), H5P_DEFAULT,
+                                      v.data());
+                    }
+                    w.check(st, what);
                 }
-                w.check(st, "writing replicate " + std::to_string(r) + " of '" + path + "'");
-            }
-            for (unsigned d = 0; d < 3; ++d)
+            for (unsigned d = 0; d < 4; ++d)
                 w.check(H5DSattach_scale(ds.get(), scales[d], d),
                         "attaching dimension scale '" + std::string(scale_names[d]) + "' to '" + path + "'");
             w.attr_string(ds.get(), path, "units", std::string(specs[i].unit));
@@ -564,18 +628,12 @@ void write_file(const Writer& w, const fs::path& tmp, const Geography& geo, cons
         // Provenance.
         Handle g = w.group(f, "provenance", "/provenance");
         const std::string gp = "/provenance";
-        std::string scenario_files;
-        for (std::size_t k = 0; k < prov.scenario_files.size(); ++k)
-            scenario_files += (k ? "\n" : "") + prov.scenario_files[k];
         std::string data_files;
         for (std::size_t k = 0; k < prov.data_files.size(); ++k)
             data_files += (k ? "\n" : "") + prov.data_files[k].sha256 + "  " + prov.data_files[k].path;
         w.attr_string(g.get(), gp, "version", prov.version);
         w.attr_string(g.get(), gp, "git_commit", prov.git_commit);
         w.attr_u64(g.get(), gp, "seed", prov.seed);
-        w.attr_string(g.get(), gp, "scenario_name", prov.scenario_name);
-        w.attr_string(g.get(), gp, "scenario_toml", prov.scenario_toml);
-        w.attr_string(g.get(), gp, "scenario_files", scenario_files);
         w.attr_string(g.get(), gp, "data_files", data_files);
         w.attr_i32(g.get(), gp, "threads", prov.threads);
         w.attr_string(g.get(), gp, "host", prov.host);
@@ -584,19 +642,100 @@ void write_file(const Writer& w, const fs::path& tmp, const Geography& geo, cons
         w.attr_string(g.get(), gp, "end_time", prov.end_time);
     }
 
-    // Snapshots, only when there are any: replicate by replicate, weeks in order.
+    // Snapshots, only when there are any: scenario by scenario, replicate by replicate, weeks in order.
     bool any_snapshot = false;
-    for (const auto& res : reps) any_snapshot = any_snapshot || !res.snapshots.empty();
+    for (const auto& run : rs.scenarios)
+        for (const auto& res : run.replicates) any_snapshot = any_snapshot || !res.snapshots.empty();
     if (any_snapshot) {
         const std::string sp = std::string("/") + snapshots_group;
         Handle g = w.group(f, snapshots_group, sp);
-        std::int32_t dimid = 3;  // netCDF-4 dimension ids are unique in the file; the root uses 0-2
-        for (std::size_t r = 0; r < reps.size(); ++r)
-            for (const Snapshot& s : reps[r].snapshots) write_snapshot(w, g.get(), sp, s, r, dimid);
+        std::int32_t dimid = 4;  // netCDF-4 dimension ids are unique in the file; the root uses 0-3
+        for (std::size_t sc = 0; sc < rs.scenarios.size(); ++sc)
+            for (std::size_t r = 0; r < rs.replicate_ids.size(); ++r)
+                for (const Snapshot& s : rs.scenarios[sc].replicates[r].snapshots)
+                    write_snapshot(w, g.get(), sp, s, sc, rs.replicate_ids[r], dimid);
     }
 
     // Closing flushes; a failure here (e.g. disk full) must not be ignored.
     w.check(file.close(), "closing (flushing) temporary file '" + tmp.string() + "'");
+}
+
+/** Largest _Netcdf4Dimid of any dataset in the file, -1 if none: a new
+ *  dimension takes the next id, so ids stay unique in the file. */
+std::int32_t max_netcdf_dimid(hid_t file) {
+    std::int32_t best = -1;
+    H5Ovisit(
+        file, H5_INDEX_NAME, H5_ITER_INC,
+        [](hid_t obj, const char* name, const H5O_info_t* info, void* data) -> herr_t {
+            if (info->type != H5O_TYPE_DATASET) return 0;
+            if (H5Aexists_by_name(obj, name, "_Netcdf4Dimid", H5P_DEFAULT) <= 0) return 0;
+            Handle a{H5Aopen_by_name(obj, name, "_Netcdf4Dimid", H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+            std::int32_t v = -1;
+            if (a.get() >= 0 && H5Aread(a.get(), H5T_NATIVE_INT32, &v) >= 0) {
+                auto& b = *static_cast<std::int32_t*>(data);
+                b = std::max(b, v);
+            }
+            return 0;
+        },
+        &best);
+    return best;
+}
+
+/** Writes /comparison into the open file `f` (replacing an old one). */
+void write_comparison_group(const Writer& w, hid_t f, const Comparison& c) {
+    const std::string gp = std::string("/") + comparison_group;
+    if (w.check(H5Lexists(f, comparison_group, H5P_DEFAULT), "looking up '" + gp + "'") > 0)
+        w.check(H5Ldelete(f, comparison_group, H5P_DEFAULT), "deleting the old '" + gp + "'");
+    const std::int32_t dimid = max_netcdf_dimid(f) + 1;
+    Handle g = w.group(f, comparison_group, gp);
+    w.attr_string(g.get(), gp, "baseline", c.baseline);
+    w.attr_i32(g.get(), gp, "weeks_from", std::int32_t(c.weeks_from));
+    w.attr_i32(g.get(), gp, "weeks_to", std::int32_t(c.weeks - 1));
+    {
+        std::vector<std::int32_t> ids(c.replicate_ids.begin(), c.replicate_ids.end());
+        w.attr_array(g.get(), gp, "replicate_ids", H5T_STD_I32LE, H5T_NATIVE_INT32, ids.data(), ids.size());
+    }
+    w.attr_f64(g.get(), gp, "confidence", c.confidence);
+    w.attr_string(g.get(), gp, "buurtsim_version", c.version);
+    w.attr_string(g.get(), gp, "created", c.created);
+
+    const hsize_t n = c.rows.size();
+    Handle row = w.index_scale(g.get(), dim_row, n, dimid, gp);
+    w.attr_string(row.get(), gp + "/row", "long_name", "row of the comparison table");
+    auto strings = [&](const char* name, auto get, const char* long_name) {
+        std::vector<std::string> v;
+        for (const auto& r : c.rows) v.push_back(get(r));
+        w.strings_1d(g.get(), gp, name, v, row.get(), dim_row, long_name);
+    };
+    auto numbers = [&](const char* name, hid_t file_type, hid_t mem_type, const auto& v, const char* long_name) {
+        Handle ds = w.variable_1d(g.get(), gp, name, file_type, mem_type, v, row.get(), dim_row);
+        w.attr_string(ds.get(), gp + "/" + name, "long_name", long_name);
+    };
+    auto doubles = [&](const char* name, auto get, const char* long_name) {
+        std::vector<double> v;
+        for (const auto& r : c.rows) v.push_back(get(r));
+        numbers(name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v, long_name);
+    };
+    auto ints = [&](const char* name, auto get, const char* long_name) {
+        std::vector<std::int32_t> v;
+        for (const auto& r : c.rows) v.push_back(get(r));
+        numbers(name, H5T_STD_I32LE, H5T_NATIVE_INT32, v, long_name);
+    };
+    using R = ComparisonRow;
+    strings("scenario_name", [](const R& r) { return r.scenario; }, "scenario compared with the baseline");
+    strings("area", [](const R& r) { return r.area; }, "city: all buurten of the file; targeted: the buurten the scenario's interventions target");
+    strings("indicator", [](const R& r) { return r.indicator; }, "indicator name, or euro_saved_per_euro_spent");
+    strings("label", [](const R& r) { return r.label; }, "plain-language label of the indicator");
+    strings("unit", [](const R& r) { return r.unit; }, "unit of the horizon values and of the estimate");
+    ints("buurten", [](const R& r) { return r.buurten; }, "number of buurten in the area");
+    ints("replicates", [](const R& r) { return r.replicates; }, "replicate pairs with a finite value");
+    doubles("baseline_mean", [](const R& r) { return r.baseline_mean; }, "baseline horizon value, mean over replicates");
+    doubles("scenario_mean", [](const R& r) { return r.scenario_mean; }, "scenario horizon value, mean over replicates");
+    doubles("estimate", [](const R& r) { return r.estimate; },
+            "mean over replicates of the paired difference scenario - baseline (euro_saved_per_euro_spent: of the ratio)");
+    doubles("ci_low", [](const R& r) { return r.ci_low; }, "lower end of the t confidence interval of the estimate");
+    doubles("ci_high", [](const R& r) { return r.ci_high; }, "upper end of the t confidence interval of the estimate");
+    doubles("relative_change", [](const R& r) { return r.relative_change; }, "estimate / baseline_mean");
 }
 
 }  // namespace
@@ -616,29 +755,19 @@ std::string utc_now_iso8601() {
     return std::string(buf, n);
 }
 
-void write_results(const std::filesystem::path& out, const Geography& geo, const std::vector<Results>& replicates,
-                   const Provenance& prov) {
-    validate(geo, replicates);
-    if (out.empty() || !out.has_filename())
-        throw IoError("cannot write result file '" + out.string() + "': not a file name");
-    const fs::path dir = out.parent_path();
-    if (!dir.empty()) {
-        std::error_code ec;
-        if (!fs::is_directory(dir, ec))
-            throw IoError("cannot write result file '" + out.string() + "': directory '" + dir.string()
-                          + (fs::exists(dir, ec) ? "' is not a directory" : "' does not exist"));
-    }
+namespace {
 
-    const fs::path tmp = temporary_path(out);
-    const Writer w(out);
-    QuietHdf5Errors quiet;
+/** Runs `write(tmp)`, then renames `tmp` onto `out`; on any failure removes
+ *  `tmp` (only if `write` created it) and leaves `out` as it was. */
+template <class Write>
+void atomic_replace(const fs::path& out, const fs::path& tmp, Write write) {
     bool created = false;
     const auto remove_tmp = [&] {
         std::error_code ec;
         if (created) fs::remove(tmp, ec);
     };
     try {
-        write_file(w, tmp, geo, replicates, prov, created);
+        write(created);
         std::error_code ec;
         fs::rename(tmp, out, ec);
         if (ec)
@@ -654,6 +783,53 @@ void write_results(const std::filesystem::path& out, const Geography& geo, const
         remove_tmp();
         throw IoError("cannot write result file '" + out.string() + "': " + e.what());
     }
+}
+
+}  // namespace
+
+void write_results(const std::filesystem::path& out, const ResultSet& results, const Provenance& prov) {
+    validate(results);
+    if (out.empty() || !out.has_filename())
+        throw IoError("cannot write result file '" + out.string() + "': not a file name");
+    const fs::path dir = out.parent_path();
+    if (!dir.empty()) {
+        std::error_code ec;
+        if (!fs::is_directory(dir, ec))
+            throw IoError("cannot write result file '" + out.string() + "': directory '" + dir.string()
+                          + (fs::exists(dir, ec) ? "' is not a directory" : "' does not exist"));
+    }
+    const fs::path tmp = temporary_path(out);
+    const Writer w(out);
+    QuietHdf5Errors quiet;
+    atomic_replace(out, tmp, [&](bool& created) { write_file(w, tmp, results, prov, created); });
+}
+
+void write_comparison(const std::filesystem::path& file, const Comparison& comparison) {
+    // Checks the file exists, is a buurtsim result and has our major version.
+    const std::string version = read_format_version(file);
+    const std::string ours = format_version;
+    if (version.substr(0, version.find('.')) != ours.substr(0, ours.find('.')))
+        throw IoError("cannot add a comparison to '" + file.string() + "': it has format_version " + version
+                      + "; this buurtsim writes " + format_version);
+    const fs::path tmp = temporary_path(file);
+    const Writer w(file);
+    QuietHdf5Errors quiet;
+    atomic_replace(file, tmp, [&](bool& created) {
+        std::error_code ec;
+        if (fs::exists(tmp, ec))
+            throw IoError("cannot write result file '" + file.string() + "': temporary file '" + tmp.string()
+                          + "' is in the way");
+        fs::copy_file(file, tmp, fs::copy_options::none, ec);
+        created = fs::exists(tmp);  // also a partly written copy, which must go
+        if (ec)
+            throw IoError("cannot write result file '" + file.string() + "': copying it to '" + tmp.string()
+                          + "' failed: " + ec.message());
+        Handle fapl = file_access_plist(w);
+        Handle f{w.check(H5Fopen(tmp.c_str(), H5F_ACC_RDWR, fapl.get()), "opening '" + tmp.string() + "'"),
+                 H5Fclose};
+        write_comparison_group(w, f.get(), comparison);
+        w.check(f.close(), "closing (flushing) temporary file '" + tmp.string() + "'");
+    });
 }
 
 }  // namespace buurtsim

@@ -1,5 +1,7 @@
-// Result file writer: layout pinned against docs/FORMAT.md, read back with
-// the HDF5 C API, atomic replacement and cleanup on failure.
+// Result files: the writer's layout pinned against docs/FORMAT.md and read
+// back with the HDF5 C API, atomic replacement and cleanup on failure; the
+// reader (read_results) round-trips it; /comparison is added atomically.
+#include "buurtsim/compare.hpp"
 #include "buurtsim/error.hpp"
 #include "buurtsim/indicators.hpp"
 #include "buurtsim/io.hpp"
@@ -55,6 +57,7 @@ const std::vector<std::string> pinned_datasets = {
     "lonely_share",
     "mean_ties_in_buurt",
     "meeting_visits",
+    "questions_brokered",
     "questions_dropped",
     "questions_new",
     "questions_solved_community",
@@ -63,9 +66,14 @@ const std::vector<std::string> pinned_datasets = {
     "questions_unmet_open",
     "replicate",
     "residents",
+    "scenario",
+    "scenario_files",
+    "scenario_name",
+    "scenario_toml",
     "severely_lonely_share",
     "severely_lonely_share_65plus",
     "share_knowing_5_in_buurt",
+    "targeted",
     "total_cost_eur",
     "volunteer_hours",
     "volunteers",
@@ -140,21 +148,22 @@ Geography tiny_geography() {
     return geo;
 }
 
-/// Distinct value per position: 1000*indicator + 100*replicate + 10*week + buurt
-/// (+0.25 for float indicators).
-double fake_value(std::size_t i, std::uint32_t r, std::uint32_t w, std::uint32_t b) {
-    double v = 1000.0 * double(i) + 100.0 * r + 10.0 * w + b;
+/// Distinct value per position: 100000*scenario + 1000*indicator + 100*replicate
+/// + 10*week + buurt (+0.25 for float indicators).
+double fake_value(std::size_t i, std::uint32_t r, std::uint32_t w, std::uint32_t b, std::uint32_t s = 0) {
+    double v = 100000.0 * s + 1000.0 * double(i) + 100.0 * r + 10.0 * w + b;
     return indicator_specs()[i].integer ? v : v + 0.25;
 }
 
-std::vector<Results> fake_results(std::uint32_t reps, std::uint32_t weeks, std::uint32_t buurten) {
+std::vector<Results> fake_results(std::uint32_t reps, std::uint32_t weeks, std::uint32_t buurten,
+                                  std::uint32_t s = 0) {
     std::vector<Results> out;
     for (std::uint32_t r = 0; r < reps; ++r) {
         Results res(weeks, buurten);
         for (std::size_t i = 0; i < n_indicators; ++i)
             for (std::uint32_t w = 0; w < weeks; ++w)
                 for (std::uint32_t b = 0; b < buurten; ++b)
-                    res.at(Indicator(i), w, b) = fake_value(i, r, w, b);
+                    res.at(Indicator(i), w, b) = fake_value(i, r, w, b, s);
         out.push_back(std::move(res));
     }
     // NaN is valid for buurtteam_wait_weeks (no case started) and must survive.
@@ -194,14 +203,39 @@ Snapshot fake_snapshot(std::uint32_t week, std::uint32_t n, std::uint32_t buurte
     return s;
 }
 
+/// One scenario "tiny" holding `reps` as replicates 0..K-1.
+ResultSet wrap(const Geography& geo, std::vector<Results> reps) {
+    ResultSet rs;
+    rs.geo = geo;
+    for (std::uint32_t k = 0; k < reps.size(); ++k) rs.replicate_ids.push_back(k);
+    ScenarioRun run;
+    run.name = "tiny";
+    run.toml = "[population]\nscale = 0.02\n";
+    run.files = {"experiments/base.toml", "experiments/tiny.toml"};
+    run.replicates = std::move(reps);
+    rs.scenarios.push_back(std::move(run));
+    return rs;
+}
+
+/// Two scenarios, "tiny" (values of scenario 0) and "more" (values of scenario 1,
+/// targeting the second buurt), replicates 0..reps-1.
+ResultSet two_scenarios(std::uint32_t reps, std::uint32_t weeks) {
+    ResultSet rs = wrap(tiny_geography(), fake_results(reps, weeks, 2, 0));
+    ScenarioRun more;
+    more.name = "more";
+    more.toml = "name = \"more\"\n";
+    more.files = {"more.toml"};
+    more.replicates = fake_results(reps, weeks, 2, 1);
+    more.targeted = {0, 1};
+    rs.scenarios.push_back(std::move(more));
+    return rs;
+}
+
 Provenance fake_provenance(std::uint64_t seed) {
     Provenance p;
     p.version = "0.1.0";
     p.git_commit = "0123456789abcdef0123456789abcdef01234567-dirty";
     p.seed = seed;
-    p.scenario_name = "tiny";
-    p.scenario_toml = "[population]\nscale = 0.02\n";
-    p.scenario_files = {"experiments/base.toml", "experiments/tiny.toml"};
     p.data_files = {{"data/a.csv", std::string(64, 'a')}, {"data/b.csv", std::string(64, 'b')}};
     p.threads = 3;
     p.host = "testhost";
@@ -408,9 +442,8 @@ std::vector<std::vector<std::string>> markdown_table(const std::string& text, co
 TEST_CASE("write_results writes the documented layout", "[io]") {
     const fs::path dir = scratch("layout");
     const fs::path out = dir / "out.h5";
-    const Geography geo = tiny_geography();
-    const auto reps = fake_results(2, 3, 2);
-    write_results(out, geo, reps, fake_provenance(42));
+    const ResultSet rs = two_scenarios(2, 3);
+    write_results(out, rs, fake_provenance(42));
     REQUIRE(dir_entries(dir) == std::vector<std::string>{"out.h5"});  // no temporary left
 
     H file{H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
@@ -419,9 +452,10 @@ TEST_CASE("write_results writes the documented layout", "[io]") {
     SECTION("exact list of datasets and groups") {
         CHECK(root_links(file.id, H5O_TYPE_DATASET) == pinned_datasets);
         CHECK(root_links(file.id, H5O_TYPE_GROUP) == std::vector<std::string>{"provenance"});
-        // The pinned list is the indicator table plus the coordinates.
-        std::vector<std::string> expected = {"replicate", "week",      "buurt",    "buurt_code",
-                                             "buurt_name", "wijk_code", "wijk_name"};
+        // The pinned list is the indicator table plus the coordinates and scenario variables.
+        std::vector<std::string> expected = {"scenario",   "replicate",     "week",          "buurt",
+                                             "buurt_code", "buurt_name",    "wijk_code",     "wijk_name",
+                                             "scenario_name", "scenario_toml", "scenario_files", "targeted"};
         for (const auto& s : indicator_specs()) expected.emplace_back(s.name);
         std::sort(expected.begin(), expected.end());
         CHECK(expected == pinned_datasets);
@@ -429,18 +463,17 @@ TEST_CASE("write_results writes the documented layout", "[io]") {
 
     SECTION("root attributes") {
         CHECK(attr_names(file.id)
-              == std::vector<std::string>{"buurtsim_version", "format_version", "git_commit", "scenario_name", "seed",
-                                          "title"});
+              == std::vector<std::string>{"buurtsim_version", "format_version", "git_commit", "seed", "title"});
         CHECK(read_string_attr(file.id, "format_version") == format_version);
         CHECK(read_string_attr(file.id, "buurtsim_version") == "0.1.0");
         CHECK(read_string_attr(file.id, "git_commit") == "0123456789abcdef0123456789abcdef01234567-dirty");
-        CHECK(read_string_attr(file.id, "scenario_name") == "tiny");
         CHECK(read_string_attr(file.id, "title") == "buurtsim results");
         CHECK(read_scalar_attr<std::uint64_t>(file.id, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64) == 42);
     }
 
     SECTION("dimension scales") {
-        const std::vector<std::pair<const char*, hsize_t>> dims = {{"replicate", 2}, {"week", 3}, {"buurt", 2}};
+        const std::vector<std::pair<const char*, hsize_t>> dims = {
+            {"scenario", 2}, {"replicate", 2}, {"week", 3}, {"buurt", 2}};
         for (std::size_t k = 0; k < dims.size(); ++k) {
             const auto& [name, size] = dims[k];
             INFO("dimension " << name);
@@ -465,17 +498,44 @@ TEST_CASE("write_results writes the documented layout", "[io]") {
         CHECK(read_string_attr(week.id, "units") == "week");
     }
 
-    SECTION("coordinates along buurt") {
+    SECTION("coordinates along buurt and scenario") {
         CHECK(read_strings(file.id, "buurt_code") == std::vector<std::string>{"BU03440101", "BU03440201"});
         CHECK(read_strings(file.id, "buurt_name") == std::vector<std::string>{"Lombok-Oost", "Zuilen — Oost"});
         CHECK(read_strings(file.id, "wijk_code") == std::vector<std::string>{"WK034401", "WK034402"});
         CHECK(read_strings(file.id, "wijk_name") == std::vector<std::string>{"West", "Noordwest"});
-        for (const char* name : {"buurt_code", "buurt_name", "wijk_code", "wijk_name"}) {
+        CHECK(read_strings(file.id, "scenario_name") == std::vector<std::string>{"tiny", "more"});
+        for (const char* name : {"buurt_code", "buurt_name", "wijk_code", "wijk_name", "scenario_name"}) {
             INFO(name);
             H ds{H5Dopen2(file.id, name, H5P_DEFAULT), H5Dclose};
-            CHECK(scale_names(ds.id) == std::vector<std::string>{"buurt"});
+            CHECK(scale_names(ds.id)
+                  == std::vector<std::string>{std::string(name) == "scenario_name" ? "scenario" : "buurt"});
             CHECK(!read_string_attr(ds.id, "long_name").empty());
         }
+    }
+
+    SECTION("scenario variables") {
+        CHECK(read_strings(file.id, "scenario_toml")
+              == std::vector<std::string>{"[population]\nscale = 0.02\n", "name = \"more\"\n"});
+        CHECK(read_strings(file.id, "scenario_files")
+              == std::vector<std::string>{"experiments/base.toml\nexperiments/tiny.toml", "more.toml"});
+        for (const char* name : {"scenario_toml", "scenario_files"}) {
+            INFO(name);
+            H ds{H5Dopen2(file.id, name, H5P_DEFAULT), H5Dclose};
+            CHECK(scale_names(ds.id) == std::vector<std::string>{"scenario"});
+            CHECK(read_string_attr(ds.id, "coordinates") == "scenario_name");
+            CHECK(!read_string_attr(ds.id, "long_name").empty());
+        }
+        H ds{H5Dopen2(file.id, "targeted", H5P_DEFAULT), H5Dclose};
+        REQUIRE(ds.id >= 0);
+        H type{H5Dget_type(ds.id), H5Tclose};
+        CHECK(H5Tequal(type.id, H5T_STD_I8LE) > 0);
+        CHECK(dims_of(ds.id) == std::vector<hsize_t>{2, 2});
+        CHECK(scale_names(ds.id) == std::vector<std::string>{"scenario", "buurt"});
+        std::vector<std::int8_t> t(4);
+        REQUIRE(H5Dread(ds.id, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.data()) >= 0);
+        CHECK(t == std::vector<std::int8_t>{0, 0, 0, 1});  // "tiny" targets nothing (empty = none)
+        CHECK(read_string_attr(ds.id, "flag_meanings") == "not_targeted targeted");
+        CHECK(read_string_attr(ds.id, "coordinates") == "scenario_name buurt_code buurt_name wijk_code wijk_name");
     }
 
     SECTION("data variables: dtype, dims, attributes, storage, values") {
@@ -487,20 +547,21 @@ TEST_CASE("write_results writes the documented layout", "[io]") {
             REQUIRE(ds.id >= 0);
             H type{H5Dget_type(ds.id), H5Tclose};
             CHECK(H5Tequal(type.id, specs[i].integer ? H5T_STD_I32LE : H5T_IEEE_F64LE) > 0);
-            CHECK(dims_of(ds.id) == std::vector<hsize_t>{2, 3, 2});
-            CHECK(scale_names(ds.id) == std::vector<std::string>{"replicate", "week", "buurt"});
+            CHECK(dims_of(ds.id) == std::vector<hsize_t>{2, 2, 3, 2});
+            CHECK(scale_names(ds.id) == std::vector<std::string>{"scenario", "replicate", "week", "buurt"});
             CHECK(attr_names(ds.id) == std::vector<std::string>{"DIMENSION_LIST", "coordinates", "long_name", "units"});
             CHECK(read_string_attr(ds.id, "units") == specs[i].unit);
             CHECK(read_string_attr(ds.id, "long_name") == specs[i].meaning);
-            CHECK(read_string_attr(ds.id, "coordinates") == "buurt_code buurt_name wijk_code wijk_name");
+            CHECK(read_string_attr(ds.id, "coordinates") == "scenario_name buurt_code buurt_name wijk_code wijk_name");
 
             H dcpl{H5Dget_create_plist(ds.id), H5Pclose};
             REQUIRE(H5Pget_layout(dcpl.id) == H5D_CHUNKED);
-            hsize_t chunk[3] = {};
-            REQUIRE(H5Pget_chunk(dcpl.id, 3, chunk) == 3);
+            hsize_t chunk[4] = {};
+            REQUIRE(H5Pget_chunk(dcpl.id, 4, chunk) == 4);
             CHECK(chunk[0] == 1);
-            CHECK(chunk[1] == 3);
-            CHECK(chunk[2] == 2);
+            CHECK(chunk[1] == 1);
+            CHECK(chunk[2] == 3);
+            CHECK(chunk[3] == 2);
             std::vector<H5Z_filter_t> filters;
             for (int k = 0; k < H5Pget_nfilters(dcpl.id); ++k) {
                 unsigned flags = 0;
@@ -510,40 +571,37 @@ TEST_CASE("write_results writes the documented layout", "[io]") {
             }
             CHECK(filters == std::vector<H5Z_filter_t>{H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE});
 
-            std::vector<double> v(2 * 3 * 2);
+            std::vector<double> v(2 * 2 * 3 * 2);
             REQUIRE(H5Dread(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) >= 0);
-            for (std::uint32_t r = 0; r < 2; ++r)
-                for (std::uint32_t w = 0; w < 3; ++w)
-                    for (std::uint32_t b = 0; b < 2; ++b) {
-                        const double got = v[(r * 3 + w) * 2 + b];
-                        INFO("r=" << r << " w=" << w << " b=" << b);
-                        if (Indicator(i) == Indicator::buurtteam_wait_weeks && r == 0 && w == 1 && b == 1)
-                            CHECK(std::isnan(got));
-                        else
-                            CHECK(got == fake_value(i, r, w, b));
-                    }
+            for (std::uint32_t sc = 0; sc < 2; ++sc)
+                for (std::uint32_t r = 0; r < 2; ++r)
+                    for (std::uint32_t w = 0; w < 3; ++w)
+                        for (std::uint32_t b = 0; b < 2; ++b) {
+                            const double got = v[((sc * 2 + r) * 3 + w) * 2 + b];
+                            INFO("s=" << sc << " r=" << r << " w=" << w << " b=" << b);
+                            if (Indicator(i) == Indicator::buurtteam_wait_weeks && r == 0 && w == 1 && b == 1)
+                                CHECK(std::isnan(got));
+                            else
+                                CHECK(got == fake_value(i, r, w, b, sc));
+                        }
         }
         // One position spelled out, to catch a transposed layout that the loop could mirror.
         H ds{H5Dopen2(file.id, "questions_new", H5P_DEFAULT), H5Dclose};
-        std::vector<std::int32_t> q(12);
+        std::vector<std::int32_t> q(24);
         REQUIRE(H5Dread(ds.id, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, q.data()) >= 0);
         REQUIRE(std::size_t(Indicator::questions_new) == 3);
-        CHECK(q[(1 * 3 + 2) * 2 + 0] == 3120);  // indicator 3, replicate 1, week 2, buurt 0
+        CHECK(q[((1 * 2 + 1) * 3 + 2) * 2 + 0] == 103120);  // scenario 1, indicator 3, replicate 1, week 2, buurt 0
     }
 
     SECTION("provenance group") {
         H g{H5Gopen2(file.id, "provenance", H5P_DEFAULT), H5Gclose};
         REQUIRE(g.id >= 0);
         CHECK(attr_names(g.id)
-              == std::vector<std::string>{"command_line", "data_files", "end_time", "git_commit", "host",
-                                          "scenario_files", "scenario_name", "scenario_toml", "seed", "start_time",
-                                          "threads", "version"});
+              == std::vector<std::string>{"command_line", "data_files", "end_time", "git_commit", "host", "seed",
+                                          "start_time", "threads", "version"});
         CHECK(read_string_attr(g.id, "version") == "0.1.0");
         CHECK(read_string_attr(g.id, "git_commit") == "0123456789abcdef0123456789abcdef01234567-dirty");
         CHECK(read_scalar_attr<std::uint64_t>(g.id, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64) == 42);
-        CHECK(read_string_attr(g.id, "scenario_name") == "tiny");
-        CHECK(read_string_attr(g.id, "scenario_toml") == "[population]\nscale = 0.02\n");
-        CHECK(read_string_attr(g.id, "scenario_files") == "experiments/base.toml\nexperiments/tiny.toml");
         CHECK(read_string_attr(g.id, "data_files")
               == std::string(64, 'a') + "  data/a.csv\n" + std::string(64, 'b') + "  data/b.csv");
         CHECK(read_scalar_attr<std::int32_t>(g.id, "threads", H5T_STD_I32LE, H5T_NATIVE_INT32) == 3);
@@ -554,6 +612,22 @@ TEST_CASE("write_results writes the documented layout", "[io]") {
     }
 }
 
+TEST_CASE("write_results: the replicate coordinate holds the replicate indices", "[io]") {
+    // A batch re-run as replicate 3 alone (--only-replicate 3).
+    const fs::path out = scratch("replicate_ids") / "r3.h5";
+    ResultSet rs = wrap(tiny_geography(), fake_results(1, 2, 2));
+    rs.replicate_ids = {3};
+    rs.scenarios[0].replicates[0].snapshots = {fake_snapshot(1, 4, 2, 1)};
+    write_results(out, rs, fake_provenance(1));
+    H file{H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+    CHECK(read_1d<std::int32_t>(file.id, "replicate", H5T_NATIVE_INT32) == std::vector<std::int32_t>{3});
+    H snaps{H5Gopen2(file.id, "snapshots", H5P_DEFAULT), H5Gclose};
+    REQUIRE(links(snaps.id, H5O_TYPE_GROUP) == std::vector<std::string>{"s0_r3_w0001"});
+    H g{H5Gopen2(snaps.id, "s0_r3_w0001", H5P_DEFAULT), H5Gclose};
+    CHECK(read_scalar_attr<std::int32_t>(g.id, "replicate", H5T_STD_I32LE, H5T_NATIVE_INT32) == 3);
+    CHECK(read_scalar_attr<std::int32_t>(g.id, "scenario", H5T_STD_I32LE, H5T_NATIVE_INT32) == 0);
+}
+
 TEST_CASE("write_results writes snapshots as netCDF-4 groups under /snapshots", "[io][snapshots]") {
     const fs::path dir = scratch("snapshots");
     const fs::path out = dir / "snap.h5";
@@ -561,7 +635,13 @@ TEST_CASE("write_results writes snapshots as netCDF-4 groups under /snapshots", 
     auto reps = fake_results(2, 60, 2);
     reps[0].snapshots = {fake_snapshot(0, 7, 2, 1), fake_snapshot(52, 9, 2, 2)};
     reps[1].snapshots = {fake_snapshot(52, 5, 2, 3)};
-    write_results(out, geo, reps, fake_provenance(5));
+    ResultSet rs = wrap(geo, reps);
+    ScenarioRun more;
+    more.name = "more";
+    more.replicates = fake_results(2, 60, 2, 1);
+    more.replicates[1].snapshots = {fake_snapshot(52, 6, 2, 4)};
+    rs.scenarios.push_back(more);
+    write_results(out, rs, fake_provenance(5));
     REQUIRE(dir_entries(dir) == std::vector<std::string>{"snap.h5"});
 
     H file{H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
@@ -572,14 +652,17 @@ TEST_CASE("write_results writes snapshots as netCDF-4 groups under /snapshots", 
     REQUIRE(snaps.id >= 0);
     CHECK(links(snaps.id, H5O_TYPE_DATASET).empty());
     CHECK(attr_names(snaps.id).empty());
-    // Zero-padded weeks: names sort by replicate, then week.
-    REQUIRE(links(snaps.id, H5O_TYPE_GROUP) == std::vector<std::string>{"r0_w0000", "r0_w0052", "r1_w0052"});
+    // Zero-padded weeks: names sort by scenario, replicate, then week.
+    REQUIRE(links(snaps.id, H5O_TYPE_GROUP)
+            == std::vector<std::string>{"s0_r0_w0000", "s0_r0_w0052", "s0_r1_w0052", "s1_r1_w0052"});
 
     std::vector<std::int32_t> dimids;
-    const std::vector<std::tuple<const char*, std::size_t, const Snapshot*>> groups = {
-        {"r0_w0000", 0, &reps[0].snapshots[0]}, {"r0_w0052", 0, &reps[0].snapshots[1]},
-        {"r1_w0052", 1, &reps[1].snapshots[0]}};
-    for (const auto& [name, r, snap] : groups) {
+    const std::vector<std::tuple<const char*, std::size_t, std::size_t, const Snapshot*>> groups = {
+        {"s0_r0_w0000", 0, 0, &reps[0].snapshots[0]},
+        {"s0_r0_w0052", 0, 0, &reps[0].snapshots[1]},
+        {"s0_r1_w0052", 0, 1, &reps[1].snapshots[0]},
+        {"s1_r1_w0052", 1, 1, &rs.scenarios[1].replicates[1].snapshots[0]}};
+    for (const auto& [name, sc, r, snap] : groups) {
         INFO("group " << name);
         H g{H5Gopen2(snaps.id, name, H5P_DEFAULT), H5Gclose};
         REQUIRE(g.id >= 0);
@@ -588,7 +671,8 @@ TEST_CASE("write_results writes snapshots as netCDF-4 groups under /snapshots", 
         SECTION(std::string("pinned variable list and attributes of ") + name) {
             CHECK(links(g.id, H5O_TYPE_DATASET) == pinned_snapshot_names());
             CHECK(links(g.id, H5O_TYPE_GROUP).empty());
-            CHECK(attr_names(g.id) == std::vector<std::string>{"replicate", "week"});
+            CHECK(attr_names(g.id) == std::vector<std::string>{"replicate", "scenario", "week"});
+            CHECK(read_scalar_attr<std::int32_t>(g.id, "scenario", H5T_STD_I32LE, H5T_NATIVE_INT32) == std::int32_t(sc));
             CHECK(read_scalar_attr<std::int32_t>(g.id, "replicate", H5T_STD_I32LE, H5T_NATIVE_INT32) == std::int32_t(r));
             CHECK(read_scalar_attr<std::int32_t>(g.id, "week", H5T_STD_I32LE, H5T_NATIVE_INT32)
                   == std::int32_t(snap->week));
@@ -660,16 +744,16 @@ TEST_CASE("write_results writes snapshots as netCDF-4 groups under /snapshots", 
         }
     }
     // One tie spelled out: the ring closes with (0, n-1), weak, strength 255.
-    H g{H5Gopen2(snaps.id, "r0_w0052", H5P_DEFAULT), H5Gclose};
+    H g{H5Gopen2(snaps.id, "s0_r0_w0052", H5P_DEFAULT), H5Gclose};
     const auto src = read_1d<std::int32_t>(g.id, "source", H5T_NATIVE_INT32);
     const auto tgt = read_1d<std::int32_t>(g.id, "target", H5T_NATIVE_INT32);
     REQUIRE(src.size() == 9);
     CHECK(src.back() == 0);
     CHECK(tgt.back() == 8);
     CHECK(read_1d<std::uint8_t>(g.id, "strength", H5T_NATIVE_UINT8).back() == 255);
-    // netCDF-4 dimension ids are unique in the file: the root has 0-2, the
-    // snapshot groups take 3, 4, ... in the order they are written.
-    for (const auto& [name, r, snap] : groups) {
+    // netCDF-4 dimension ids are unique in the file: the root has 0-3, the
+    // snapshot groups take 4, 5, ... in the order they are written.
+    for (const auto& [name, sc, r, snap] : groups) {
         for (const char* dim : {"resident", "tie"}) {
             const std::string path = std::string(name) + "/" + dim;
             H ds{H5Dopen2(snaps.id, path.c_str(), H5P_DEFAULT), H5Dclose};
@@ -677,7 +761,7 @@ TEST_CASE("write_results writes snapshots as netCDF-4 groups under /snapshots", 
             dimids.push_back(read_scalar_attr<std::int32_t>(ds.id, "_Netcdf4Dimid", H5T_STD_I32LE, H5T_NATIVE_INT32));
         }
     }
-    CHECK(dimids == std::vector<std::int32_t>{3, 4, 5, 6, 7, 8});
+    CHECK(dimids == std::vector<std::int32_t>{4, 5, 6, 7, 8, 9, 10, 11});
 }
 
 TEST_CASE("write_results: a snapshot without ties, and large snapshots chunked", "[io][snapshots]") {
@@ -688,9 +772,9 @@ TEST_CASE("write_results: a snapshot without ties, and large snapshots chunked",
     REQUIRE(lonely.source.empty());
     Snapshot big = fake_snapshot(2, 70000, 2, 5);
     reps[0].snapshots = {lonely, big};
-    write_results(out, tiny_geography(), reps, fake_provenance(1));
+    write_results(out, wrap(tiny_geography(), reps), fake_provenance(1));
     H file{H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
-    H g1{H5Gopen2(file.id, "snapshots/r0_w0001", H5P_DEFAULT), H5Gclose};
+    H g1{H5Gopen2(file.id, "snapshots/s0_r0_w0001", H5P_DEFAULT), H5Gclose};
     REQUIRE(g1.id >= 0);
     CHECK(links(g1.id, H5O_TYPE_DATASET) == pinned_snapshot_names());
     CHECK(read_1d<std::int32_t>(g1.id, "tie", H5T_NATIVE_INT32).empty());
@@ -702,7 +786,7 @@ TEST_CASE("write_results: a snapshot without ties, and large snapshots chunked",
         H src{H5Dopen2(g1.id, "source", H5P_DEFAULT), H5Dclose};
         CHECK(scale_names(src.id) == std::vector<std::string>{"tie"});
     }
-    H g2{H5Gopen2(file.id, "snapshots/r0_w0002", H5P_DEFAULT), H5Gclose};
+    H g2{H5Gopen2(file.id, "snapshots/s0_r0_w0002", H5P_DEFAULT), H5Gclose};
     H ds{H5Dopen2(g2.id, "household", H5P_DEFAULT), H5Dclose};
     H dcpl{H5Dget_create_plist(ds.id), H5Pclose};
     hsize_t chunk = 0;
@@ -715,13 +799,13 @@ TEST_CASE("write_results: a snapshot without ties, and large snapshots chunked",
 TEST_CASE("write_results chunks long runs by at most 260 weeks", "[io]") {
     const fs::path out = scratch("chunks") / "long.h5";
     Geography geo = tiny_geography();
-    write_results(out, geo, fake_results(1, 300, 2), fake_provenance(1));
+    write_results(out, wrap(geo, fake_results(1, 300, 2)), fake_provenance(1));
     H file{H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
     H ds{H5Dopen2(file.id, "residents", H5P_DEFAULT), H5Dclose};
     H dcpl{H5Dget_create_plist(ds.id), H5Pclose};
-    hsize_t chunk[3] = {};
-    REQUIRE(H5Pget_chunk(dcpl.id, 3, chunk) == 3);
-    CHECK(chunk[1] == 260);
+    hsize_t chunk[4] = {};
+    REQUIRE(H5Pget_chunk(dcpl.id, 4, chunk) == 4);
+    CHECK(chunk[2] == 260);
     std::vector<std::int32_t> v(300 * 2);
     REQUIRE(H5Dread(ds.id, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) >= 0);
     CHECK(v[299 * 2 + 1] == 2991);  // last week, second chunk
@@ -731,21 +815,21 @@ TEST_CASE("write_results replaces an existing file", "[io]") {
     const fs::path dir = scratch("replace");
     const fs::path out = dir / "out.h5";
     const Geography geo = tiny_geography();
-    write_results(out, geo, fake_results(2, 3, 2), fake_provenance(1));
-    write_results(out, geo, fake_results(1, 4, 2), fake_provenance(2));
+    write_results(out, wrap(geo, fake_results(2, 3, 2)), fake_provenance(1));
+    write_results(out, wrap(geo, fake_results(1, 4, 2)), fake_provenance(2));
     CHECK(dir_entries(dir) == std::vector<std::string>{"out.h5"});
     H file{H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
     REQUIRE(file.id >= 0);
     CHECK(read_scalar_attr<std::uint64_t>(file.id, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64) == 2);
     H ds{H5Dopen2(file.id, "residents", H5P_DEFAULT), H5Dclose};
-    CHECK(dims_of(ds.id) == std::vector<hsize_t>{1, 4, 2});
+    CHECK(dims_of(ds.id) == std::vector<hsize_t>{1, 1, 4, 2});
 }
 
 TEST_CASE("write_results into a missing directory throws IoError and leaves nothing", "[io]") {
     const fs::path dir = scratch("missing");
     const fs::path out = dir / "no_such_dir" / "out.h5";
     try {
-        write_results(out, tiny_geography(), fake_results(1, 2, 2), fake_provenance(1));
+        write_results(out, wrap(tiny_geography(), fake_results(1, 2, 2)), fake_provenance(1));
         FAIL("expected IoError");
     } catch (const IoError& e) {
         CHECK_THAT(e.what(), Catch::Contains(out.string()));
@@ -763,7 +847,7 @@ TEST_CASE("write_results failing after the file is written leaves no temporary",
     fs::create_directories(out);
     std::ofstream(out / "keep.txt") << "keep";
     try {
-        write_results(out, tiny_geography(), fake_results(2, 3, 2), fake_provenance(1));
+        write_results(out, wrap(tiny_geography(), fake_results(2, 3, 2)), fake_provenance(1));
         FAIL("expected IoError");
     } catch (const IoError& e) {
         CHECK_THAT(e.what(), Catch::Contains(out.string()));
@@ -780,7 +864,7 @@ TEST_CASE("write_results failing inside HDF5 throws IoError naming the operation
     const fs::path out = dir / "out.h5";
     fs::create_directories(temporary_path(out));
     try {
-        write_results(out, tiny_geography(), fake_results(1, 2, 2), fake_provenance(1));
+        write_results(out, wrap(tiny_geography(), fake_results(1, 2, 2)), fake_provenance(1));
         FAIL("expected IoError");
     } catch (const IoError& e) {
         const std::string msg = e.what();
@@ -796,7 +880,7 @@ TEST_CASE("write_results rejects inconsistent results and keeps the old file", "
     const fs::path dir = scratch("inconsistent");
     const fs::path out = dir / "out.h5";
     const Geography geo = tiny_geography();
-    write_results(out, geo, fake_results(1, 3, 2), fake_provenance(7));
+    write_results(out, wrap(geo, fake_results(1, 3, 2)), fake_provenance(7));
     const auto before = fs::file_size(out);
 
     auto reps = fake_results(2, 3, 2);
@@ -849,14 +933,254 @@ TEST_CASE("write_results rejects inconsistent results and keeps the old file", "
     SECTION("a buurt in a wijk that does not exist") {
         Geography bad = geo;
         bad.buurten[1].wijk = 2;
-        CHECK_THROWS_AS(write_results(out, bad, reps, fake_provenance(8)), InternalError);
+        CHECK_THROWS_AS(write_results(out, wrap(bad, reps), fake_provenance(8)), InternalError);
         reps.clear();  // checked already; the call below then fails the same way
     }
-    CHECK_THROWS_AS(write_results(out, geo, reps, fake_provenance(8)), InternalError);
+    CHECK_THROWS_AS(write_results(out, wrap(geo, reps), fake_provenance(8)), InternalError);
     CHECK(dir_entries(dir) == std::vector<std::string>{"out.h5"});
     CHECK(fs::file_size(out) == before);
     H file{H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
     CHECK(read_scalar_attr<std::uint64_t>(file.id, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64) == 7);
+}
+
+TEST_CASE("write_results rejects inconsistent scenarios and keeps the old file", "[io]") {
+    const fs::path dir = scratch("inconsistent_scenarios");
+    const fs::path out = dir / "out.h5";
+    write_results(out, wrap(tiny_geography(), fake_results(1, 3, 2)), fake_provenance(7));
+    const auto before = fs::file_size(out);
+
+    ResultSet rs = two_scenarios(2, 3);
+    SECTION("two scenarios with one name") { rs.scenarios[1].name = "tiny"; }
+    SECTION("a scenario with fewer replicates") { rs.scenarios[1].replicates.pop_back(); }
+    SECTION("a scenario with other weeks") { rs.scenarios[1].replicates = fake_results(2, 4, 2, 1); }
+    SECTION("targeted flags for the wrong number of buurten") { rs.scenarios[1].targeted = {1}; }
+    SECTION("a targeted flag that is not 0 or 1") { rs.scenarios[1].targeted = {0, 2}; }
+    SECTION("a replicate index twice") { rs.replicate_ids = {1, 1}; }
+    SECTION("no scenarios") { rs.scenarios.clear(); }
+    CHECK_THROWS_AS(write_results(out, rs, fake_provenance(8)), InternalError);
+    CHECK(dir_entries(dir) == std::vector<std::string>{"out.h5"});
+    CHECK(fs::file_size(out) == before);
+}
+
+TEST_CASE("read_results gives back what write_results wrote", "[io][read]") {
+    const fs::path out = scratch("roundtrip") / "rt.h5";
+    ResultSet rs = two_scenarios(3, 4);
+    rs.replicate_ids = {0, 2, 5};
+    write_results(out, rs, fake_provenance(9));
+    CHECK(read_format_version(out) == format_version);
+
+    const ResultSet back = read_results(out);
+    CHECK(back.replicate_ids == rs.replicate_ids);
+    REQUIRE(back.geo.buurten.size() == 2);
+    REQUIRE(back.geo.wijken.size() == 2);
+    for (std::size_t b = 0; b < 2; ++b) {
+        CHECK(back.geo.buurten[b].code == rs.geo.buurten[b].code);
+        CHECK(back.geo.buurten[b].name == rs.geo.buurten[b].name);
+        CHECK(back.geo.wijken[back.geo.buurten[b].wijk].code == rs.geo.wijken[rs.geo.buurten[b].wijk].code);
+        CHECK(back.geo.wijken[back.geo.buurten[b].wijk].name == rs.geo.wijken[rs.geo.buurten[b].wijk].name);
+    }
+    REQUIRE(back.scenarios.size() == 2);
+    for (std::size_t sc = 0; sc < 2; ++sc) {
+        const ScenarioRun& a = rs.scenarios[sc];
+        const ScenarioRun& b = back.scenarios[sc];
+        INFO("scenario " << a.name);
+        CHECK(b.name == a.name);
+        CHECK(b.toml == a.toml);
+        CHECK(b.files == a.files);
+        CHECK(b.targeted == (a.targeted.empty() ? std::vector<std::uint8_t>{0, 0} : a.targeted));
+        REQUIRE(b.replicates.size() == 3);
+        for (std::size_t r = 0; r < 3; ++r) {
+            CHECK(b.replicates[r].weeks == 4);
+            CHECK(b.replicates[r].buurten == 2);
+            CHECK(b.replicates[r].snapshots.empty());
+            for (std::size_t i = 0; i < n_indicators; ++i) {
+                INFO("replicate " << r << " indicator " << indicator_specs()[i].name);
+                const auto& x = a.replicates[r].values[i];
+                const auto& y = b.replicates[r].values[i];
+                REQUIRE(y.size() == x.size());
+                for (std::size_t k = 0; k < x.size(); ++k)
+                    CHECK((x[k] == y[k] || (std::isnan(x[k]) && std::isnan(y[k]))));
+            }
+        }
+    }
+
+    SECTION("only some indicators") {
+        const ResultSet part = read_results(out, {Indicator::adults, Indicator::total_cost_eur});
+        const Results& r = part.scenarios[1].replicates[2];
+        CHECK(r.values[std::size_t(Indicator::adults)] == rs.scenarios[1].replicates[2].values[std::size_t(Indicator::adults)]);
+        CHECK(r.values[std::size_t(Indicator::total_cost_eur)]
+              == rs.scenarios[1].replicates[2].values[std::size_t(Indicator::total_cost_eur)]);
+        CHECK(r.values[std::size_t(Indicator::residents)].empty());
+    }
+}
+
+namespace {
+/// Rewrites the root attribute format_version of an existing file.
+void set_format_version(const fs::path& p, const std::string& v) {
+    H f{H5Fopen(p.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose};
+    REQUIRE(f.id >= 0);
+    REQUIRE(H5Adelete(f.id, "format_version") >= 0);
+    H type{H5Tcopy(H5T_C_S1), H5Tclose};
+    H5Tset_size(type.id, H5T_VARIABLE);
+    H space{H5Screate(H5S_SCALAR), H5Sclose};
+    H a{H5Acreate2(f.id, "format_version", type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+    const char* s = v.c_str();
+    REQUIRE(H5Awrite(a.id, type.id, &s) >= 0);
+}
+}  // namespace
+
+TEST_CASE("read_results rejects missing files, other files and other major versions", "[io][read]") {
+    const fs::path dir = scratch("read_errors");
+    SECTION("missing file") {
+        try {
+            read_results(dir / "nope.h5");
+            FAIL("expected IoError");
+        } catch (const IoError& e) {
+            CHECK_THAT(e.what(), Catch::Contains("nope.h5") && Catch::Contains("no such file"));
+        }
+    }
+    SECTION("not HDF5") {
+        std::ofstream(dir / "text.h5") << "hello";
+        CHECK_THROWS_WITH(read_results(dir / "text.h5"), Catch::Contains("not an HDF5 file"));
+    }
+    SECTION("HDF5 but not a result file") {
+        H f{H5Fcreate((dir / "empty.h5").c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose};
+        REQUIRE(f.id >= 0);
+        H5Fclose(f.id);
+        f.id = -1;
+        CHECK_THROWS_WITH(read_results(dir / "empty.h5"), Catch::Contains("not a buurtsim result file"));
+    }
+    SECTION("format 1.1 (one scenario, three dims)") {
+        const fs::path old = dir / "old.h5";
+        write_results(old, wrap(tiny_geography(), fake_results(1, 2, 2)), fake_provenance(1));
+        set_format_version(old, "1.1");
+        try {
+            read_results(old);
+            FAIL("expected IoError");
+        } catch (const IoError& e) {
+            const std::string msg = e.what();
+            CHECK_THAT(msg, Catch::Contains("old.h5"));
+            CHECK_THAT(msg, Catch::Contains("\"1.1\""));
+            CHECK_THAT(msg, Catch::Contains("format_version 2.x"));
+        }
+    }
+    SECTION("a later major version") {
+        const fs::path next = dir / "next.h5";
+        write_results(next, wrap(tiny_geography(), fake_results(1, 2, 2)), fake_provenance(1));
+        set_format_version(next, "3.0");
+        CHECK_THROWS_WITH(read_results(next), Catch::Contains("\"3.0\"") && Catch::Contains("newer"));
+        // A later minor of our major is fine.
+        set_format_version(next, "2.7");
+        CHECK(read_results(next).scenarios.size() == 1);
+    }
+}
+
+namespace {
+Comparison fake_comparison(const std::string& tag, std::size_t rows) {
+    Comparison c;
+    c.baseline = "tiny";
+    c.weeks_from = 1;
+    c.weeks = 3;
+    c.replicate_ids = {0, 1};
+    c.version = "0.1.0";
+    c.created = "2026-01-02T03:04:05Z";
+    for (std::size_t k = 0; k < rows; ++k) {
+        ComparisonRow r;
+        r.scenario = "more";
+        r.area = k % 2 ? "targeted" : "city";
+        r.indicator = "buurtteam_hours";
+        r.label = tag;
+        r.unit = "h";
+        r.buurten = std::int32_t(k);
+        r.replicates = 2;
+        r.baseline_mean = 1.5 + double(k);
+        r.scenario_mean = 2.5;
+        r.estimate = 1.0;
+        r.ci_low = std::nan("");
+        r.ci_high = 3.0;
+        r.relative_change = 0.25;
+        c.rows.push_back(r);
+    }
+    return c;
+}
+
+/// The pinned datasets of /comparison, in creation order.
+const std::vector<std::string> pinned_comparison_datasets = {
+    "row",         "scenario_name", "area",   "indicator", "label",  "unit",           "buurten",
+    "replicates",  "baseline_mean", "scenario_mean", "estimate", "ci_low", "ci_high", "relative_change"};
+}  // namespace
+
+TEST_CASE("write_comparison adds /comparison atomically and replaces it", "[io][compare]") {
+    const fs::path dir = scratch("comparison");
+    const fs::path out = dir / "out.h5";
+    ResultSet rs = two_scenarios(2, 3);
+    rs.scenarios[1].replicates[0].snapshots = {fake_snapshot(1, 4, 2, 1)};  // takes netCDF dimension ids 4 and 5
+    write_results(out, rs, fake_provenance(3));
+    write_comparison(out, fake_comparison("first", 3));
+    write_comparison(out, fake_comparison("second", 2));  // replaces
+    CHECK(dir_entries(dir) == std::vector<std::string>{"out.h5"});
+
+    H file{H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+    REQUIRE(file.id >= 0);
+    CHECK(root_links(file.id, H5O_TYPE_GROUP) == std::vector<std::string>{"comparison", "provenance", "snapshots"});
+    CHECK(root_links(file.id, H5O_TYPE_DATASET) == pinned_datasets);
+    H g{H5Gopen2(file.id, "comparison", H5P_DEFAULT), H5Gclose};
+    auto sorted = pinned_comparison_datasets;
+    std::sort(sorted.begin(), sorted.end());
+    CHECK(links(g.id, H5O_TYPE_DATASET) == sorted);
+    CHECK(attr_names(g.id) == std::vector<std::string>{"baseline", "buurtsim_version", "confidence", "created",
+                                                        "replicate_ids", "weeks_from", "weeks_to"});
+    CHECK(read_string_attr(g.id, "baseline") == "tiny");
+    CHECK(read_scalar_attr<std::int32_t>(g.id, "weeks_from", H5T_STD_I32LE, H5T_NATIVE_INT32) == 1);
+    CHECK(read_scalar_attr<std::int32_t>(g.id, "weeks_to", H5T_STD_I32LE, H5T_NATIVE_INT32) == 2);
+    CHECK(read_scalar_attr<double>(g.id, "confidence", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE) == 0.95);
+    CHECK(read_strings(g.id, "label") == std::vector<std::string>{"second", "second"});
+    CHECK(read_strings(g.id, "area") == std::vector<std::string>{"city", "targeted"});
+    CHECK(read_1d<std::int32_t>(g.id, "buurten", H5T_NATIVE_INT32) == std::vector<std::int32_t>{0, 1});
+    CHECK(read_1d<double>(g.id, "baseline_mean", H5T_NATIVE_DOUBLE) == std::vector<double>{1.5, 2.5});
+    CHECK(std::isnan(read_1d<double>(g.id, "ci_low", H5T_NATIVE_DOUBLE)[0]));
+    for (const auto& name : pinned_comparison_datasets) {
+        INFO(name);
+        H ds{H5Dopen2(g.id, name.c_str(), H5P_DEFAULT), H5Dclose};
+        CHECK(dims_of(ds.id) == std::vector<hsize_t>{2});
+        if (name == "row") {
+            CHECK(H5DSis_scale(ds.id) > 0);
+            // One more than the largest dimension id in the file (snapshot: 4, 5).
+            CHECK(read_scalar_attr<std::int32_t>(ds.id, "_Netcdf4Dimid", H5T_STD_I32LE, H5T_NATIVE_INT32) == 6);
+        } else {
+            CHECK(scale_names(ds.id) == std::vector<std::string>{"row"});
+            CHECK(!read_string_attr(ds.id, "long_name").empty());
+        }
+    }
+    // The data are untouched.
+    const ResultSet back = read_results(out, {Indicator::questions_new});
+    CHECK(back.scenarios[1].replicates[1].values[std::size_t(Indicator::questions_new)]
+          == rs.scenarios[1].replicates[1].values[std::size_t(Indicator::questions_new)]);
+}
+
+TEST_CASE("write_comparison failures leave the file as it was", "[io][compare]") {
+    const fs::path dir = scratch("comparison_fails");
+    const fs::path out = dir / "out.h5";
+    SECTION("missing file") {
+        CHECK_THROWS_AS(write_comparison(out, fake_comparison("x", 1)), IoError);
+        CHECK(dir_entries(dir).empty());
+    }
+    SECTION("a file of format 1") {
+        write_results(out, wrap(tiny_geography(), fake_results(1, 2, 2)), fake_provenance(1));
+        set_format_version(out, "1.1");
+        const auto before = fs::file_size(out);
+        CHECK_THROWS_WITH(write_comparison(out, fake_comparison("x", 1)), Catch::Contains("1.1"));
+        CHECK(fs::file_size(out) == before);
+        CHECK(dir_entries(dir) == std::vector<std::string>{"out.h5"});
+    }
+    SECTION("the temporary name is taken") {
+        write_results(out, wrap(tiny_geography(), fake_results(1, 2, 2)), fake_provenance(1));
+        fs::create_directories(temporary_path(out));
+        CHECK_THROWS_WITH(write_comparison(out, fake_comparison("x", 1)), Catch::Contains("in the way"));
+        CHECK(fs::is_directory(temporary_path(out)));  // not ours: left alone
+        H file{H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+        CHECK(root_links(file.id, H5O_TYPE_GROUP) == std::vector<std::string>{"provenance"});
+    }
 }
 
 TEST_CASE("temporary_path is beside the target and distinct from it", "[io]") {
@@ -886,7 +1210,7 @@ TEST_CASE("docs/FORMAT.md documents exactly the indicators", "[io][docs]") {
         INFO(specs[i].name);
         REQUIRE(rows[i].size() == 5);  // | dataset | dtype | dims | units | meaning |
         CHECK(unquote(rows[i][1]) == (specs[i].integer ? "int32" : "float64"));
-        CHECK(unquote(rows[i][2]) == "(replicate, week, buurt)");
+        CHECK(unquote(rows[i][2]) == "(scenario, replicate, week, buurt)");
         CHECK(unquote(rows[i][3]) == specs[i].unit);
         CHECK(rows[i][4] == specs[i].meaning);
     }
@@ -895,11 +1219,12 @@ TEST_CASE("docs/FORMAT.md documents exactly the indicators", "[io][docs]") {
     std::vector<std::string> all = documented;
     for (const auto& row : markdown_table(text, "## Dimensions")) all.push_back(unquote(row.at(0)));
     for (const auto& row : markdown_table(text, "## Coordinates")) all.push_back(unquote(row.at(0)));
+    for (const auto& row : markdown_table(text, "## Scenario variables")) all.push_back(unquote(row.at(0)));
     std::sort(all.begin(), all.end());
     CHECK(all == pinned_datasets);
 
     // The snapshot group table: exactly the pinned snapshot datasets, with their dtypes and dims.
-    const auto snap_rows = markdown_table(text, "## Snapshot groups `/snapshots/r<R>_w<WWWW>`");
+    const auto snap_rows = markdown_table(text, "## Snapshot groups `/snapshots/s<S>_r<R>_w<WWWW>`");
     std::vector<std::string> snap_names;
     for (const auto& row : snap_rows) {
         INFO("snapshot row " << row.at(0));
@@ -917,12 +1242,25 @@ TEST_CASE("docs/FORMAT.md documents exactly the indicators", "[io][docs]") {
     std::vector<std::string> snap_attrs;
     for (const auto& row : markdown_table(text, "### Snapshot group attributes")) snap_attrs.push_back(unquote(row.at(0)));
     std::sort(snap_attrs.begin(), snap_attrs.end());
-    CHECK(snap_attrs == std::vector<std::string>{"replicate", "week"});
+    CHECK(snap_attrs == std::vector<std::string>{"replicate", "scenario", "week"});
 
     std::vector<std::string> prov;
     for (const auto& row : markdown_table(text, "## Provenance group `/provenance`")) prov.push_back(unquote(row.at(0)));
     std::sort(prov.begin(), prov.end());
-    CHECK(prov == std::vector<std::string>{"command_line", "data_files", "end_time", "git_commit", "host",
-                                           "scenario_files", "scenario_name", "scenario_toml", "seed", "start_time",
-                                           "threads", "version"});
+    CHECK(prov == std::vector<std::string>{"command_line", "data_files", "end_time", "git_commit", "host", "seed",
+                                           "start_time", "threads", "version"});
+
+    // The comparison group: the pinned columns in order, and its attributes.
+    std::vector<std::string> cmp;
+    for (const auto& row : markdown_table(text, "## Comparison group `/comparison`")) {
+        REQUIRE(row.size() == 5);
+        CHECK(unquote(row[2]) == "(row)");
+        cmp.push_back(unquote(row[0]));
+    }
+    CHECK(cmp == pinned_comparison_datasets);
+    std::vector<std::string> cmp_attrs;
+    for (const auto& row : markdown_table(text, "### Comparison group attributes")) cmp_attrs.push_back(unquote(row.at(0)));
+    std::sort(cmp_attrs.begin(), cmp_attrs.end());
+    CHECK(cmp_attrs == std::vector<std::string>{"baseline", "buurtsim_version", "confidence", "created",
+                                                "replicate_ids", "weeks_from", "weeks_to"});
 }

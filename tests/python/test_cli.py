@@ -63,7 +63,7 @@ def test_unknown_buurt_code_is_a_clear_error(run_cli, tiny_scenario, tmp_path):
 
 def _indicators(path):
     with h5py.File(path, "r") as f:
-        return {k: f[k][()] for k in f if isinstance(f[k], h5py.Dataset) and f[k].ndim == 3}
+        return {k: f[k][()] for k in f if isinstance(f[k], h5py.Dataset) and f[k].ndim == 4}
 
 
 def test_same_seed_same_bits_any_threads_other_seed_differs(run_cli, tiny_scenario, tmp_path):
@@ -77,7 +77,8 @@ def test_same_seed_same_bits_any_threads_other_seed_differs(run_cli, tiny_scenar
     for k in a:
         assert a[k].tobytes() == b[k].tobytes(), k
     assert any(a[k].tobytes() != c[k].tobytes() for k in a)
-    assert not np.array_equal(a["questions_new"][0], a["questions_new"][1])  # replicates differ
+    assert a["questions_new"].shape[:2] == (1, 2)  # (scenario, replicate, week, buurt)
+    assert not np.array_equal(a["questions_new"][0, 0], a["questions_new"][0, 1])  # replicates differ
 
 
 def test_interrupted_run_leaves_no_file(buurtsim_bin, tmp_path):

@@ -2,7 +2,9 @@
 matches docs/FORMAT.md: dimensions, coordinates, the pinned variable list,
 attributes, provenance and the validity rules.
 
-Runs `buurtsim run SCENARIO.toml -o OUT.h5 --seed N --replicates K`. The
+Runs `buurtsim run SCENARIO.toml -o OUT.h5 --seed N --replicates K` (one
+scenario: the scenario dimension has size 1; tests/python/test_compare.py
+covers files with several scenarios and the /comparison group). The
 binary is $BUURTSIM_BIN, default <repo>/build/bin/buurtsim. A missing binary
 fails the tests unless $BUURTSIM_ALLOW_MISSING_BIN is set (then they skip).
 Run with the system interpreter: /usr/bin/python3 -m pytest tests/python
@@ -28,10 +30,9 @@ REPLICATES = 2
 WEEKS = 6
 SCENARIO = '[population]\nscale = 0.02\nwijken = ["WK034401"]\n[run]\nweeks = 6\n'
 
-DIMS = ("replicate", "week", "buurt")
+DIMS = ("scenario", "replicate", "week", "buurt")
 PROVENANCE_ATTRS = {
-    "version", "git_commit", "seed", "scenario_name", "scenario_toml", "scenario_files",
-    "data_files", "threads", "host", "command_line", "start_time", "end_time",
+    "version", "git_commit", "seed", "data_files", "threads", "host", "command_line", "start_time", "end_time",
 }
 
 
@@ -59,6 +60,7 @@ def markdown_table(heading):
 DATA_VARS = markdown_table("## Data variables")
 DIM_ROWS = markdown_table("## Dimensions")
 COORD_ROWS = markdown_table("## Coordinates")
+SCENARIO_ROWS = markdown_table("## Scenario variables")
 PROV_ROWS = markdown_table("## Provenance group `/provenance`")
 
 
@@ -99,7 +101,8 @@ def ds(result_file):
 def test_format_md_tables_are_not_empty():
     assert [r[0] for r in DIM_ROWS] == list(DIMS)
     assert len(DATA_VARS) >= 10
-    assert all(len(r) == 5 for r in DATA_VARS + DIM_ROWS + COORD_ROWS)
+    assert all(len(r) == 5 for r in DATA_VARS + DIM_ROWS + COORD_ROWS + SCENARIO_ROWS)
+    assert [r[0] for r in SCENARIO_ROWS] == ["scenario_toml", "scenario_files", "targeted"]
     assert {r[0] for r in PROV_ROWS} == PROVENANCE_ATTRS
 
 
@@ -119,6 +122,7 @@ def test_opens_without_warnings(result_file):
 
 def test_dimensions(ds):
     assert set(ds.dims) == set(DIMS)
+    assert ds.sizes["scenario"] == 1
     assert ds.sizes["replicate"] == REPLICATES
     assert ds.sizes["week"] == WEEKS
     assert ds.sizes["buurt"] >= 1
@@ -127,17 +131,19 @@ def test_dimensions(ds):
         assert ds[dim].dtype == np.int32
         np.testing.assert_array_equal(ds[dim].values, np.arange(ds.sizes[dim]))
     assert ds["week"].attrs["units"] == "week"  # never "... since ...": xarray would decode a time
+    documented = {r[0]: r[2] for r in DATA_VARS + SCENARIO_ROWS}
     for name in ds.data_vars:
-        assert ds[name].dims == DIMS, name
+        assert "(" + ", ".join(ds[name].dims) + ")" == documented[name], name
 
 
-def test_buurt_coordinates(ds):
+def test_buurt_and_scenario_coordinates(ds):
     coords = [r[0] for r in COORD_ROWS]
-    assert coords == ["buurt_code", "buurt_name", "wijk_code", "wijk_name"]
+    assert coords == ["buurt_code", "buurt_name", "wijk_code", "wijk_name", "scenario_name"]
     assert set(ds.coords) == set(DIMS) | set(coords)
     for name in coords:
-        assert ds[name].dims == ("buurt",), name
+        assert ds[name].dims == (("scenario",) if name == "scenario_name" else ("buurt",)), name
         assert all(isinstance(v, str) and v for v in ds[name].values), name
+    assert list(ds["scenario_name"].values) == ["tiny"]  # the file sets no name: its stem
     codes = [str(c) for c in ds["buurt_code"].values]
     assert all(c.startswith("BU0344") for c in codes), codes
     assert len(set(codes)) == len(codes)
@@ -146,11 +152,13 @@ def test_buurt_coordinates(ds):
     assert all(b[2:8] == w[2:8] for b, w in zip(codes, wijken))
     # Selecting by code works, the way FORMAT.md shows it.
     by_code = ds["residents"].swap_dims(buurt="buurt_code")
-    assert by_code.sel(buurt_code=codes[0]).dims == ("replicate", "week")
+    assert by_code.sel(buurt_code=codes[0]).dims == ("scenario", "replicate", "week")
+    by_name = ds["residents"].swap_dims(scenario="scenario_name")
+    assert by_name.sel(scenario_name="tiny").dims == ("replicate", "week", "buurt")
 
 
 def test_variables_are_exactly_the_documented_ones(ds, result_file):
-    documented = [r[0] for r in DATA_VARS]
+    documented = [r[0] for r in SCENARIO_ROWS + DATA_VARS]
     assert list(ds.data_vars) == documented
     with h5py.File(result_file, "r") as f:
         datasets = sorted(k for k, v in f.items() if isinstance(v, h5py.Dataset))
@@ -163,9 +171,25 @@ def test_variable_dtypes_and_attributes(ds):
     for name, dtype, dims, units, meaning in DATA_VARS:
         var = ds[name]
         assert var.dtype == np.dtype(dtype), name
-        assert dims == "(replicate, week, buurt)"
+        assert dims == "(scenario, replicate, week, buurt)"
         assert var.attrs["units"] == units, name
         assert var.attrs["long_name"] == meaning, name
+
+
+def test_scenario_variables(ds):
+    assert ds["targeted"].dtype == np.int8
+    assert ds["targeted"].dims == ("scenario", "buurt")
+    assert (ds["targeted"].values == 0).all()  # no interventions
+    assert ds["targeted"].attrs["flag_meanings"] == "not_targeted targeted"
+    np.testing.assert_array_equal(ds["targeted"].attrs["flag_values"], [0, 1])
+    resolved = tomllib.loads(str(ds["scenario_toml"].values[0]))
+    assert resolved["population"]["scale"] == pytest.approx(0.02)
+    assert resolved["run"]["weeks"] == WEEKS
+    assert resolved["run"]["seed"] == SEED  # --seed is part of the resolved scenario
+    assert resolved["run"]["replicates"] == REPLICATES
+    assert str(ds["scenario_files"].values[0]).split("\n")[0].endswith("tiny.toml")
+    for name in ("scenario_toml", "scenario_files", "targeted"):
+        assert ds[name].attrs["long_name"], name
 
 
 def test_root_attributes(ds):
@@ -176,7 +200,7 @@ def test_root_attributes(ds):
     assert int(ds.attrs["seed"]) == SEED
     assert ds.attrs["buurtsim_version"]
     assert ds.attrs["git_commit"]
-    assert isinstance(ds.attrs["scenario_name"], str)
+    assert "scenario_name" not in ds.attrs  # format 2: a coordinate along scenario
 
 
 def test_provenance(result_file, ds):
@@ -190,11 +214,6 @@ def test_provenance(result_file, ds):
         assert isinstance(prov[key], str), key
     assert prov["version"] == ds.attrs["buurtsim_version"]
     assert prov["git_commit"] == ds.attrs["git_commit"]
-    assert prov["scenario_name"] == ds.attrs["scenario_name"]
-    resolved = tomllib.loads(prov["scenario_toml"])
-    assert resolved["population"]["scale"] == pytest.approx(0.02)
-    assert resolved["run"]["weeks"] == WEEKS
-    assert prov["scenario_files"].split("\n")[0].endswith("tiny.toml")
     assert prov["data_files"], "no input data files recorded"
     for line in prov["data_files"].split("\n"):
         assert re.fullmatch(r"[0-9a-f]{64}  \S.*", line), line
@@ -205,6 +224,9 @@ def test_provenance(result_file, ds):
 
 
 def test_validity_rules(ds):
+    np.testing.assert_array_equal(ds["replicate"].values, np.arange(REPLICATES))
+    assert set(np.unique(ds["targeted"].values)) <= {0, 1}
+    assert len(set(ds["scenario_name"].values)) == ds.sizes["scenario"]
     for name, dtype, *_ in DATA_VARS:
         v = ds[name].values
         if dtype == "int32":
@@ -233,5 +255,5 @@ def test_netcdf_c_reads_it(result_file, ds):
     netCDF4 = pytest.importorskip("netCDF4")
     with netCDF4.Dataset(result_file) as nc:
         assert {k: len(d) for k, d in nc.dimensions.items()} == dict(ds.sizes)
-        assert list(nc.variables) == [r[0] for r in DIM_ROWS + COORD_ROWS + DATA_VARS]
+        assert list(nc.variables) == [r[0] for r in DIM_ROWS + COORD_ROWS + SCENARIO_ROWS + DATA_VARS]
         assert int(nc.groups["provenance"].getncattr("seed")) == SEED

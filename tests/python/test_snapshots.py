@@ -1,4 +1,4 @@
-"""Snapshots (/snapshots/r<R>_w<WWWW>, docs/FORMAT.md) checked against the
+"""Snapshots (/snapshots/s<S>_r<R>_w<WWWW>, docs/FORMAT.md) checked against the
 indicators of the same run, recomputed with independent code (networkx and
 numpy on the snapshot alone).
 
@@ -21,7 +21,7 @@ from conftest import ROOT, TINY
 
 REPLICATES = 2
 WEEKS = (3, 5)  # the --set below lists them out of order: the parser sorts
-GROUPS = [f"r{r}_w{w:04d}" for r in range(REPLICATES) for w in WEEKS]
+GROUPS = [f"s0_r{r}_w{w:04d}" for r in range(REPLICATES) for w in WEEKS]
 ADULT, SENIOR = 18, 65
 FORMAT_MD = ROOT / "docs" / "FORMAT.md"
 
@@ -32,7 +32,7 @@ ROLE_VOLUNTEER, ROLE_CARER = 1, 4
 
 def snapshot_table():
     """{name: (dtype, dims)} from the snapshot table in FORMAT.md."""
-    heading = "## Snapshot groups `/snapshots/r<R>_w<WWWW>`"
+    heading = "## Snapshot groups `/snapshots/s<S>_r<R>_w<WWWW>`"
     rows, in_section, in_code = {}, False, False
     for line in FORMAT_MD.read_text(encoding="utf-8").splitlines():
         if line.startswith("```"):
@@ -98,12 +98,14 @@ def same(got, want, what):
 
 
 def indicator(ds, name, r, week, b):
-    return float(ds[name].isel(replicate=r, week=week, buurt=b).values)
+    return float(ds[name].isel(scenario=0, replicate=r, week=week, buurt=b).values)
 
 
 def split(name):
-    r, w = name[1:].split("_w")
-    return int(r), int(w)
+    """"s0_r1_w0005" -> (1, 5): replicate and week (this file has one scenario, 0)."""
+    s, r, w = name.split("_")
+    assert s == "s0"
+    return int(r[1:]), int(w[1:])
 
 
 # ---------------------------------------------------------------- layout
@@ -117,6 +119,7 @@ def test_snapshot_groups_and_attributes(result_file):
         for name in GROUPS:
             r, w = split(name)
             attrs = f["snapshots"][name].attrs
+            assert int(attrs["scenario"]) == 0
             assert int(attrs["replicate"]) == r
             assert int(attrs["week"]) == w
 
@@ -132,7 +135,7 @@ def test_snapshot_variables_follow_format_md(snapshots):
         n, e = snap.sizes["resident"], snap.sizes["tie"]
         np.testing.assert_array_equal(snap["resident"].values, np.arange(n))
         np.testing.assert_array_equal(snap["tie"].values, np.arange(e))
-        assert {"replicate", "week"} <= set(snap.attrs)
+        assert {"scenario", "replicate", "week"} <= set(snap.attrs)
 
 
 def test_snapshot_population_matches_indicators(ds, snapshots):
@@ -146,7 +149,7 @@ def test_snapshot_population_matches_indicators(ds, snapshots):
         for ind, mask in (("residents", np.ones_like(age, bool)), ("adults", age >= ADULT),
                           ("adults_65plus", age >= SENIOR)):
             counts = np.bincount(buurt[mask], minlength=n_buurt)
-            np.testing.assert_array_equal(ds[ind].isel(replicate=r, week=w).values, counts,
+            np.testing.assert_array_equal(ds[ind].isel(scenario=0, replicate=r, week=w).values, counts,
                                           err_msg=f"{name}: {ind}")
 
 
@@ -256,9 +259,9 @@ def test_role_counts(ds, snapshots):
         roles = snap["roles"].values
         volunteers = np.bincount(buurt[(age >= ADULT) & (roles & ROLE_VOLUNTEER != 0)], minlength=n_buurt)
         carers = np.bincount(buurt[roles & ROLE_CARER != 0], minlength=n_buurt)
-        np.testing.assert_array_equal(ds["volunteers"].isel(replicate=r, week=w).values, volunteers,
+        np.testing.assert_array_equal(ds["volunteers"].isel(scenario=0, replicate=r, week=w).values, volunteers,
                                       err_msg=f"{name}: volunteers")
-        np.testing.assert_array_equal(ds["carers"].isel(replicate=r, week=w).values, carers,
+        np.testing.assert_array_equal(ds["carers"].isel(scenario=0, replicate=r, week=w).values, carers,
                                       err_msg=f"{name}: carers")
         # A support volunteer (bit 2) is always a volunteer (bit 1).
         assert ((roles & 2 == 0) | (roles & 1 != 0)).all(), name

@@ -280,19 +280,33 @@ def secant_step(u: float, y: float, aim: float, slope: float, a: float, max_step
     return min(hi, max(lo, u + step))
 
 
+def safeguard(u_new: float, below: float | None, above: float | None) -> float:
+    """Keep a step inside the bracket of the most recent iterates whose statistic fell below and
+    above the aim (a safeguarded secant): a step that leaves it is replaced by the midpoint."""
+    if below is None or above is None:
+        return u_new
+    a, b = min(below, above), max(below, above)
+    return u_new if a < u_new < b else 0.5 * (a + b)
+
+
 def secant_solve(f, u0: float, aim: float, direction: int, probe: float, max_step: float, lo: float, hi: float,
                  iterations: int = 30, tol: float = 1e-6) -> tuple[float, list]:
     """Scalar version of the search (used by the tests and for illustration)."""
     u, y = u0, f(u0)
     hist = [(u, y)]
     slope = None
+    below = above = None
     for k in range(iterations):
         if abs(y - aim) <= tol:
             break
+        if y < aim:
+            below = u
+        else:
+            above = u
         if slope is None:
             u_new = min(hi, max(lo, u + probe * direction * np.sign(aim - y)))
         else:
-            u_new = secant_step(u, y, aim, slope, gain(k), max_step, lo, hi)
+            u_new = safeguard(secant_step(u, y, aim, slope, gain(k), max_step, lo, hi), below, above)
         y_new = f(u_new)
         slope = update_slope(slope, u, y, u_new, y_new, direction, min_du=1e-12)
         u, y = u_new, y_new
@@ -312,6 +326,13 @@ class Pair:
     min_du: float
     slope: float | None = None
     prev: tuple[float, float] | None = None  # (u, y_fit) of the previous iterate
+    below: tuple[float, int] | None = None   # (u, iteration) of the latest iterate below the aim
+    above: tuple[float, int] | None = None   # same, above the aim
+
+    def bracket(self, k: int, max_age: int = 4) -> tuple[float | None, float | None]:
+        """The bracket from recent iterates only: other parameters move too, so old points expire."""
+        fresh = lambda b: b[0] if b is not None and k - b[1] <= max_age else None
+        return fresh(self.below), fresh(self.above)
 
     @property
     def value(self) -> float:
@@ -319,7 +340,8 @@ class Pair:
 
     def y_fit(self, y: float) -> float:
         if self.target.target_transform == "log":
-            return math.log(max(y, 1e-6))
+            # floor: a waiting time of exactly 0 would be -inf
+            return math.log(max(y, self.target.value / 100))
         return y
 
     @property
@@ -365,38 +387,62 @@ def fmt_toml(v: float) -> str:
     return repr(float(v))
 
 
+def split_replicates(replicates: int, jobs: int) -> list[int]:
+    """Replicates per process: as even as possible, no empty process."""
+    jobs = max(1, min(jobs, replicates))
+    return [replicates // jobs + (j < replicates % jobs) for j in range(jobs)]
+
+
 class Runner:
-    def __init__(self, binary: Path, scenario: Path, tmpdir: Path, threads: int, variables: list[str]):
+    """Runs buurtsim and returns the needed indicators. The replicates of one call are split over
+    `jobs` concurrent processes; process j uses seed + j, so a call is fully determined by
+    (seed, replicates, jobs) and the same call in every iteration gives common random numbers."""
+
+    def __init__(self, binary: Path, scenario: Path, tmpdir: Path, threads: int, variables: list[str],
+                 jobs: int = 1):
         self.binary, self.scenario, self.tmpdir, self.threads = binary, scenario, tmpdir, threads
         self.variables = variables
+        self.jobs = jobs
         self.count = 0
         self.seconds = 0.0
         self.git_commit = "unknown"
 
     def run(self, params: dict[str, float], scale: float, weeks: int, replicates: int, seed: int) -> xr.Dataset:
         self.count += 1
-        out = self.tmpdir / f"run{self.count:04d}.h5"
-        cmd = [str(self.binary), "run", str(self.scenario), "-o", str(out), "--seed", str(seed),
-               "--replicates", str(replicates), "--threads", str(self.threads), "-q",
-               "--set", f"population.scale={fmt_toml(scale)}", "--set", f"run.weeks={int(weeks)}"]
-        for k, v in params.items():
-            cmd += ["--set", f"{k}={fmt_toml(v)}"]
+        chunks = split_replicates(replicates, self.jobs)
+        threads = max(1, self.threads // len(chunks))
+        procs = []
         t0 = time.time()
-        r = subprocess.run(cmd, capture_output=True, text=True)
+        for j, n in enumerate(chunks):
+            out = self.tmpdir / f"run{self.count:04d}-{j}.h5"
+            cmd = [str(self.binary), "run", str(self.scenario), "-o", str(out), "--seed", str(seed + j),
+                   "--replicates", str(n), "--threads", str(threads), "-q",
+                   "--set", f"population.scale={fmt_toml(scale)}", "--set", f"run.weeks={int(weeks)}"]
+            for k, v in params.items():
+                cmd += ["--set", f"{k}={fmt_toml(v)}"]
+            procs.append((out, cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                                     text=True)))
+        parts, errors = [], []
+        for out, cmd, proc in procs:
+            _, err = proc.communicate()
+            if proc.returncode != 0:
+                errors.append(f"buurtsim failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
         self.seconds += time.time() - t0
-        if r.returncode != 0:
-            raise RuntimeError(f"buurtsim failed ({r.returncode}): {' '.join(cmd)}\n{r.stderr}")
         try:
-            with xr.open_dataset(out, engine="h5netcdf") as ds:
-                self.git_commit = str(ds.attrs.get("git_commit", "unknown"))
-                keep = [v for v in self.variables if v in ds]
-                missing = sorted(set(self.variables) - set(keep))
-                if missing:
-                    raise RuntimeError(f"result file lacks indicators {missing}")
-                data = ds[keep].load()
+            if errors:
+                raise RuntimeError("\n".join(errors))
+            for out, _, _ in procs:
+                with xr.open_dataset(out, engine="h5netcdf") as ds:
+                    self.git_commit = str(ds.attrs.get("git_commit", "unknown"))
+                    missing = sorted(set(self.variables) - set(ds.data_vars))
+                    if missing:
+                        raise RuntimeError(f"result file lacks indicators {missing}")
+                    parts.append(ds[self.variables].load())
         finally:
-            out.unlink(missing_ok=True)
-        return data
+            for out, _, _ in procs:
+                out.unlink(missing_ok=True)
+        data = xr.concat(parts, dim="replicate") if len(parts) > 1 else parts[0]
+        return data.assign_coords(replicate=np.arange(data.sizes["replicate"], dtype=np.int32))
 
 
 def read_defaults_and_ranges(binary: Path) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
@@ -452,12 +498,12 @@ def worst_error(targets: list[Target], means: dict[str, float], fitted_only: boo
 
 
 def fit(runner: Runner, targets: list[Target], pairs: list[Pair], defaults: dict, args, log: FitLog,
-        scale: float, iterations: int, label: str, start_k: int = 0) -> dict[str, float]:
+        scale: float, iterations: int, label: str, replicates: int, start_k: int = 0) -> dict[str, float]:
     """Run the joint secant search; returns the best parameter values found."""
     best = None
     for k in range(iterations):
         params = param_values(pairs, defaults)
-        ds = runner.run(params, scale, args.weeks, args.replicates_fit, args.seed_fit)
+        ds = runner.run(params, scale, args.weeks, replicates, args.seed_fit)
         means = evaluate(ds, targets, args.measure_from)
         worst = worst_error(targets, means)
         log.rows.append((f"{label}{k}", scale, dict(params), means, worst))
@@ -477,12 +523,16 @@ def fit(runner: Runner, targets: list[Target], pairs: list[Pair], defaults: dict
             if p.prev is not None:
                 p.slope = update_slope(p.slope, p.prev[0], p.prev[1], p.u, y, p.target.direction, p.min_du)
             p.prev = (p.u, y)
+            if y < p.aim:
+                p.below = (p.u, k)
+            else:
+                p.above = (p.u, k)
             if p.slope is None:
                 # probe towards the target along the expected direction
                 sgn = p.target.direction * (1 if p.aim > y else -1)
                 p.u = min(p.hi, max(p.lo, p.u + sgn * p.probe))
             else:
-                p.u = secant_step(p.u, y, p.aim, p.slope, a, p.max_step, p.lo, p.hi)
+                p.u = safeguard(secant_step(p.u, y, p.aim, p.slope, a, p.max_step, p.lo, p.hi), *p.bracket(k))
     return best[1]
 
 
@@ -604,24 +654,32 @@ def render_doc(meta: dict, targets: list[Target], start: dict[str, float], end: 
     L.append("- Search: each target is paired with the one parameter that mainly drives it (table below). "
              "All pairs are fitted jointly by a damped, iterated secant search, a deterministic "
              "Robbins–Monro scheme: every iteration runs the model once with the current parameter vector "
-             f"(scale {meta['scale_fit']}, {meta['replicates_fit']} replicates, seed {meta['seed_fit']} in "
+             f"(scale {meta['scale_fit']}, {meta['replicates_fit']} replicates, the same seeds in "
              "every iteration: common random numbers make the response smooth in the parameters) and moves "
              "each parameter by u ← u − a_k (y − target) / s, with the gain a_k = 0.9 / (1 + 0.08 k) and s the "
              "pair's secant slope. The first step of each pair is a probe in the expected direction; slopes "
              "are then updated from the last two iterates (a secant of the wrong sign is ignored) and averaged "
-             "with the previous estimate (weight 0.7 on the new secant). Steps are capped and parameters kept "
+             "with the previous estimate (weight 0.7 on the new secant). The step is safeguarded: when the "
+             "last four iterates bracket the target and the secant step leaves the bracket, the midpoint is "
+             "taken instead (regula falsi / bisection). Steps are capped and parameters kept "
              "within their documented ranges. Rates and durations (volunteer recruitment, question rate, care "
              "duration, buurtteam FTE) are fitted on a log scale, the waiting time as log(wait). The question "
              "rate of residents 65+ moves with `questions.rate_18_64`, keeping the default ratio. "
-             f"The search stops when every fitted target is within {meta['stop_fraction']:g} of its tolerance "
+             f"The search stops when every fitted target is within {meta['stop_fraction']:g} × its tolerance "
              "of the aimed value, or after the iteration limit; the best iterate (smallest worst error in "
              "tolerance units) is kept and rounded to 5 significant digits.")
     if meta.get("refine"):
-        L.append(f"- Refinement: {meta['refine']} further iterations of the same search at scale 1.0 "
-                 f"({meta['replicates_fit']} replicates), starting from the reduced-scale slopes, to remove "
-                 "scale effects (buurtteam queues have fewer servers per team at reduced scale).")
-    L.append(f"- Evaluation: scale {meta['final_scale']:g}, {meta['replicates_final']} replicates, seed {meta['seed_final']} "
-             "(a different seed from the fit). Intervals: the table shows both the 2.5–97.5 percentiles of "
+        L.append(f"- Refinement: up to {meta['refine']} further iterations of the same search at scale 1.0 "
+                 f"({meta['replicates_refine']} replicates, gain restarted), from the best reduced-scale point "
+                 "and with its slopes. The shares are scale-free, but the buurtteam queue is not: at reduced "
+                 "scale each wijk team has proportionally fewer case slots, so random peaks in demand fill it "
+                 "more often and the waiting time at the same FTE per 10,000 residents is longer. The best "
+                 "full-scale iterate is kept.")
+    L.append(f"- Seeds: fit seed {meta['seed_fit']}, evaluation seed {meta['seed_final']}. Each model run "
+             f"splits its replicates over {meta['jobs']} concurrent buurtsim processes; process j uses seed + j "
+             "(replicates 0, 1, … of that seed), the same in every iteration.")
+    L.append(f"- Evaluation: scale {meta['final_scale']:g}, {meta['replicates_final']} replicates, "
+             "seeds different from the fit. Intervals: the table shows both the 2.5–97.5 percentiles of "
              "the replicate values (spread of one simulated Utrecht) and the 95 % confidence interval of "
              "the mean over replicates (t distribution). A target counts as met when the mean over replicates "
              "lies in the accepted band.")
@@ -745,9 +803,12 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--scale", type=float, default=0.1, help="population.scale during the fit")
     ap.add_argument("--iterations", type=int, default=30, help="maximum iterations at reduced scale")
-    ap.add_argument("--refine-iterations", type=int, default=0,
+    ap.add_argument("--refine-iterations", type=int, default=5,
                     help="further iterations at scale 1.0 after the reduced-scale fit")
-    ap.add_argument("--replicates-fit", type=int, default=2)
+    ap.add_argument("--replicates-fit", type=int, default=2, help="replicates per iteration at reduced scale")
+    ap.add_argument("--replicates-refine", type=int, default=4, help="replicates per refinement iteration")
+    ap.add_argument("--jobs", type=int, default=2,
+                    help="concurrent buurtsim processes per model run (replicates split; process j uses seed + j)")
     ap.add_argument("--replicates-final", type=int, default=20)
     ap.add_argument("--final-scale", type=float, default=1.0,
                     help="population.scale of the final evaluation (1.0 for the documented calibration)")
@@ -759,6 +820,8 @@ def main(argv=None) -> int:
     ap.add_argument("--stop-fraction", type=float, default=0.2,
                     help="stop when every fitted target is within this fraction of its tolerance")
     ap.add_argument("--bin", type=Path, default=Path(os.environ.get("BUURTSIM_BIN", ROOT / "build/bin/buurtsim")))
+    ap.add_argument("--bin-commit", default=None,
+                    help="commit the binary was built from, when it reports 'unknown' (built outside git)")
     ap.add_argument("--scenario", type=Path, default=BASE_SCENARIO)
     ap.add_argument("--targets", type=Path, default=TARGETS_FILE)
     ap.add_argument("--out-params", type=Path, default=ROOT / "data/params/utrecht-2023.toml")
@@ -782,7 +845,7 @@ def main(argv=None) -> int:
         for t in targets:
             if t.parameter and (t.parameter not in defaults or t.parameter not in ranges):
                 raise SystemExit(f"parameter {t.parameter} (target {t.name}) not in the binary's parameter table")
-        runner = Runner(binary, args.scenario.resolve(), tmp, args.threads, needed_variables(targets))
+        runner = Runner(binary, args.scenario.resolve(), tmp, args.threads, needed_variables(targets), args.jobs)
         log = FitLog()
         start = {t.parameter: defaults[t.parameter] for t in targets if t.parameter}
         for k, ls in LINKED.items():
@@ -797,13 +860,14 @@ def main(argv=None) -> int:
             history = previous_fit_history(args.out_doc) or "(fit not rerun: --final-only)"
         else:
             pairs = make_pairs(targets, start, ranges)
-            best = fit(runner, targets, pairs, defaults, args, log, args.scale, args.iterations, "s")
+            best = fit(runner, targets, pairs, defaults, args, log, args.scale, args.iterations, "s",
+                       args.replicates_fit)
             if args.refine_iterations > 0:
                 for p in pairs:  # restart from the best point, keep the slopes
                     p.u = min(p.hi, max(p.lo, to_fit(best[p.key], p.target.transform)))
-                    p.prev = None
+                    p.prev = p.below = p.above = None
                 best = fit(runner, targets, pairs, defaults, args, log, 1.0, args.refine_iterations, "f",
-                           start_k=args.iterations)
+                           args.replicates_refine)
             end = {k: round_sig(v) for k, v in best.items()}
             history = render_fit_history(log, targets, list(end))
         fit_seconds = time.time() - t0
@@ -815,9 +879,11 @@ def main(argv=None) -> int:
         specs = drift_specs(targets)
         years = args.weeks // WEEKS_PER_YEAR
         drift = yearly_drift(ds, specs, years) if years >= 2 else {}
-        meta = dict(date=datetime.date.today().isoformat(), commit=git_commit(), bin_commit=runner.git_commit,
+        meta = dict(date=datetime.date.today().isoformat(), commit=git_commit(), bin_commit=(runner.git_commit if runner.git_commit != "unknown" or not args.bin_commit
+                                                else f"{args.bin_commit} (built outside git)"),
                     weeks=args.weeks, measure_from=args.measure_from, scale_fit=args.scale,
-                    replicates_fit=args.replicates_fit, replicates_final=args.replicates_final,
+                    replicates_fit=args.replicates_fit, replicates_refine=args.replicates_refine,
+                    jobs=args.jobs, replicates_final=args.replicates_final,
                     seed_fit=args.seed_fit, seed_final=args.seed_final, final_scale=args.final_scale, stop_fraction=args.stop_fraction,
                     refine=0 if args.final_only else args.refine_iterations,
                     fit_seconds=fit_seconds, fit_runs=fit_runs, final_seconds=final_seconds, machine=machine())

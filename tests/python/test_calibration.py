@@ -211,6 +211,20 @@ def test_secant_step_is_damped_capped_and_clipped():
     assert cal.gain(0) > cal.gain(10) > 0
 
 
+def test_safeguard_bisects_when_the_step_leaves_the_bracket():
+    assert cal.safeguard(5.0, None, 1.0) == 5.0           # no bracket yet
+    assert cal.safeguard(0.5, 0.0, 1.0) == 0.5            # inside
+    assert cal.safeguard(3.0, 0.0, 1.0) == 0.5            # outside -> midpoint
+    assert cal.safeguard(-1.0, 1.0, 0.0) == 0.5           # decreasing response: bracket order does not matter
+
+
+def test_split_replicates_over_processes():
+    assert cal.split_replicates(20, 2) == [10, 10]
+    assert cal.split_replicates(5, 2) == [3, 2]
+    assert cal.split_replicates(1, 4) == [1]
+    assert sum(cal.split_replicates(7, 3)) == 7
+
+
 def test_pairs_use_log_scale_and_linked_parameters_keep_their_ratio():
     defaults = {"questions.rate_18_64": 0.01, "questions.rate_65_plus": 0.017}
     t = next(t for t in TARGETS if t.parameter == "questions.rate_18_64")
@@ -246,7 +260,7 @@ def test_rendered_doc_lists_targets_intervals_and_flags_drift():
     drift = {name: [1.0, 1.0, 1.0, 1.0, 1.0] for name in specs}
     drift["carers"] = [8.0, 8.0, 8.5, 9.0, 9.0]  # +12.5 %
     meta = dict(date="2026-01-01", commit="c", bin_commit="b", weeks=260, measure_from=52, scale_fit=0.1,
-                replicates_fit=2, replicates_final=reps, seed_fit=1, seed_final=2, final_scale=1.0,
+                replicates_fit=2, replicates_refine=4, jobs=2, replicates_final=reps, seed_fit=1, seed_final=2, final_scale=1.0,
                 stop_fraction=0.2, refine=0, fit_seconds=60, fit_runs=3, final_seconds=30, machine="test")
     start = {t.parameter: 0.0 for t in TARGETS if t.parameter}
     doc = cal.render_doc(meta, TARGETS, start, dict(start), {}, final, drift, specs, "history",

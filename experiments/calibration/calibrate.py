@@ -437,7 +437,10 @@ class Runner:
                     missing = sorted(set(self.variables) - set(ds.data_vars))
                     if missing:
                         raise RuntimeError(f"result file lacks indicators {missing}")
-                    parts.append(ds[self.variables].load())
+                    part = ds[self.variables]
+                    if "scenario" in part.dims:  # format 2: one scenario per file here
+                        part = part.isel(scenario=0, drop=True)
+                    parts.append(part.load())
         finally:
             for out, _, _ in procs:
                 out.unlink(missing_ok=True)

@@ -7,6 +7,8 @@ BUURTSIM_DEBS=(
   pybind11-dev python3-dev
   python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-pandas
   python3-matplotlib python3-pytest python3-networkx python3-scipy
+  python3-nbclient python3-nbformat python3-ipykernel python3-pil
+  chromium
 )
 
 buurtsim_install_deps() {

@@ -1,0 +1,38 @@
+"""buurtsim: agent-based simulation of neighbourhood support in Utrecht, from Python.
+
+The C++ engine is one import away; results arrive as xarray, pandas and numpy.
+
+>>> import buurtsim
+>>> ds = buurtsim.run("quick", weeks=8, population__scale=0.05)        # an xarray.Dataset
+>>> ds.questions_new.sum("buurt").mean("replicate")                    # doctest: +SKIP
+>>> ds = buurtsim.run(["baseline", "facilitator-every-wijk"], replicates=3, weeks=26,
+...                   set={"population.scale": 0.05, "population.wijken": ["WK034403"]})   # doctest: +SKIP
+>>> buurtsim.compare(ds, baseline="baseline")                          # doctest: +SKIP
+>>> buurtsim.report(ds, "report.html")                                 # doctest: +SKIP
+
+Main functions: :func:`run`, :func:`load`, :func:`compare`,
+:func:`compare_by_wijk`, :func:`report`; plots in :mod:`buurtsim.plot`;
+snapshots and networks: :func:`snapshot`, :func:`snapshot_graph`;
+step-by-step runs: :class:`Simulation`. Errors derive from
+:class:`buurtsim.Error`. Documentation: README.md, docs/ODD.md,
+docs/PARAMETERS.md, docs/FORMAT.md in the source tree.
+"""
+
+from . import _core
+from .errors import DataError, Error, InternalError, IoError, ParamError, UnknownKeyError, UsageError
+from .run import ParamTypeError, Scenario, Simulation, cbs_table, data_dir, parameters, run, scenarios
+from .load import TIE_TYPES, load, read_comparison, snapshot, snapshot_graph, snapshot_names
+from .compare import aggregation, city_series, compare, compare_by_wijk, horizon_values
+from .report import report
+from . import plot
+
+__version__ = _core.version
+git_commit = _core.git_commit
+format_version = _core.format_version
+
+__all__ = [
+    "run", "load", "compare", "compare_by_wijk", "report", "plot", "Scenario", "Simulation", "scenarios",
+    "parameters", "data_dir", "cbs_table", "read_comparison", "snapshot", "snapshot_names", "snapshot_graph",
+    "aggregation", "horizon_values", "city_series", "TIE_TYPES", "Error", "ParamError", "ParamTypeError",
+    "UnknownKeyError", "DataError", "IoError", "UsageError", "InternalError", "__version__",
+]

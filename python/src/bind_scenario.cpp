@@ -1,0 +1,148 @@
+// Scenarios: load a file, parse TOML text (both with "key=value" overrides,
+// exactly as `buurtsim run --set`), read parameter values; the parameter,
+// indicator and comparison tables the Python layer builds on.
+#include "bind.hpp"
+
+#include "buurtsim/compare.hpp"
+#include "buurtsim/error.hpp"
+#include "buurtsim/indicators.hpp"
+#include "buurtsim/params.hpp"
+#include "buurtsim/scenario.hpp"
+
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+namespace buurtsim::python {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace pybind11::literals;
+
+const ParamSpec* find_param(std::string_view key) {
+    const auto& table = param_table();
+    const auto it = std::find_if(table.begin(), table.end(), [&](const ParamSpec& s) { return s.name == key; });
+    return it == table.end() ? nullptr : &*it;
+}
+
+const char* type_name(ParamType t) {
+    switch (t) {
+        case ParamType::integer: return "integer";
+        case ParamType::real: return "real";
+        case ParamType::boolean: return "boolean";
+        case ParamType::text: return "text";
+        case ParamType::text_list: return "text_list";
+        case ParamType::integer_list: return "integer_list";
+    }
+    return "?";
+}
+
+/// The value of one parameter as a Python object (int, float, bool, str, list).
+py::object param_value(const Params& params, std::string_view key) {
+    const ParamSpec* spec = find_param(key);
+    if (!spec)
+        throw ParamError("unknown parameter \"" + std::string(key)
+                         + "\" (the names are listed by buurtsim.parameters() and in docs/PARAMETERS.md)");
+    Params p = params;  // accessors take Params&
+    return std::visit([&](auto ref) -> py::object { return py::cast(ref(p)); }, spec->ref);
+}
+
+const char* aggregation_name(Aggregation a) {
+    switch (a) {
+        case Aggregation::flow: return "flow";
+        case Aggregation::stock: return "stock";
+        case Aggregation::weighted_mean: return "weighted_mean";
+    }
+    return "?";
+}
+
+}  // namespace
+
+void bind_scenario(py::module_& m) {
+    py::class_<Scenario>(m, "Scenario", R"doc(
+A resolved scenario: every parameter, and the files it was read from.
+
+Build one with Scenario.load(path, overrides) or Scenario.parse(text,
+source, overrides, base_dir); overrides are "key=value" strings with a TOML
+value, as `buurtsim run --set`. Errors raise buurtsim.ParamError with the
+message the command line prints.
+)doc")
+        .def_static(
+            "load",
+            [](const fs::path& path, const std::vector<std::string>& overrides) {
+                return load_scenario(path, overrides);
+            },
+            "path"_a, "overrides"_a = std::vector<std::string>{},
+            "Load a scenario file (extends resolved relative to it), then apply overrides.")
+        .def_static(
+            "parse",
+            [](const std::string& text, const std::string& source, const std::vector<std::string>& overrides,
+               const fs::path& base_dir) { return parse_scenario(text, source, overrides, base_dir); },
+            "text"_a, "source"_a = "<string>", "overrides"_a = std::vector<std::string>{}, "base_dir"_a = fs::path("."),
+            "Parse scenario TOML text; `source` names it in messages; extends is relative to base_dir.")
+        .def_property_readonly("name", [](const Scenario& s) { return s.params.name; })
+        .def_property_readonly("description", [](const Scenario& s) { return s.params.description; })
+        .def_property_readonly("toml", [](const Scenario& s) { return s.resolved_toml; },
+                               "Every parameter as TOML (defaults included): parsing it gives the same scenario.")
+        .def_property_readonly(
+            "files",
+            [](const Scenario& s) {
+                std::vector<std::string> out;
+                for (const auto& f : s.files) out.push_back(f.string());
+                return out;
+            },
+            "Files read, base first (extends).")
+        .def("get", [](const Scenario& s, const std::string& key) { return param_value(s.params, key); }, "key"_a,
+             "The value of one parameter, e.g. get(\"population.scale\"). Raises ParamError for an unknown key.")
+        .def("__repr__", [](const Scenario& s) { return "<buurtsim._core.Scenario \"" + s.params.name + "\">"; });
+
+    m.def(
+        "param_table",
+        [] {
+            py::list out;
+            for (const auto& s : param_table())
+                out.append(py::dict("name"_a = std::string(s.name), "type"_a = type_name(s.type()),
+                                    "default"_a = std::string(s.default_toml), "unit"_a = std::string(s.unit),
+                                    "min"_a = s.min, "max"_a = s.max, "min_exclusive"_a = s.min_exclusive,
+                                    "meaning"_a = std::string(s.meaning), "source"_a = std::string(s.source)));
+            return out;
+        },
+        "The parameter table (docs/PARAMETERS.md) as a list of dicts, in documentation order.");
+    m.def("default_toml", [] { return to_toml(default_params()); }, "Every default as a scenario file.");
+
+    m.def(
+        "indicator_specs",
+        [] {
+            py::list out;
+            for (const auto& s : indicator_specs())
+                out.append(py::dict("name"_a = std::string(s.name), "integer"_a = s.integer,
+                                    "unit"_a = std::string(s.unit), "meaning"_a = std::string(s.meaning)));
+            return out;
+        },
+        "The indicators in file order: name, integer (int32 in files, else float64), unit, meaning.");
+    m.def(
+        "key_indicators",
+        [] {
+            py::list out;
+            for (const auto& k : key_indicators()) {
+                const auto name = indicator_specs()[std::size_t(k.indicator)].name;
+                py::object weight = py::none();
+                if (k.how == Aggregation::weighted_mean)
+                    weight = py::str(std::string(indicator_specs()[std::size_t(k.weight)].name));
+                out.append(py::dict("indicator"_a = std::string(name), "how"_a = aggregation_name(k.how),
+                                    "weight"_a = weight, "unit"_a = std::string(k.unit),
+                                    "label"_a = std::string(k.label)));
+            }
+            return out;
+        },
+        "The indicators of `buurtsim compare`, in table order, with their aggregation over the horizon.");
+    m.attr("savings_indicator") = std::string(savings_indicator);
+}
+
+}  // namespace buurtsim::python

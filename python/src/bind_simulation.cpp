@@ -1,0 +1,396 @@
+// Running: the CBS table, one Simulation (one replicate, step by step), and
+// run_batch (every scenario x replicate on TBB, as `buurtsim run` does).
+// Long calls release the GIL; Ctrl-C (KeyboardInterrupt) is checked between
+// weeks. Indicators leave as numpy arrays that view the C++ vectors (no
+// copy); the array's base keeps the owning object alive.
+#include "bind.hpp"
+
+#include "buurtsim/cbs_data.hpp"
+#include "buurtsim/error.hpp"
+#include "buurtsim/io.hpp"
+#include "buurtsim/population.hpp"
+#include "buurtsim/scenario.hpp"
+#include "buurtsim/simulation.hpp"
+#include "buurtsim/version.hpp"
+
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace buurtsim::python {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace pybind11::literals;
+
+// ---------------------------------------------------------------- arrays without copies
+
+/// A read-only numpy array over `v` with `shape`; `base` owns the memory.
+template <class T>
+py::array view(const std::vector<T>& v, std::vector<py::ssize_t> shape, py::handle base) {
+    if (v.empty()) return py::array(py::dtype::of<T>(), shape);  // nothing to share
+    py::array a(py::dtype::of<T>(), std::move(shape), v.data(), base);
+    a.attr("setflags")("write"_a = false);
+    return a;
+}
+
+/// Indicators of one replicate: {name: array (weeks, buurten) float64}, in indicator order.
+py::dict indicator_views(const Results& r, py::handle base) {
+    py::dict out;
+    const auto& specs = indicator_specs();
+    for (std::size_t i = 0; i < n_indicators; ++i)
+        out[py::str(std::string(specs[i].name))] =
+            view(r.values[i], {py::ssize_t(r.weeks), py::ssize_t(r.buurten)}, base);
+    return out;
+}
+
+/// Snapshots of one replicate: a list of {"week": int, variable: array} in week order.
+py::list snapshot_views(const Results& r, py::handle base) {
+    py::list out;
+    for (const Snapshot& s : r.snapshots) {
+        const auto n = py::ssize_t(s.age.size()), e = py::ssize_t(s.source.size());
+        py::dict d;
+        d["week"] = s.week;
+        d["buurt"] = view(s.buurt, {n}, base);
+        d["age"] = view(s.age, {n}, base);
+        d["age_band"] = view(s.age_band, {n}, base);
+        d["household"] = view(s.household, {n}, base);
+        d["household_type"] = view(s.household_type, {n}, base);
+        d["vulnerability"] = view(s.vulnerability, {n}, base);
+        d["loneliness"] = view(s.loneliness, {n}, base);
+        d["roles"] = view(s.roles, {n}, base);
+        d["self_reliance"] = view(s.self_reliance, {n}, base);
+        d["source"] = view(s.source, {e}, base);
+        d["target"] = view(s.target, {e}, base);
+        d["tie_type"] = view(s.tie_type, {e}, base);
+        d["strength"] = view(s.strength, {e}, base);
+        out.append(std::move(d));
+    }
+    return out;
+}
+
+py::dict geography_dict(const Geography& geo) {
+    std::vector<std::string> code, name, wcode, wname;
+    for (const Buurt& b : geo.buurten) {
+        code.push_back(b.code);
+        name.push_back(b.name);
+        wcode.push_back(geo.wijken.at(b.wijk).code);
+        wname.push_back(geo.wijken.at(b.wijk).name);
+    }
+    return py::dict("buurt_code"_a = code, "buurt_name"_a = name, "wijk_code"_a = wcode, "wijk_name"_a = wname);
+}
+
+// ---------------------------------------------------------------- interruption
+
+struct Interrupted : std::exception {
+    const char* what() const noexcept override { return "interrupted"; }
+};
+
+/// Checks for Ctrl-C while the GIL is released: on the calling thread, at most
+/// every 50 ms, it takes the GIL and runs Python's signal handlers. A raised
+/// exception (KeyboardInterrupt) is kept, every job stops at its next week, and
+/// rethrow() raises it once the GIL is back.
+class SignalWatch {
+public:
+    SignalWatch() : caller_(std::this_thread::get_id()) {}
+    void check() {
+        if (stop_.load(std::memory_order_relaxed)) throw Interrupted();
+        if (std::this_thread::get_id() != caller_) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < std::chrono::milliseconds(50)) return;
+        last_ = now;
+        py::gil_scoped_acquire gil;
+        if (PyErr_CheckSignals() != 0) {
+            error_.emplace();  // fetches the Python error
+            stop_ = true;
+            throw Interrupted();
+        }
+    }
+    /// Call with the GIL held.
+    [[noreturn]] void rethrow() {
+        if (error_) throw py::error_already_set(*error_);
+        throw InternalError("interrupted without a Python exception");
+    }
+
+private:
+    std::thread::id caller_;
+    std::chrono::steady_clock::time_point last_{};
+    std::atomic<bool> stop_{false};
+    std::optional<py::error_already_set> error_;
+};
+
+/// Simulation::run, checking for Ctrl-C after every week, burn-in weeks included
+/// (the same steps, so the same results).
+void run_checked(Simulation& sim, SignalWatch& watch) {
+    const auto weeks = std::uint32_t(sim.params().run.weeks);
+    while (sim.week() < weeks) {
+        sim.step();
+        watch.check();
+    }
+}
+
+std::uint32_t replicate_index(std::int64_t k) {
+    if (k < 0 || k > std::int64_t(std::numeric_limits<std::uint32_t>::max()))
+        throw py::value_error("replicate must be an index >= 0, got " + std::to_string(k));
+    return std::uint32_t(k);
+}
+
+std::string hostname() {
+    char buf[256] = {0};
+    if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+    return buf;
+}
+
+// ---------------------------------------------------------------- a batch of runs
+
+/// What `buurtsim run` writes: every scenario x replicate, and the provenance.
+struct Batch {
+    ResultSet rs;
+    Provenance prov;
+};
+
+Batch run_batch(const std::vector<Scenario>& scenarios, const CbsTable& data,
+                const std::vector<std::int64_t>& replicates, int threads, const std::string& command_line) {
+    if (scenarios.empty()) throw py::value_error("run_batch needs at least one scenario");
+    if (replicates.empty()) throw py::value_error("run_batch needs at least one replicate index");
+    if (threads < 0) throw py::value_error("threads must be >= 0 (0: all cores), got " + std::to_string(threads));
+    std::vector<std::uint32_t> ids;
+    for (auto k : replicates) ids.push_back(replicate_index(k));
+    const Params& p = scenarios.front().params;  // run.* and population.* are checked to agree (Python side)
+
+    Batch b;
+    SignalWatch watch;
+    bool interrupted = false;
+    {
+        py::gil_scoped_release nogil;
+        std::unique_ptr<tbb::global_control> limit;
+        if (threads > 0)
+            limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
+        b.prov.version = version();
+        b.prov.git_commit = git_commit();
+        b.prov.seed = std::uint64_t(p.run.seed);
+        b.prov.threads = int(tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+        b.prov.host = hostname();
+        b.prov.command_line = command_line;
+        b.prov.start_time = utc_now_iso8601();
+        b.prov.data_files.push_back({data.path().string(), data.sha256()});
+
+        b.rs.geo = select_geography(data, p.population);
+        b.rs.replicate_ids = ids;
+        for (const Scenario& sc : scenarios) {
+            ScenarioRun run;
+            run.name = sc.params.name;
+            run.toml = sc.resolved_toml;
+            for (const auto& f : sc.files) run.files.push_back(f.string());
+            run.replicates.resize(ids.size());
+            b.rs.scenarios.push_back(std::move(run));
+        }
+
+        // As in `buurtsim run`: one job per (replicate, scenario), each owning
+        // its Simulation; results depend only on (params, replicate index).
+        const std::size_t n_scen = scenarios.size(), n_jobs = n_scen * ids.size();
+        try {
+            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_jobs, 1),
+                              [&](const tbb::blocked_range<std::size_t>& jobs) {
+                                  for (std::size_t job = jobs.begin(); job != jobs.end(); ++job) {
+                                      const std::size_t s = job % n_scen, j = job / n_scen;
+                                      tbb::this_task_arena::isolate([&] {
+                                          Simulation sim(scenarios[s].params, data, ids[j]);
+                                          run_checked(sim, watch);
+                                          b.rs.scenarios[s].replicates[j] = sim.take_results();
+                                      });
+                                  }
+                              });
+        } catch (const Interrupted&) {
+            interrupted = true;
+        }
+        b.prov.end_time = utc_now_iso8601();
+        for (ScenarioRun& run : b.rs.scenarios) {
+            if (interrupted) break;
+            run.targeted = run.replicates.front().targeted;
+            for (const Results& r : run.replicates)
+                if (r.targeted != run.targeted)
+                    throw InternalError("scenario " + run.name + ": targeted buurten differ between replicates");
+        }
+    }
+    if (interrupted) watch.rethrow();  // the GIL is held again
+    return b;
+}
+
+Batch& as_batch(py::handle self) { return self.cast<Batch&>(); }
+
+const ScenarioRun& scenario_at(const Batch& b, std::int64_t s) {
+    if (s < 0 || std::size_t(s) >= b.rs.scenarios.size())
+        throw py::index_error("scenario position " + std::to_string(s) + " out of range (0-"
+                              + std::to_string(b.rs.scenarios.size() - 1) + ")");
+    return b.rs.scenarios[std::size_t(s)];
+}
+
+const Results& results_at(const Batch& b, std::int64_t s, std::int64_t j) {
+    const ScenarioRun& run = scenario_at(b, s);
+    if (j < 0 || std::size_t(j) >= run.replicates.size())
+        throw py::index_error("replicate position " + std::to_string(j) + " out of range (0-"
+                              + std::to_string(run.replicates.size() - 1) + ")");
+    return run.replicates[std::size_t(j)];
+}
+
+}  // namespace
+
+void bind_simulation(py::module_& m) {
+    py::class_<CbsTable>(m, "CbsTable", "A CBS Kerncijfers wijken en buurten table (data/cbs/*.csv).")
+        .def_static(
+            "read_csv",
+            [](const fs::path& path) {
+                py::gil_scoped_release nogil;
+                return CbsTable::read_csv(path);
+            },
+            "path"_a, "Read a CBS CSV extract. Raises buurtsim.DataError naming file, line and column.")
+        .def_property_readonly("path", [](const CbsTable& t) { return t.path().string(); })
+        .def_property_readonly("sha256", &CbsTable::sha256)
+        .def_property_readonly("rows", [](const CbsTable& t) { return t.rows().size(); });
+
+    m.def(
+        "geography",
+        [](const CbsTable& t, const Scenario& sc) { return geography_dict(select_geography(t, sc.params.population)); },
+        "table"_a, "scenario"_a,
+        "The buurten a scenario simulates: {buurt_code, buurt_name, wijk_code, wijk_name} lists in CBS order.");
+
+    py::class_<Simulation>(m, "Simulation", R"doc(
+One replicate of one scenario, step by step.
+
+Simulation(scenario, table, replicate) builds the synthetic population and
+network (GIL released); step() advances a week, run() to the horizon (GIL
+released, Ctrl-C stops it between weeks). indicators() returns read-only
+numpy arrays (weeks, buurten) that view the simulation's own memory: they
+keep the simulation alive and show later weeks as they are simulated.
+)doc")
+        .def(py::init([](const Scenario& sc, const CbsTable& table, std::int64_t replicate) {
+                 const std::uint32_t k = replicate_index(replicate);
+                 py::gil_scoped_release nogil;
+                 return std::make_unique<Simulation>(sc.params, table, k);
+             }),
+             "scenario"_a, "table"_a, "replicate"_a = 0)
+        .def(
+            "step",
+            [](Simulation& sim) {
+                py::gil_scoped_release nogil;
+                sim.step();
+            },
+            "Advance one model week. The first run.burn_in_weeks steps are burn-in: `week` counts recorded "
+            "weeks only. Raises InternalError at the horizon.")
+        .def(
+            "run",
+            [](Simulation& sim) {
+                SignalWatch watch;
+                try {
+                    py::gil_scoped_release nogil;
+                    run_checked(sim, watch);
+                } catch (const Interrupted&) {
+                    watch.rethrow();
+                }
+            },
+            "Run to run.weeks.")
+        .def_property_readonly("week", &Simulation::week, "Recorded weeks done.")
+        .def_property_readonly("weeks", [](const Simulation& s) { return s.params().run.weeks; })
+        .def_property_readonly("residents", [](const Simulation& s) { return s.population().size(); })
+        .def_property_readonly("geography", [](const Simulation& s) { return geography_dict(s.population().geo); })
+        .def(
+            "indicators", [](py::object self) { return indicator_views(self.cast<Simulation&>().results(), self); },
+            "{name: read-only float64 array (weeks, buurten)}, views of the simulation's results (weeks not yet "
+            "simulated are 0).")
+        .def_property_readonly(
+            "targeted",
+            [](py::object self) {
+                const auto& t = self.cast<Simulation&>().results().targeted;
+                return view(t, {py::ssize_t(t.size())}, self);
+            },
+            "uint8 per buurt: 1 if an intervention of the scenario targets it.")
+        .def(
+            "snapshots", [](py::object self) { return snapshot_views(self.cast<Simulation&>().results(), self); },
+            "Snapshots taken so far (output.snapshot_weeks): a list of dicts of read-only arrays.");
+
+    py::class_<Batch>(m, "Batch", "Every scenario x replicate of one run_batch call, with its provenance.")
+        .def_property_readonly("scenario_names",
+                               [](const Batch& b) {
+                                   std::vector<std::string> out;
+                                   for (const auto& s : b.rs.scenarios) out.push_back(s.name);
+                                   return out;
+                               })
+        .def_property_readonly("replicate_ids", [](const Batch& b) { return b.rs.replicate_ids; })
+        .def_property_readonly("geography", [](const Batch& b) { return geography_dict(b.rs.geo); })
+        .def_property_readonly("provenance",
+                               [](const Batch& b) {
+                                   std::string files;
+                                   for (const auto& f : b.prov.data_files)
+                                       files += (files.empty() ? "" : "\n") + f.sha256 + "  " + f.path;
+                                   return py::dict("version"_a = b.prov.version, "git_commit"_a = b.prov.git_commit,
+                                                   "seed"_a = b.prov.seed, "data_files"_a = files,
+                                                   "threads"_a = b.prov.threads, "host"_a = b.prov.host,
+                                                   "command_line"_a = b.prov.command_line,
+                                                   "start_time"_a = b.prov.start_time, "end_time"_a = b.prov.end_time);
+                               })
+        .def("scenario_toml", [](const Batch& b, std::int64_t s) { return scenario_at(b, s).toml; }, "scenario"_a)
+        .def("scenario_files", [](const Batch& b, std::int64_t s) { return scenario_at(b, s).files; }, "scenario"_a)
+        .def(
+            "indicators",
+            [](py::object self, std::int64_t s, std::int64_t j) { return indicator_views(results_at(as_batch(self), s, j), self); },
+            "scenario"_a, "replicate"_a,
+            "{name: read-only float64 array (weeks, buurten)} of scenario position s, replicate position j (views).")
+        .def(
+            "targeted",
+            [](py::object self, std::int64_t s) {
+                const auto& t = scenario_at(as_batch(self), s).targeted;
+                return view(t, {py::ssize_t(t.size())}, self);
+            },
+            "scenario"_a)
+        .def(
+            "snapshots",
+            [](py::object self, std::int64_t s, std::int64_t j) { return snapshot_views(results_at(as_batch(self), s, j), self); },
+            "scenario"_a, "replicate"_a)
+        .def(
+            "write",
+            [](const Batch& b, const fs::path& out) {
+                py::gil_scoped_release nogil;
+                write_results(out, b.rs, b.prov);
+            },
+            "path"_a, "Write the result file buurtsim run would write (atomically; docs/FORMAT.md).");
+
+    m.def("run_batch", &run_batch, "scenarios"_a, "table"_a, "replicates"_a, "threads"_a = 0,
+          "command_line"_a = std::string("python: buurtsim.run"),
+          R"doc(
+Run every scenario x replicate index, as `buurtsim run` does (common random
+numbers: replicate k of each scenario is keyed by (run.seed, k)). The
+scenarios must agree on run.* and population.* (checked by buurtsim.run).
+threads = 0 uses every core; results do not depend on it. The GIL is
+released; Ctrl-C stops the run between weeks.
+)doc");
+
+    m.def(
+        "check_result_file",
+        [](const fs::path& path) {
+            py::gil_scoped_release nogil;
+            (void)read_results(path, {Indicator::residents});
+        },
+        "path"_a,
+        "Raise buurtsim.IoError (the message of buurtsim compare) unless `path` is a result file this version reads.");
+}
+
+}  // namespace buurtsim::python

@@ -15,8 +15,7 @@ void Simulation::health_and_life_events() {
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
             if (!is_adult(i)) continue;  // children's needs reach us through their parents
             const auto u = key_.uniform4(rng::Stream::health, week_, i);
-            const double target = h.self_reliance_base - (pop_.vulnerability[i] ? h.self_reliance_vulnerable : 0.0) -
-                                  h.self_reliance_age_slope * std::max(0, int(pop_.age[i]) - int(senior_age));
+            const double target = self_reliance_target(i);
             double sr = s.self_reliance[i];
             sr += h.drift_rate * (target - sr) + h.noise * (2.0 * u[0] - 1.0);
             if (s.episode_weeks[i] > 0) {

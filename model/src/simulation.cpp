@@ -59,7 +59,6 @@ void Simulation::init_state() {
     const double risk_share = n ? double(at_risk_n) / double(n) : 0.0;
     const double wmo_risk_low = 1.0 / (1.0 + 2.0 * risk_share), wmo_risk_high = 3.0 * wmo_risk_low;
     const HelpParams& h = params_.help;
-    const HealthParams& hp = params_.health;
     const CommunityParams& c = params_.community;
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
@@ -71,9 +70,7 @@ void Simulation::init_state() {
             const auto u = key_.uniform4(rng::Stream::init, 0, i);
             const auto v = key_.uniform4(rng::Stream::init, 0, i, 1);
             s.inclination[i] = float(u[3]);
-            const double target = hp.self_reliance_base -
-                                  (pop_.vulnerability[i] ? hp.self_reliance_vulnerable : 0.0) -
-                                  hp.self_reliance_age_slope * std::max(0, int(age) - int(senior_age));
+            const double target = self_reliance_target(i);
             s.self_reliance[i] = clamp01(target);
             if (age >= adult_age) {
                 s.knows_way[i] = u[0] < params_.buurtteam.knows_where_to_go;
@@ -137,6 +134,12 @@ void Simulation::run(const std::function<void(std::uint32_t)>& on_week) {
 }
 
 void Simulation::begin_week() { std::fill(state_.week.begin(), state_.week.end(), State::BuurtWeek{}); }
+
+double Simulation::self_reliance_target(std::uint32_t i) const {
+    const HealthParams& h = params_.health;
+    return h.self_reliance_base - (pop_.vulnerability[i] ? h.self_reliance_vulnerable : 0.0) -
+           h.self_reliance_age_slope * std::max(0, int(pop_.age[i]) - int(senior_age));
+}
 
 void Simulation::bump_tie(std::uint32_t a, std::uint32_t b, double amount) {
     const std::uint64_t ta = net_.find(a, b);

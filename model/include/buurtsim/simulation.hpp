@@ -145,6 +145,7 @@ private:
     void init_state();
     void update_wellbeing(std::uint32_t i, const Embedding& e);  ///< DJG score from ties and contact (observe, init)
     void bump_tie(std::uint32_t a, std::uint32_t b, double amount);
+    double self_reliance_target(std::uint32_t i) const;  ///< by age and vulnerability (ODD 7.3)
     void take_snapshot();
     double intervention_cost(std::uint32_t b) const;
     void street_contacts(std::uint32_t first, std::uint32_t last);

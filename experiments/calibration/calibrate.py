@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import math
 import os
 import re
@@ -399,10 +400,11 @@ class Runner:
     (seed, replicates, jobs) and the same call in every iteration gives common random numbers."""
 
     def __init__(self, binary: Path, scenario: Path, tmpdir: Path, threads: int, variables: list[str],
-                 jobs: int = 1):
+                 jobs: int = 1, extra: dict | None = None):
         self.binary, self.scenario, self.tmpdir, self.threads = binary, scenario, tmpdir, threads
         self.variables = variables
         self.jobs = jobs
+        self.extra = dict(extra or {})  # overrides added to every run (e.g. run.burn_in_weeks)
         self.count = 0
         self.seconds = 0.0
         self.git_commit = "unknown"
@@ -418,6 +420,8 @@ class Runner:
             cmd = [str(self.binary), "run", str(self.scenario), "-o", str(out), "--seed", str(seed + j),
                    "--replicates", str(n), "--threads", str(threads), "-q",
                    "--set", f"population.scale={fmt_toml(scale)}", "--set", f"run.weeks={int(weeks)}"]
+            for k, v in self.extra.items():
+                cmd += ["--set", f"{k}={v}"]
             for k, v in params.items():
                 cmd += ["--set", f"{k}={fmt_toml(v)}"]
             procs.append((out, cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -647,7 +651,9 @@ def render_doc(meta: dict, targets: list[Target], start: dict[str, float], end: 
     L.append("")
     L.append(f"- Scenario: `experiments/scenarios/calibration-base.toml` (all of Utrecht, CBS 2023 population, "
              f"every parameter at its default) with `--set` overrides for the fitted keys; "
-             f"{meta['weeks']} recorded weeks after the model's own unrecorded burn-in (`run.burn_in_weeks`).")
+             f"{meta['weeks']} recorded weeks after the model's own unrecorded burn-in (`run.burn_in_weeks`"
+             + (f" = {meta['burn_in']} weeks, set by the calibration" if meta.get('burn_in') is not None
+                else ": the scenario's value") + ").")
     L.append(f"- Targets are measured at city level over weeks {meta['measure_from']}–{meta['weeks'] - 1} "
              "(the first recorded year is a further burn-in). Shares per buurt are aggregated by weighting with "
              "their denominator (adults, or residents 65+ for the 65+ share; buurten where it is 0 and the share "
@@ -688,8 +694,14 @@ def render_doc(meta: dict, targets: list[Target], start: dict[str, float], end: 
              "lies in the accepted band.")
     L.append("- Wmo cost is not fitted separately: it follows from the Wmo clients times "
              "`wmo.cost_per_client_week` (CBS 84580NED spending excl. verblijf en opvang / CBS 85994NED clients).")
-    L.append(f"- Run time: fit {meta['fit_seconds'] / 60:.1f} min ({meta['fit_runs']} model runs), "
-             f"evaluation {meta['final_seconds'] / 60:.1f} min, on {meta['machine']}.")
+    if meta.get("final_only"):
+        fit_s = (f"fit {meta['fit_seconds'] / 60:.1f} min ({meta['fit_runs']} model runs) on {meta['fit_date']}"
+                 if "fit_seconds" in meta else "fit not recorded")
+        L.append(f"- Run time: {fit_s}; this evaluation {meta['final_seconds'] / 60:.1f} min (document "
+                 f"regenerated with `--final-only` on {meta['date']}, fit not rerun), on {meta['machine']}.")
+    else:
+        L.append(f"- Run time: fit {meta['fit_seconds'] / 60:.1f} min ({meta['fit_runs']} model runs), "
+                 f"evaluation {meta['final_seconds'] / 60:.1f} min, on {meta['machine']}.")
     L.append("")
     L.append("## Fitted parameters")
     L.append("")
@@ -778,14 +790,28 @@ def render_doc(meta: dict, targets: list[Target], start: dict[str, float], end: 
     return "\n".join(L)
 
 
-def previous_fit_history(doc: Path) -> str | None:
+# Settings of the fit, kept in the document so that --final-only can describe the fit it did not rerun.
+FIT_META_KEYS = ("scale_fit", "replicates_fit", "replicates_refine", "refine", "jobs", "seed_fit",
+                 "stop_fraction", "fit_seconds", "fit_runs", "fit_date")
+_FIT_META_RE = re.compile(r"<!-- fit-meta: (\{.*?\}) -->")
+
+
+def fit_history_block(meta: dict, table: str) -> str:
+    fm = {k: meta[k] for k in FIT_META_KEYS if k in meta}
+    return f"<!-- fit-meta: {json.dumps(fm, sort_keys=True)} -->\n{table}"
+
+
+def previous_fit_history(doc: Path) -> tuple[str | None, dict]:
+    """The fit-history block of an existing document and the fit settings recorded in it."""
     if not doc.exists():
-        return None
+        return None, {}
     text = doc.read_text()
     i, j = text.find(FIT_HISTORY_BEGIN), text.find(FIT_HISTORY_END)
     if i < 0 or j < i:
-        return None
-    return text[i + len(FIT_HISTORY_BEGIN):j].strip("\n")
+        return None, {}
+    block = text[i + len(FIT_HISTORY_BEGIN):j].strip("\n")
+    m = _FIT_META_RE.search(block)
+    return block, (json.loads(m.group(1)) if m else {})
 
 
 def machine() -> str:
@@ -817,6 +843,8 @@ def main(argv=None) -> int:
                     help="population.scale of the final evaluation (1.0 for the documented calibration)")
     ap.add_argument("--weeks", type=int, default=260, help="recorded weeks (run.weeks)")
     ap.add_argument("--measure-from", type=int, default=52, help="first week of the measurement window")
+    ap.add_argument("--burn-in", type=int, default=None,
+                    help="override run.burn_in_weeks in every run (default: the scenario's value)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed-fit", type=int, default=1001)
     ap.add_argument("--seed-final", type=int, default=20231)
@@ -848,7 +876,8 @@ def main(argv=None) -> int:
         for t in targets:
             if t.parameter and (t.parameter not in defaults or t.parameter not in ranges):
                 raise SystemExit(f"parameter {t.parameter} (target {t.name}) not in the binary's parameter table")
-        runner = Runner(binary, args.scenario.resolve(), tmp, args.threads, needed_variables(targets), args.jobs)
+        runner = Runner(binary, args.scenario.resolve(), tmp, args.threads, needed_variables(targets), args.jobs,
+                        {} if args.burn_in is None else {"run.burn_in_weeks": int(args.burn_in)})
         log = FitLog()
         start = {t.parameter: defaults[t.parameter] for t in targets if t.parameter}
         for k, ls in LINKED.items():
@@ -860,7 +889,8 @@ def main(argv=None) -> int:
             if not args.out_params.exists():
                 raise SystemExit(f"--final-only: {args.out_params} does not exist")
             end = read_params(args.out_params)
-            history = previous_fit_history(args.out_doc) or "(fit not rerun: --final-only)"
+            history, fit_meta = previous_fit_history(args.out_doc)
+            history = history or "(fit not rerun: --final-only)"
         else:
             pairs = make_pairs(targets, start, ranges)
             best = fit(runner, targets, pairs, defaults, args, log, args.scale, args.iterations, "s",
@@ -872,7 +902,7 @@ def main(argv=None) -> int:
                 best = fit(runner, targets, pairs, defaults, args, log, 1.0, args.refine_iterations, "f",
                            args.replicates_refine)
             end = {k: round_sig(v) for k, v in best.items()}
-            history = render_fit_history(log, targets, list(end))
+            table = render_fit_history(log, targets, list(end))
         fit_seconds = time.time() - t0
         fit_runs = runner.count
         t1 = time.time()
@@ -886,10 +916,17 @@ def main(argv=None) -> int:
                                                 else f"{args.bin_commit} (built outside git)"),
                     weeks=args.weeks, measure_from=args.measure_from, scale_fit=args.scale,
                     replicates_fit=args.replicates_fit, replicates_refine=args.replicates_refine,
-                    jobs=args.jobs, replicates_final=args.replicates_final,
+                    jobs=args.jobs, burn_in=args.burn_in, replicates_final=args.replicates_final,
                     seed_fit=args.seed_fit, seed_final=args.seed_final, final_scale=args.final_scale, stop_fraction=args.stop_fraction,
-                    refine=0 if args.final_only else args.refine_iterations,
+                    refine=args.refine_iterations, final_only=args.final_only,
                     fit_seconds=fit_seconds, fit_runs=fit_runs, final_seconds=final_seconds, machine=machine())
+        meta["fit_date"] = meta["date"]
+        if args.final_only:
+            for k in ("fit_seconds", "fit_runs"):
+                meta.pop(k)
+            meta.update(fit_meta)  # describe the fit that produced the params file, not this call's options
+        else:
+            history = fit_history_block(meta, table)
         if not args.final_only:
             write_params(args.out_params, end, meta)
         doc = render_doc(meta, targets, start, end, ranges, final, drift, specs, history, drift_notes)

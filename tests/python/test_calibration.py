@@ -280,3 +280,15 @@ def test_calibration_doc_if_present_lists_every_target():
     text = doc.read_text()
     missing = [t.name for t in TARGETS if t.label not in text]
     assert not missing, f"docs/CALIBRATION.md lacks targets {missing}; rerun experiments/calibration/calibrate.py"
+
+
+def test_fit_settings_survive_in_the_doc_for_final_only(tmp_path):
+    meta = dict(scale_fit=0.1, replicates_fit=2, replicates_refine=4, refine=5, jobs=2, seed_fit=1001,
+                stop_fraction=0.2, fit_seconds=1194.0, fit_runs=16, fit_date="2026-11-23", weeks=260)
+    block = cal.fit_history_block(meta, "| table |")
+    doc = tmp_path / "CALIBRATION.md"
+    doc.write_text(f"# x\n{cal.FIT_HISTORY_BEGIN}\n{block}\n{cal.FIT_HISTORY_END}\n")
+    history, fit_meta = cal.previous_fit_history(doc)
+    assert "| table |" in history
+    assert fit_meta["fit_runs"] == 16 and fit_meta["scale_fit"] == 0.1 and "weeks" not in fit_meta
+    assert cal.previous_fit_history(tmp_path / "missing.md") == (None, {})

@@ -653,6 +653,7 @@ def render_doc(meta: dict, targets: list[Target], start: dict[str, float], end: 
              f"every parameter at its default) with `--set` overrides for the fitted keys; "
              f"{meta['weeks']} recorded weeks after the model's own unrecorded burn-in (`run.burn_in_weeks`"
              + (f" = {meta['burn_in']} weeks, set by the calibration" if meta.get('burn_in') is not None
+                else f" = {meta['burn_in_default']:g} weeks, the default" if meta.get('burn_in_default') is not None
                 else ": the scenario's value") + ").")
     L.append(f"- Targets are measured at city level over weeks {meta['measure_from']}–{meta['weeks'] - 1} "
              "(the first recorded year is a further burn-in). Shares per buurt are aggregated by weighting with "
@@ -916,7 +917,8 @@ def main(argv=None) -> int:
                                                 else f"{args.bin_commit} (built outside git)"),
                     weeks=args.weeks, measure_from=args.measure_from, scale_fit=args.scale,
                     replicates_fit=args.replicates_fit, replicates_refine=args.replicates_refine,
-                    jobs=args.jobs, burn_in=args.burn_in, replicates_final=args.replicates_final,
+                    jobs=args.jobs, burn_in=args.burn_in, burn_in_default=defaults.get("run.burn_in_weeks"),
+                    replicates_final=args.replicates_final,
                     seed_fit=args.seed_fit, seed_final=args.seed_final, final_scale=args.final_scale, stop_fraction=args.stop_fraction,
                     refine=args.refine_iterations, final_only=args.final_only,
                     fit_seconds=fit_seconds, fit_runs=fit_runs, final_seconds=final_seconds, machine=machine())

@@ -45,7 +45,7 @@ from scipy import stats as sps
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 TARGETS_FILE = HERE / "targets.toml"
-BASE_SCENARIO = ROOT / "experiments" / "scenarios" / "calibration-base.toml"
+BASE_SCENARIO = ROOT / "experiments" / "calibration" / "base.toml"
 WEEKS_PER_YEAR = 52
 
 # Parameters moved together with a fitted one, keeping the ratio of their
@@ -649,7 +649,7 @@ def render_doc(meta: dict, targets: list[Target], start: dict[str, float], end: 
     L.append("")
     L.append("## Method")
     L.append("")
-    L.append(f"- Scenario: `experiments/scenarios/calibration-base.toml` (all of Utrecht, CBS 2023 population, "
+    L.append(f"- Scenario: `experiments/calibration/base.toml` (all of Utrecht, CBS 2023 population, "
              f"every parameter at its default) with `--set` overrides for the fitted keys; "
              f"{meta['weeks']} recorded weeks after the model's own unrecorded burn-in (`run.burn_in_weeks`"
              + (f" = {meta['burn_in']} weeks, set by the calibration" if meta.get('burn_in') is not None

@@ -19,7 +19,9 @@ from .errors import ParamError, UnknownKeyError, UsageError
 
 __all__ = ["run", "Scenario", "Simulation", "scenarios", "parameters", "data_dir", "cbs_table"]
 
-SCENARIO_DIR = pathlib.Path(_core.source_dir) / "experiments" / "scenarios"
+# The policy scenarios first, then the small examples to copy; a name is looked up in that order.
+SCENARIO_DIRS = (pathlib.Path(_core.source_dir) / "experiments" / "scenarios",
+                 pathlib.Path(_core.source_dir) / "experiments" / "examples")
 
 # The keys every scenario of one result must share, so replicate k of each is
 # the same city with the same random streams (as `buurtsim run` checks).
@@ -137,7 +139,7 @@ def _keyword_overrides(kwargs):
 # ---------------------------------------------------------------- scenarios
 
 def scenarios():
-    """The shipped scenario files (experiments/scenarios), as {name: path}.
+    """The shipped scenario files (experiments/scenarios and experiments/examples), as {name: path}.
 
     Any of these names can be given to :func:`run`, e.g. ``buurtsim.run("quick")``.
 
@@ -145,9 +147,10 @@ def scenarios():
     >>> "baseline" in buurtsim.scenarios()
     True
     """
-    if not SCENARIO_DIR.is_dir():
-        return {}
-    return {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.toml"))}
+    found = {}
+    for d in reversed(SCENARIO_DIRS):   # the first directory wins a name clash
+        found.update({p.stem: p for p in sorted(d.glob("*.toml"))} if d.is_dir() else {})
+    return dict(sorted(found.items()))
 
 
 def _looks_like_toml(text):
@@ -164,9 +167,10 @@ def _base_dir(text):
         extends = tomllib.loads(text).get("extends")
     except tomllib.TOMLDecodeError:
         return cwd  # the engine reports the syntax error with its line
-    if isinstance(extends, str) and not os.path.exists(os.path.join(cwd, extends)) \
-            and (SCENARIO_DIR / extends).exists():
-        return str(SCENARIO_DIR)
+    if isinstance(extends, str) and not os.path.exists(os.path.join(cwd, extends)):
+        for d in SCENARIO_DIRS:
+            if (d / extends).exists():
+                return str(d)
     return cwd
 
 

@@ -21,6 +21,7 @@ matplotlib.use("Agg")
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCEN = ROOT / "experiments" / "scenarios"
+EXAMPLES = ROOT / "experiments" / "examples"
 THREE = [SCEN / "baseline.toml", SCEN / "buurtondersteuners-targeted.toml", SCEN / "facilitator-every-wijk.toml"]
 SETS = {"run.weeks": 10, "population.scale": 0.05, "population.wijken": ["WK034403"]}
 CLI_SETS = ["--set", "run.weeks=10", "--set", "population.scale=0.05", "--set", 'population.wijken=["WK034403"]']
@@ -127,7 +128,7 @@ def test_compare_errors_have_the_cli_messages(cli_file, run_cli, tmp_path):
     r = run_cli("compare", cli_file, "--baseline", "nope")
     assert r.returncode == 2
     assert r.stderr.strip() == f"buurtsim: error: {e.value}"
-    one = buurtsim.run(SCEN / "quick.toml", weeks=3, population__scale=0.05, output=tmp_path / "one.h5")
+    one = buurtsim.run(EXAMPLES / "quick.toml", weeks=3, population__scale=0.05, output=tmp_path / "one.h5")
     with pytest.raises(buurtsim.UsageError) as e:
         buurtsim.compare(one, baseline="quick")
     r = run_cli("compare", tmp_path / "one.h5", "--baseline", "quick")
@@ -183,11 +184,11 @@ def test_horizon_values_follow_the_rules(py_three):
 
 def test_scenario_sources_agree(tmp_path, monkeypatch):
     """A file, its name, TOML text and a dict give the same resolved scenario."""
-    text = (SCEN / "quick.toml").read_text().replace('extends = "baseline.toml"',
+    text = (EXAMPLES / "quick.toml").read_text().replace('extends = "../scenarios/baseline.toml"',
                                                      f'extends = "{SCEN / "baseline.toml"}"')
     from_text = buurtsim.Scenario(text)
     from_name = buurtsim.Scenario("quick")
-    from_path = buurtsim.Scenario(SCEN / "quick.toml")
+    from_path = buurtsim.Scenario(EXAMPLES / "quick.toml")
     assert from_text.toml == from_name.toml == from_path.toml
     assert from_name.files[-1].endswith("quick.toml")
     d = buurtsim.Scenario({"name": "d", "population": {"scale": 0.05}, "run.weeks": 4})

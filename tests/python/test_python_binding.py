@@ -17,7 +17,7 @@ from buurtsim import _core  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
-QUICK = ROOT / "experiments" / "scenarios" / "quick.toml"
+QUICK = ROOT / "experiments" / "examples" / "quick.toml"
 SMALL = {"population.scale": 0.05, "run.weeks": 6}
 
 

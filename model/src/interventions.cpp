@@ -82,6 +82,7 @@ InterventionPlan plan_interventions(const Params& p, const Population& pop) {
     plan.facilitator_intensity.assign(nw, 0.0);
     plan.weekly_cost_facilitator.assign(nw, 0.0);
     plan.targeted.assign(nb, 0);
+    plan.wijk_residents = residents_per_wijk(pop);
     const double weeks_per_year = 52.0;
 
     if (p.buurtondersteuner.fte > 0) {
@@ -109,9 +110,7 @@ InterventionPlan plan_interventions(const Params& p, const Population& pop) {
         } else {
             buurten = resolve_target(t, pop, "facilitator");
         }
-        std::vector<double> residents(nw, 0.0);
-        for (std::size_t b = 0; b < nb; ++b)
-            residents[pop.geo.buurten[b].wijk] += pop.buurt_begin[b + 1] - pop.buurt_begin[b];
+        const std::vector<double>& residents = plan.wijk_residents;
         for (std::uint32_t b : buurten) {
             plan.facilitator[pop.geo.buurten[b].wijk] = 1;
             plan.targeted[b] = 1;

@@ -194,9 +194,7 @@ double Simulation::intervention_cost(std::uint32_t b) const {
     const FacilitatorParams& f = params_.facilitator;
     const std::uint32_t wijk = pop_.geo.buurten[b].wijk;
     if (plan_.facilitator[wijk] && active(f.start_week, f.end_week, rw)) {
-        double wijk_residents = 0;
-        for (std::size_t k = 0; k < pop_.geo.buurten.size(); ++k)
-            if (pop_.geo.buurten[k].wijk == wijk) wijk_residents += pop_.buurt_begin[k + 1] - pop_.buurt_begin[k];
+        const double wijk_residents = plan_.wijk_residents[wijk];
         const double share = wijk_residents > 0 ? (pop_.buurt_begin[b + 1] - pop_.buurt_begin[b]) / wijk_residents : 0;
         cost += plan_.weekly_cost_facilitator[wijk] * scale * share;
     }

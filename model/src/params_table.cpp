@@ -34,7 +34,8 @@ std::vector<ParamSpec> build_table() {
          "DESIGN.md: typical horizon 5 years", I(run.weeks)},
         {"run.burn_in_weeks", "104", "week", 0, 5200,
          "Weeks simulated before week 0 and not recorded, so stocks (ties, carers, volunteers, queues) settle.",
-         "assumption: long enough for carers (mean 52 weeks) and weak ties to reach their steady state", I(run.burn_in_weeks)},
+         "assumption: long enough for ties, volunteers and the buurtteam lists to settle (team hours are split by "
+         "need halfway, buurtteam.need_allocation_weeks); carers start at their observed share instead, as care lasts years", I(run.burn_in_weeks)},
         {"run.replicates", "1", "-", 1, 10000, "Independent replicates (population, network and events redrawn).",
          "-", I(run.replicates)},
 
@@ -344,6 +345,17 @@ std::vector<ParamSpec> build_table() {
         {"buurtteam.give_up_after_weeks", "12", "week", 1, 520,
          "Weeks after which an unmet question is dropped as unmet.", "assumption",
          I(buurtteam.give_up_after_weeks)},
+        {"buurtteam.leave_list_after_weeks", "12", "week", 1, 5200,
+         "Weeks after which a resident on the (non-urgent) waiting list gives up and leaves it; the question is "
+         "dropped as unmet.",
+         "assumption: the same patience as for an unmet question (give_up_after_weeks); keeps the list of a team "
+         "at capacity bounded", I(buurtteam.leave_list_after_weeks)},
+        {"buurtteam.need_allocation_weeks", "52", "week", 0, 5200,
+         "The city's buurtteam hours (fte_per_10k x all residents) are split over the wijk teams in proportion "
+         "to the referrals each team had in the first min(this, run.burn_in_weeks / 2) burn-in weeks (plus one); "
+         "0, or no burn-in: in proportion to residents.",
+         "assumption: Utrecht funds its buurtteams by need (verdeelmodel), not per head; past referrals stand in "
+         "for need", I(buurtteam.need_allocation_weeks)},
 
         // --- Wmo maatwerk
         {"wmo.referral_care", "0.6", "probability", 0, 1,
@@ -379,6 +391,11 @@ std::vector<ParamSpec> build_table() {
         {"carers.duration_weeks_mean", "52", "week", 1, 5200,
          "Mean weeks a care relationship lasts (geometric).",
          "calibrated to volksgezondheidsmonitor Utrecht (9% of adults give mantelzorg)", R(carers.duration_weeks_mean)},
+        {"carers.initial_share", "0.09", "share", 0, 0.5,
+         "Share of adults who give mantelzorg at initialisation: care relationships drawn before the burn-in, "
+         "recipients by their weekly care-question rate, carers among their household, neighbours and friends.",
+         "volksgezondheidsmonitor Utrecht: 9 % of adults give mantelzorg (the calibration target); starting at "
+         "the observed stock avoids a slow fill from zero (care lasts years)", R(carers.initial_share)},
         {"carers.sustainable_hours", "8", "h/week", 0, 168,
          "Care hours per week a carer gives without building up burden.",
          "assumption: SCP counts 8+ h/week for 3+ months as intensive care", R(carers.sustainable_hours)},

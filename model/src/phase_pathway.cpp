@@ -71,11 +71,7 @@ void Simulation::ask_network() {
             }
             const float need = s.question_hours[r.asker];
             const bool care = s.kind[r.asker] == QuestionKind::care;
-            const bool same_household = pop_.household[r.asker] == pop_.household[r.helper];
-            const float capacity = care && same_household && is_adult(r.helper)
-                                       ? std::max(s.help_hours[r.helper], float(params_.help.care_hours_household))
-                                       : s.help_hours[r.helper];
-            if (capacity - s.hours_given[r.helper] < need) continue;
+            if (care_capacity(r.asker, r.helper) - s.hours_given[r.helper] < need) continue;
             if (care && s.caring_for[r.helper] != no_one) continue;
             s.hours_given[r.helper] += need;
             const std::uint16_t b = pop_.buurt[r.asker];
@@ -99,6 +95,16 @@ void Simulation::ask_network() {
                                     [&](std::uint32_t i) { return s.status[i] != QuestionStatus::open; }),
                      askers.end());
     }
+}
+
+// Hours a week `helper` can give: their help hours, or for care within the
+// household at least help.care_hours_household (people care for their own
+// partner or parent beyond what they would give a neighbour).
+float Simulation::care_capacity(std::uint32_t recipient, std::uint32_t helper) const {
+    const bool household_care = state_.kind[recipient] == QuestionKind::care &&
+                                pop_.household[recipient] == pop_.household[helper] && is_adult(helper);
+    return household_care ? std::max(state_.help_hours[helper], float(params_.help.care_hours_household))
+                          : state_.help_hours[helper];
 }
 
 // --- 4b. Residents who know how to find community help bring a practical,

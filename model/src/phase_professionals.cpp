@@ -1,5 +1,6 @@
 // Phase 5: professionals. Each wijk's buurtteam works its caseload and
-// admits from its urgent list, then its FIFO waiting list (buurtteam.hpp).
+// admits from its urgent list, then its FIFO waiting list (buurtteam.hpp);
+// whoever has waited buurtteam.leave_list_after_weeks gives up.
 // A closed case solves the question; with a probability that depends on the
 // kind of question it also leads to a Wmo maatwerk provision, which lasts a
 // geometric number of weeks and costs wmo.cost_per_client_week. Teams run in
@@ -28,6 +29,10 @@ void Simulation::buurtteam_serves() {
             s.week[pop_.buurt[st.resident]].wait_sum += st.waited_weeks;
             ++s.week[pop_.buurt[st.resident]].cases_started;
         }
+        for (std::uint32_t r : w.left) {  // gave up waiting: dropped as unmet, like an unanswered question
+            s.status[r] = QuestionStatus::none;
+            ++s.week[pop_.buurt[r]].dropped;
+        }
         for (std::uint32_t r : w.closed) {
             State::BuurtWeek& bw = s.week[pop_.buurt[r]];
             s.status[r] = QuestionStatus::none;
@@ -40,6 +45,30 @@ void Simulation::buurtteam_serves() {
             }
         }
     });
+}
+
+// Team capacity by need. The city's hours (fte_per_10k for all residents)
+// start split by residents; at the end of burn-in week allocation_week_ they
+// are split in proportion to the referrals each team received so far (plus
+// one, so no team is left without hours). Without this a wijk whose residents
+// need more help than average runs at capacity with an ever longer list
+// while the others idle. It happens inside the burn-in, so every scenario of
+// an ensemble gets the same split.
+void Simulation::allocate_buurtteams() {
+    if (week_ >= allocation_week_) return;
+    State& s = state_;
+    for (std::size_t b = 0; b < pop_.geo.buurten.size(); ++b)
+        wijk_referrals_[pop_.geo.buurten[b].wijk] += s.week[b].referrals;
+    if (week_ + 1 != allocation_week_) return;
+    double city_hours = 0, weight = 0;
+    for (std::size_t t = 0; t < s.teams.size(); ++t) {
+        city_hours += s.team_capacity[t];
+        weight += double(wijk_referrals_[t] + 1);
+    }
+    for (std::size_t t = 0; t < s.teams.size(); ++t) {
+        s.team_capacity[t] = city_hours * double(wijk_referrals_[t] + 1) / weight;
+        s.teams[t].set_capacity_hours(s.team_capacity[t]);
+    }
 }
 
 }  // namespace buurtsim

@@ -11,6 +11,24 @@
 namespace buurtsim {
 using namespace detail;
 
+double Simulation::question_rate(std::uint32_t i) const {
+    const QuestionParams& q = params_.questions;
+    double rate = pop_.age[i] >= senior_age ? q.rate_65_plus : q.rate_18_64;
+    if (pop_.vulnerability[i]) rate *= q.vulnerable_multiplier;
+    rate *= 1.0 + q.low_self_reliance_effect * (1.0 - state_.self_reliance[i]);
+    if (state_.episode_weeks[i] > 0) rate *= q.episode_multiplier;
+    return rate;
+}
+
+void Simulation::question_kind_weights(std::uint32_t i, double w[4]) const {
+    const QuestionParams& q = params_.questions;
+    const double lack = 1.0 - state_.self_reliance[i];
+    w[0] = q.share_practical;
+    w[1] = q.share_social * (1.0 + q.lonely_social_effect * std::max(0, state_.djg[i] - 2));
+    w[2] = q.share_info;
+    w[3] = q.share_care * (1.0 + q.care_self_reliance_effect * lack);
+}
+
 void Simulation::questions_arise() {
     const QuestionParams& q = params_.questions;
     State& s = state_;
@@ -18,22 +36,14 @@ void Simulation::questions_arise() {
         std::uint32_t count = 0;
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
             if (s.status[i] != QuestionStatus::none || !is_adult(i)) continue;
-            const double lack = 1.0 - s.self_reliance[i];
-            const bool episode = s.episode_weeks[i] > 0;
-            double rate = pop_.age[i] >= senior_age ? q.rate_65_plus : q.rate_18_64;
-            if (pop_.vulnerability[i]) rate *= q.vulnerable_multiplier;
-            rate *= 1.0 + q.low_self_reliance_effect * lack;
-            if (episode) rate *= q.episode_multiplier;
             const auto u = key_.uniform4(rng::Stream::questions, week_, i);
-            if (u[0] >= rate) continue;
+            if (u[0] >= question_rate(i)) continue;
 
             QuestionKind k = QuestionKind::care;
-            if (!episode) {
-                const double w[4] = {q.share_practical,
-                                     q.share_social * (1.0 + q.lonely_social_effect * std::max(0, s.djg[i] - 2)),
-                                     q.share_info, q.share_care * (1.0 + q.care_self_reliance_effect * lack)};
-                const double total = w[0] + w[1] + w[2] + w[3];
-                double x = u[1] * total;
+            if (s.episode_weeks[i] == 0) {
+                double w[4];
+                question_kind_weights(i, w);
+                double x = u[1] * (w[0] + w[1] + w[2] + w[3]);
                 int j = 0;
                 while (j < 3 && x >= w[j]) x -= w[j++];
                 k = QuestionKind(j);

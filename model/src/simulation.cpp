@@ -94,16 +94,19 @@ void Simulation::init_state() {
             update_wellbeing(i, embedding_of(net_, pop_, i));
     });
 
+    init_care_relationships();
+
     // One team per wijk; capacity follows the simulated residents, so a
-    // scaled-down run keeps the same load per resident.
-    std::vector<double> wijk_residents(pop_.geo.wijken.size(), 0.0);
-    for (std::size_t b = 0; b < pop_.geo.buurten.size(); ++b)
-        wijk_residents[pop_.geo.buurten[b].wijk] += pop_.buurt_begin[b + 1] - pop_.buurt_begin[b];
+    // scaled-down run keeps the same load per resident. allocate_buurtteams()
+    // later splits the same city total by need.
     const BuurtteamParams& bt = params_.buurtteam;
-    for (double r : wijk_residents) {
+    for (double r : plan_.wijk_residents) {
         s.team_capacity.push_back(bt.fte_per_10k * r / 10000.0 * bt.client_hours_per_fte);
-        s.teams.emplace_back(s.team_capacity.back(), bt.case_hours_per_week);
+        s.teams.emplace_back(s.team_capacity.back(), bt.case_hours_per_week,
+                             std::uint32_t(bt.leave_list_after_weeks));
     }
+    allocation_week_ = std::uint32_t(std::min<std::int64_t>(bt.need_allocation_weeks, burn_in_ / 2));
+    wijk_referrals_.assign(s.teams.size(), 0);
 }
 
 // ---------------------------------------------------------------------------
@@ -122,6 +125,7 @@ void Simulation::step() {
     buurtteam_serves();               // 5. caseload, FIFO list, referral to Wmo; Wmo provisions
     carers_and_volunteers();          // 7. burden, withdrawal; volunteer recruitment and drop-out
     ties_decay();                     // ties weaken without contact
+    allocate_buurtteams();            // burn-in only: team capacity by need
     observe();                        // 8. loneliness, cohesion, indicators per buurt
     ++week_;
 }

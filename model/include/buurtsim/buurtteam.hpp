@@ -3,10 +3,12 @@
  *  One buurtteam: a FIFO waiting list and a caseload served within a weekly
  *  budget of client hours. A case needs a fixed number of hours every week
  *  it is open; new cases are admitted from the head of the waiting list while
- *  the week's budget allows.
+ *  the week's budget allows. Residents may give up waiting after a set
+ *  number of weeks (urgent cases never do).
  */
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <vector>
 
 namespace buurtsim {
@@ -32,12 +34,16 @@ struct TeamWeek {
     };
     std::vector<Started> started;       ///< residents whose case started this week, in list order
     std::vector<std::uint32_t> served;  ///< residents who received case_hours this week
+    std::vector<std::uint32_t> left;    ///< residents who gave up waiting this week (non-urgent list only)
 };
 
 class Buurtteam {
 public:
-    /** @param capacity_hours client hours per week  @param case_hours hours one case needs per week */
-    Buurtteam(double capacity_hours, double case_hours);
+    /** @param capacity_hours client hours per week  @param case_hours hours one case needs per week
+     *  @param patience_weeks a resident still on the (non-urgent) waiting list after this many weeks
+     *  leaves it at the end of that week's admissions; the default never lets anyone leave */
+    Buurtteam(double capacity_hours, double case_hours,
+              std::uint32_t patience_weeks = std::numeric_limits<std::uint32_t>::max());
 
     /** @brief Put a resident at the back of the waiting list. */
     void enqueue(std::uint32_t resident, std::uint32_t week) { waiting_.push_back({resident, week}); }
@@ -62,6 +68,7 @@ private:
     double capacity_;
     double case_hours_;
     std::size_t max_cases_;  // cases that fit in the weekly budget
+    std::uint32_t patience_;
     std::deque<WaitingEntry> waiting_;
     std::deque<WaitingEntry> urgent_;
     std::vector<Case> cases_;
@@ -94,6 +101,11 @@ TeamWeek Buurtteam::serve(std::uint32_t week, DurationFn&& duration) {
         if (d > 1) cases_.push_back({w.resident, d - 1});
         else out.closed.push_back(w.resident);
         --budget_slots;
+    }
+    // The list is in arrival order, so whoever has waited longest is at the front.
+    while (!waiting_.empty() && week - waiting_.front().since_week >= patience_) {
+        out.left.push_back(waiting_.front().resident);
+        waiting_.pop_front();
     }
     return out;
 }

@@ -26,6 +26,7 @@ struct InterventionPlan {
     double weekly_cost_ondersteuner = 0;      ///< euro per targeted buurt per week while active
     double weekly_cost_buurtkamer = 0;        ///< euro per targeted buurt per week while active
     std::vector<double> weekly_cost_facilitator; ///< euro per wijk per week while active (spread over its buurten by residents)
+    std::vector<double> wijk_residents;       ///< simulated residents per wijk (residents_per_wijk)
 };
 
 /** @brief True if an intervention with these weeks is active in recorded week w. */

@@ -144,6 +144,8 @@ struct BuurtteamParams {
     double knows_where_to_go;       ///< share of adults who know how to reach the buurtteam
     std::int64_t refer_after_weeks; ///< weeks a non-care question stays with network and community before referral
     std::int64_t give_up_after_weeks; ///< weeks after which an unmet question is dropped
+    std::int64_t leave_list_after_weeks; ///< weeks after which a resident leaves the (non-urgent) waiting list
+    std::int64_t need_allocation_weeks;  ///< burn-in weeks whose referrals split the city's capacity over the teams (0: by residents)
 };
 
 struct WmoParams {
@@ -163,6 +165,7 @@ struct EscalationParams {
 
 struct CarerParams {
     double duration_weeks_mean;     ///< mean weeks a care relationship lasts (geometric)
+    double initial_share;           ///< share of adults giving mantelzorg at initialisation
     double sustainable_hours;       ///< care hours per week a carer can give without building up burden
     double burden_rate;             ///< burden added per week per hour above sustainable_hours
     double recovery_rate;           ///< burden removed per week

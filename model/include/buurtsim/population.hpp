@@ -93,6 +93,9 @@ struct Population {
     std::size_t households() const { return household_type.size(); }
 };
 
+/** @brief Simulated residents per wijk (index = wijk index of pop.geo). */
+std::vector<double> residents_per_wijk(const Population& pop);
+
 /** @brief Select the buurten the parameters ask for (all, by buurt code, by wijk code).
  *  @throws ParamError naming the unknown code and the key (population.buurten / population.wijken). */
 Geography select_geography(const CbsTable& table, const PopulationParams& p);

@@ -146,6 +146,11 @@ private:
     void update_wellbeing(std::uint32_t i, const Embedding& e);  ///< DJG score from ties and contact (observe, init)
     void bump_tie(std::uint32_t a, std::uint32_t b, double amount);
     double self_reliance_target(std::uint32_t i) const;  ///< by age and vulnerability (ODD 7.3)
+    double question_rate(std::uint32_t i) const;  ///< weekly probability that an adult without a question gets one (ODD 7.4)
+    void question_kind_weights(std::uint32_t i, double w[4]) const;  ///< relative odds of the four kinds, not in an episode
+    float care_capacity(std::uint32_t recipient, std::uint32_t helper) const;  ///< hours `helper` can give `recipient` a week
+    void init_care_relationships();  ///< ongoing mantelzorg at the start (carers.initial_share)
+    void allocate_buurtteams();      ///< burn-in referrals count; team capacity by need (buurtteam.need_allocation_weeks)
     void take_snapshot();
     double intervention_cost(std::uint32_t b) const;
     void street_contacts(std::uint32_t first, std::uint32_t last);
@@ -162,6 +167,8 @@ private:
     State state_;
     Results results_;
     std::uint32_t burn_in_;  ///< weeks simulated before recording starts
+    std::uint32_t allocation_week_ = 0;         ///< simulated week at whose end team capacity is set by need (0: never)
+    std::vector<std::uint64_t> wijk_referrals_;  ///< referrals per wijk team before allocation_week_
     std::uint32_t week_ = 0; ///< weeks simulated, burn-in included; the week index of every random draw
 };
 

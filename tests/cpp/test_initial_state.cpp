@@ -1,0 +1,113 @@
+// The state a run starts from: mantelzorg already running at the documented
+// share, and buurtteam hours split by need during the burn-in.
+#include "sim_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <numeric>
+
+using namespace buurtsim;
+using namespace buurtsim::test;
+
+namespace {
+struct CareCount {
+    double adults = 0, carers = 0, recipients = 0, recipients_75 = 0, adults_75 = 0;
+};
+
+CareCount count_care(const Simulation& sim) {
+    CareCount c;
+    const State& s = sim.state();
+    const Population& pop = sim.population();
+    for (std::uint32_t i = 0; i < pop.size(); ++i) {
+        if (pop.age[i] >= 18) {
+            c.adults += 1;
+            c.adults_75 += pop.age[i] >= 75;
+        }
+        if (s.caring_for[i] != no_one) c.carers += 1;
+        if (s.status[i] == QuestionStatus::cared) {
+            c.recipients += 1;
+            c.recipients_75 += pop.age[i] >= 75;
+        }
+    }
+    return c;
+}
+}  // namespace
+
+TEST_CASE("mantelzorg at the start: carers.initial_share of adults, through real ties, weighted by care need") {
+    Params p = small_params(4, 0.2, 1);
+    const Simulation sim(p, cbs(), 0);
+    const CareCount c = count_care(sim);
+    // A few recipients find nobody with the hours; the rest get exactly one carer.
+    CHECK(c.carers == c.recipients);
+    CHECK(c.carers / c.adults == Approx(p.carers.initial_share).margin(0.015));
+    CHECK(c.carers / c.adults > 0.8 * p.carers.initial_share);
+    // Recipients are drawn by their rate of care questions, which rises with age.
+    CHECK(c.recipients_75 / c.recipients > 1.5 * c.adults_75 / c.adults);
+
+    const State& s = sim.state();
+    const Network& net = sim.network();
+    std::size_t bad = 0;
+    for (std::uint32_t i = 0; i < sim.population().size(); ++i) {
+        const std::uint32_t r = s.caring_for[i];
+        if (r == no_one) continue;
+        const std::uint64_t t = net.find(i, r);
+        bad += t == Network::npos || net.type[t] == TieType::weak || net.type[t] == TieType::met;
+        bad += s.status[r] != QuestionStatus::cared || s.kind[r] != QuestionKind::care || s.care_weeks[i] == 0;
+    }
+    CHECK(bad == 0);
+
+    p.carers.initial_share = 0;
+    CHECK(count_care(Simulation(p, cbs(), 0)).carers == 0);
+}
+
+TEST_CASE("mantelzorg at the start ends at the weekly rate of new care (memoryless durations)") {
+    Params p = small_params(4, 0.2, 1);
+    p.carers.duration_weeks_mean = 40;
+    const Simulation sim(p, cbs(), 0);
+    double n = 0, weeks = 0;
+    for (std::uint32_t i = 0; i < sim.population().size(); ++i)
+        if (sim.state().caring_for[i] != no_one) {
+            n += 1;
+            weeks += sim.state().care_weeks[i];
+        }
+    REQUIRE(n > 100);
+    // 1 + Geometric(1/40): mean 40, sd ~ sqrt(40 * 39).
+    CHECK(weeks / n == Approx(40).margin(5 * std::sqrt(40.0 * 39.0 / n)));
+}
+
+TEST_CASE("buurtteam hours: split by residents, then by burn-in referrals, the city total unchanged") {
+    Params p = small_params(6, 0.1, 1);
+    p.run.burn_in_weeks = 20;
+    p.buurtteam.need_allocation_weeks = 8;
+    Simulation sim(p, cbs(), 0);
+    const std::size_t teams = sim.state().teams.size();
+    REQUIRE(teams > 3);
+    std::vector<double> start(teams);
+    for (std::size_t t = 0; t < teams; ++t) start[t] = sim.state().teams[t].capacity_hours();
+    const double city = std::accumulate(start.begin(), start.end(), 0.0);
+    std::vector<double> residents(teams, 0.0), referrals(teams, 0.0);
+    const Population& pop = sim.population();
+    for (std::size_t b = 0; b < pop.geo.buurten.size(); ++b)
+        residents[pop.geo.buurten[b].wijk] += pop.buurt_begin[b + 1] - pop.buurt_begin[b];
+    for (std::size_t t = 0; t < teams; ++t) CHECK(start[t] / residents[t] == Approx(start[0] / residents[0]));
+
+    for (int week = 0; week < 8; ++week) {
+        for (std::size_t t = 0; t < teams; ++t) CHECK(sim.state().teams[t].capacity_hours() == start[t]);
+        sim.step();
+        for (std::size_t b = 0; b < pop.geo.buurten.size(); ++b)
+            referrals[pop.geo.buurten[b].wijk] += sim.state().week[b].referrals;
+    }
+    const double weight = std::accumulate(referrals.begin(), referrals.end(), 0.0) + double(teams);
+    double after = 0;
+    for (std::size_t t = 0; t < teams; ++t) {
+        after += sim.state().team_capacity[t];
+        CHECK(sim.state().teams[t].capacity_hours() == Approx(city * (referrals[t] + 1) / weight).epsilon(1e-12));
+    }
+    CHECK(after == Approx(city).epsilon(1e-12));
+    CHECK(std::accumulate(referrals.begin(), referrals.end(), 0.0) > 20);
+
+    p.buurtteam.need_allocation_weeks = 0;  // stays by residents
+    Simulation flat(p, cbs(), 0);
+    for (int week = 0; week < 12; ++week) flat.step();
+    for (std::size_t t = 0; t < teams; ++t) CHECK(flat.state().teams[t].capacity_hours() == start[t]);
+}

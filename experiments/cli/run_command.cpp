@@ -20,7 +20,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -29,8 +28,6 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <type_traits>
-#include <variant>
 
 namespace buurtsim::cli {
 namespace {
@@ -115,71 +112,6 @@ std::string default_data_dir() {
 std::filesystem::path cbs_path(const std::string& data_dir, std::int64_t year) {
     return std::filesystem::path(data_dir) / "cbs" / ("cbs-kwb-utrecht-" + std::to_string(year) + ".csv");
 }
-
-namespace {
-
-/// A parameter value as it would be written in TOML, for messages.
-std::string toml_text(const ParamSpec& spec, Params p) {
-    return std::visit(
-        [&](auto ref) -> std::string {
-            const auto& v = ref(p);
-            using T = std::decay_t<decltype(v)>;
-            if constexpr (std::is_same_v<T, std::int64_t>) {
-                return std::to_string(v);
-            } else if constexpr (std::is_same_v<T, double>) {
-                char buf[64];
-                const auto r = std::to_chars(buf, buf + sizeof buf, v);
-                return std::string(buf, r.ptr);
-            } else if constexpr (std::is_same_v<T, bool>) {
-                return v ? "true" : "false";
-            } else if constexpr (std::is_same_v<T, std::string>) {
-                return "\"" + v + "\"";
-            } else {
-                std::string out = "[";
-                for (std::size_t k = 0; k < v.size(); ++k) {
-                    out += k ? ", " : "";
-                    if constexpr (std::is_same_v<T, std::vector<std::string>>)
-                        out += "\"" + v[k] + "\"";
-                    else
-                        out += std::to_string(v[k]);
-                }
-                return out + "]";
-            }
-        },
-        spec.ref);
-}
-
-/// The keys every scenario of one result file must share: replicate k of each
-/// scenario is then the same synthetic city with the same random streams
-/// (common random numbers), so differences are paired.
-constexpr const char* paired_keys[] = {"run.seed",        "run.weeks",        "run.burn_in_weeks",
-                                       "run.replicates",  "population.year",  "population.scale",
-                                       "population.buurten", "population.wijken"};
-
-/** @throws Error naming both files, the key and both values if the scenarios cannot be paired. */
-void check_paired(const std::vector<std::string>& files, const std::vector<Scenario>& scenarios) {
-    for (std::size_t s = 1; s < scenarios.size(); ++s)
-        for (std::size_t t = 0; t < s; ++t)
-            if (scenarios[s].params.name == scenarios[t].params.name)
-                throw Error("scenario name \"" + scenarios[s].params.name + "\" is used by both " + files[t] + " and "
-                            + files[s] + "; the scenarios of one result file need unique names (set name = \"...\""
-                            " in one of them)");
-    for (const char* key : paired_keys) {
-        const auto& table = param_table();
-        const auto spec = std::find_if(table.begin(), table.end(), [&](const ParamSpec& p) { return p.name == key; });
-        BUURTSIM_ASSERT(spec != table.end());
-        const std::string first = toml_text(*spec, scenarios.front().params);
-        for (std::size_t s = 1; s < scenarios.size(); ++s) {
-            const std::string other = toml_text(*spec, scenarios[s].params);
-            if (other != first)
-                throw Error("paired comparison needs the same " + std::string(key) + " in every scenario: "
-                            + files.front() + " has " + key + " = " + first + ", " + files[s] + " has " + key + " = "
-                            + other + " (make them equal; --seed, --replicates and --set apply to all scenarios)");
-        }
-    }
-}
-
-}  // namespace
 
 int run_command(const RunOptions& o) {
     if (o.scenarios.empty()) throw Error("run needs at least one scenario file");

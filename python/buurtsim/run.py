@@ -25,9 +25,6 @@ SCENARIO_DIRS = (pathlib.Path(_core.source_dir) / "experiments" / "scenarios",
 
 # The keys every scenario of one result must share, so replicate k of each is
 # the same city with the same random streams (as `buurtsim run` checks).
-PAIRED_KEYS = ("run.seed", "run.weeks", "run.burn_in_weeks", "run.replicates", "population.year",
-               "population.scale", "population.buurten", "population.wijken")
-
 
 class ParamTypeError(ParamError, TypeError):
     """A parameter given a Python value of the wrong type (the message is the command line's)."""
@@ -329,37 +326,9 @@ def cbs_table(year, directory=None):
 
 # ---------------------------------------------------------------- run
 
-def _toml_text(value):
-    """A value as `buurtsim run` shows it in messages (ints plain, reals shortest, strings quoted)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        text = repr(value)
-        return text[:-2] if text.endswith(".0") else text
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, list):
-        return "[" + ", ".join(f'"{v}"' if isinstance(v, str) else str(v) for v in value) + "]"
-    return str(value)
-
-
 def _check_paired(labels, resolved):
-    """The checks of `buurtsim run` for several scenarios, with its messages."""
-    for s in range(1, len(resolved)):
-        for t in range(s):
-            if resolved[s].name == resolved[t].name:
-                raise UsageError(
-                    f'scenario name "{resolved[s].name}" is used by both {labels[t]} and {labels[s]}; the scenarios '
-                    'of one result file need unique names (set name = "..." in one of them)')
-    for key in PAIRED_KEYS:
-        first = _toml_text(resolved[0].get(key))
-        for s in range(1, len(resolved)):
-            other = _toml_text(resolved[s].get(key))
-            if other != first:
-                raise UsageError(
-                    f"paired comparison needs the same {key} in every scenario: {labels[0]} has {key} = {first}, "
-                    f"{labels[s]} has {key} = {other} (make them equal; --seed, --replicates and --set apply to "
-                    "all scenarios)")
+    """The checks of `buurtsim run` for several scenarios (the engine's, with its messages)."""
+    _core.check_paired([str(label) for label in labels], resolved)
 
 
 def _positive_int(name, value, minimum):

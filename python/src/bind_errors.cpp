@@ -41,6 +41,8 @@ void bind_errors(py::module_&) {
             raise_as("ParamError", PyExc_ValueError, e.what());
         } catch (const DataError& e) {
             raise_as("DataError", PyExc_ValueError, e.what());
+        } catch (const UsageError& e) {
+            raise_as("UsageError", PyExc_ValueError, e.what());
         } catch (const IoError& e) {
             raise_as("IoError", PyExc_OSError, e.what());
         } catch (const Error& e) {

@@ -114,6 +114,9 @@ message the command line prints.
             return out;
         },
         "The parameter table (docs/PARAMETERS.md) as a list of dicts, in documentation order.");
+    m.def("check_paired", &check_paired, "labels"_a, "scenarios"_a,
+          "Raise UsageError unless the scenarios can share one result file (unique names, the same run.* and "
+          "population.* keys that make replicates paired); labels name them in the message.");
     m.def("default_toml", [] { return to_toml(default_params()); }, "Every default as a scenario file.");
 
     m.def(

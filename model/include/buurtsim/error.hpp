@@ -33,6 +33,12 @@ public:
     using Error::Error;
 };
 
+/** @brief Arguments that cannot go together (e.g. scenarios that cannot share one result file). */
+class UsageError : public Error {
+public:
+    using Error::Error;
+};
+
 /** @brief A broken invariant inside buurtsim: a bug, never the user's fault. */
 class InternalError : public std::logic_error {
 public:

@@ -31,6 +31,15 @@ Scenario parse_scenario(std::string_view toml_text, std::string_view source,
                         const std::vector<std::string>& overrides = {},
                         const std::filesystem::path& base_dir = ".");
 
+/** @brief The keys every scenario of one result file must share: replicate k of each scenario is
+ *  then the same synthetic city with the same random streams (common random numbers). */
+extern const std::vector<std::string> paired_keys;
+
+/** @brief Check that scenarios can be run into one result file and compared pair-wise: unique
+ *  names and equal paired_keys. `labels[s]` names scenario s in messages (its file).
+ *  @throws UsageError naming both labels, the key and both values */
+void check_paired(const std::vector<std::string>& labels, const std::vector<Scenario>& scenarios);
+
 /** @brief Every parameter as TOML, grouped in tables; parse_scenario(to_toml(p)) gives p back. */
 std::string to_toml(const Params& p);
 

@@ -137,6 +137,19 @@ def test_compare_errors_have_the_cli_messages(cli_file, run_cli, tmp_path):
         buurtsim.compare(cli_file, weeks_from=10)
 
 
+def test_unpairable_scenarios_have_the_cli_messages(run_cli, tmp_path):
+    """buurtsim.run and `buurtsim run` refuse the same scenario sets with the same message."""
+    base, quick = SCEN / "baseline.toml", EXAMPLES / "quick.toml"
+    with pytest.raises(buurtsim.UsageError) as e:
+        buurtsim.run([str(base), str(quick)], weeks=1)
+    assert "population.scale" in str(e.value) and "0.2" in str(e.value)
+    r = run_cli("run", base, quick, "--set", "run.weeks=1", "-o", tmp_path / "x.h5")
+    assert r.returncode == 2 and r.stderr.strip() == f"buurtsim: error: {e.value}"
+    with pytest.raises(buurtsim.UsageError, match='"quick" is used by both'):
+        buurtsim.run([str(quick), str(quick)], weeks=1)
+    assert not (tmp_path / "x.h5").exists()
+
+
 def test_compare_default_baseline_and_savings(py_three):
     t = buurtsim.compare(py_three)
     assert t.attrs["baseline"] == "baseline"

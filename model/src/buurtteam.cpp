@@ -6,9 +6,9 @@
 
 namespace buurtsim {
 
-Buurtteam::Buurtteam(double capacity_hours, double case_hours, std::uint32_t patience_weeks)
-    : capacity_(capacity_hours), case_hours_(case_hours), patience_(patience_weeks) {
-    BUURTSIM_ASSERT(capacity_hours >= 0 && case_hours > 0 && patience_weeks >= 1);
+Buurtteam::Buurtteam(double capacity_hours, double case_hours)
+    : capacity_(capacity_hours), case_hours_(case_hours) {
+    BUURTSIM_ASSERT(capacity_hours >= 0 && case_hours > 0);
     // Whole cases only: a case either gets its weekly hours or waits.
     max_cases_ = std::size_t(std::floor(capacity_hours / case_hours + 1e-9));
 }

@@ -21,7 +21,7 @@ const std::array<IndicatorSpec, n_indicators>& indicator_specs() {
         {"questions_unmet_open", true, "questions",
          "Questions open at the end of the week that no one is working on (not waiting for or in a buurtteam case, not cared for)."},
         {"questions_dropped", true, "questions/week",
-         "Questions given up this week: open for buurtteam.give_up_after_weeks without help, or on the buurtteam waiting list for buurtteam.leave_list_after_weeks."},
+         "Questions given up this week: open for buurtteam.give_up_after_weeks without help, or left the buurtteam waiting list (hazard 1 / buurtteam.leave_list_weeks_mean a week)."},
         {"escalations", true, "events/week",
          "Unmet questions that escalated into a crisis this week (urgent buurtteam referral)."},
         {"buurtteam_referrals", true, "questions/week",

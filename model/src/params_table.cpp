@@ -345,11 +345,12 @@ std::vector<ParamSpec> build_table() {
         {"buurtteam.give_up_after_weeks", "12", "week", 1, 520,
          "Weeks after which an unmet question is dropped as unmet.", "assumption",
          I(buurtteam.give_up_after_weeks)},
-        {"buurtteam.leave_list_after_weeks", "12", "week", 1, 5200,
-         "Weeks after which a resident on the (non-urgent) waiting list gives up and leaves it; the question is "
-         "dropped as unmet.",
-         "assumption: the same patience as for an unmet question (give_up_after_weeks); keeps the list of a team "
-         "at capacity bounded", I(buurtteam.leave_list_after_weeks)},
+        {"buurtteam.leave_list_weeks_mean", "8", "week", 0, 5200,
+         "Mean weeks a resident stays on the (non-urgent) waiting list before giving up if not admitted: each "
+         "week on the list they leave with probability 1 / this; the question is dropped as unmet. 0: nobody "
+         "leaves.",
+         "assumption: people leave waiting lists at any time (help found elsewhere, moved, gave up); a constant "
+         "hazard keeps the list of a team at capacity near its level instead of drifting", R(buurtteam.leave_list_weeks_mean)},
         {"buurtteam.need_allocation_weeks", "52", "week", 0, 5200,
          "The city's buurtteam hours (fte_per_10k x all residents) are split over the wijk teams in proportion "
          "to the referrals each team had in the first min(this, run.burn_in_weeks / 2) burn-in weeks (plus one); "

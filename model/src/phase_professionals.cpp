@@ -1,6 +1,8 @@
 // Phase 5: professionals. Each wijk's buurtteam works its caseload and
 // admits from its urgent list, then its FIFO waiting list (buurtteam.hpp);
-// whoever has waited buurtteam.leave_list_after_weeks gives up.
+// then each resident still waiting gives up with probability
+// 1 / buurtteam.leave_list_weeks_mean (a constant hazard: the list of a team
+// at capacity relaxes to its level within weeks instead of random-walking).
 // A closed case solves the question; with a probability that depends on the
 // kind of question it also leads to a Wmo maatwerk provision, which lasts a
 // geometric number of weeks and costs wmo.cost_per_client_week. Teams run in
@@ -15,14 +17,21 @@ using namespace detail;
 void Simulation::buurtteam_serves() {
     State& s = state_;
     const double p_end = 1.0 / params_.buurtteam.case_weeks_mean;
+    const double leave_mean = params_.buurtteam.leave_list_weeks_mean;
+    const double p_leave = leave_mean > 0 ? 1.0 / leave_mean : 0.0;
     const WmoParams& wmo = params_.wmo;
     tbb::parallel_for(std::size_t(0), s.teams.size(), [&](std::size_t t) {
         Buurtteam& team = s.teams[t];
-        const TeamWeek w = team.serve(week_, [&](std::uint32_t resident) {
-            auto g = key_.urng(rng::Stream::buurtteam, week_, resident);
-            // 1 + failures before the first success: geometric on 1, 2, ... with mean case_weeks_mean.
-            return 1u + boost::random::geometric_distribution<std::uint32_t, double>(p_end)(g);
-        });
+        const TeamWeek w = team.serve(
+            week_,
+            [&](std::uint32_t resident) {
+                auto g = key_.urng(rng::Stream::buurtteam, week_, resident);
+                // 1 + failures before the first success: geometric on 1, 2, ... with mean case_weeks_mean.
+                return 1u + boost::random::geometric_distribution<std::uint32_t, double>(p_end)(g);
+            },
+            [&](std::uint32_t resident) {
+                return p_leave > 0 && key_.uniform4(rng::Stream::buurtteam, week_, resident, 1)[0] < p_leave;
+            });
         for (std::uint32_t r : w.served) s.week[pop_.buurt[r]].buurtteam_hours += team.case_hours();
         for (const auto& st : w.started) {
             s.status[st.resident] = QuestionStatus::in_case;

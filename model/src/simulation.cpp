@@ -102,8 +102,7 @@ void Simulation::init_state() {
     const BuurtteamParams& bt = params_.buurtteam;
     for (double r : plan_.wijk_residents) {
         s.team_capacity.push_back(bt.fte_per_10k * r / 10000.0 * bt.client_hours_per_fte);
-        s.teams.emplace_back(s.team_capacity.back(), bt.case_hours_per_week,
-                             std::uint32_t(bt.leave_list_after_weeks));
+        s.teams.emplace_back(s.team_capacity.back(), bt.case_hours_per_week);
     }
     allocation_week_ = std::uint32_t(std::min<std::int64_t>(bt.need_allocation_weeks, burn_in_ / 2));
     wijk_referrals_.assign(s.teams.size(), 0);

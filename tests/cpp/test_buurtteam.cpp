@@ -77,32 +77,36 @@ TEST_CASE("urgent entries are admitted before the waiting list, first in first o
     CHECK(next.started[0].resident == 1);
 }
 
-TEST_CASE("residents give up waiting after the team's patience; urgent entries never do") {
-    Buurtteam t(0.0, 2.0, 3);  // admits nobody; patience 3 weeks
-    t.enqueue(1, 0);
-    t.enqueue(2, 1);
+TEST_CASE("residents the leave rule picks give up waiting; the rest keep their order; urgent entries never leave") {
+    Buurtteam t(2.0, 2.0);  // one case at a time
+    for (std::uint32_t r = 1; r <= 5; ++r) t.enqueue(r, 0);
     t.enqueue_urgent(9, 0);
-    for (std::uint32_t week = 0; week < 3; ++week) CHECK(t.serve(week, [](std::uint32_t) { return 1u; }).left.empty());
-    TeamWeek w = t.serve(3, [](std::uint32_t) { return 1u; });  // resident 1 has waited 3 weeks
-    CHECK(w.left == std::vector<std::uint32_t>{1});
-    w = t.serve(4, [](std::uint32_t) { return 1u; });
-    CHECK(w.left == std::vector<std::uint32_t>{2});
-    CHECK(t.waiting() == 1);  // the urgent entry stays
-    for (std::uint32_t week = 5; week < 50; ++week) CHECK(t.serve(week, [](std::uint32_t) { return 1u; }).left.empty());
+    const auto even = [](std::uint32_t r) { return r % 2 == 0 || r == 9; };
+    TeamWeek w = t.serve(0, [](std::uint32_t) { return 5u; }, even);  // 9 (urgent) starts
+    REQUIRE(w.started.size() == 1);
+    CHECK(w.started[0].resident == 9);
+    CHECK(w.left == std::vector<std::uint32_t>{2, 4});
+    REQUIRE(t.waiting_list().size() == 3);
+    CHECK(t.waiting_list()[0].resident == 1);
+    CHECK(t.waiting_list()[1].resident == 3);
+    CHECK(t.waiting_list()[2].resident == 5);
+    w = t.serve(1, [](std::uint32_t) { return 1u; }, [](std::uint32_t) { return false; });
+    CHECK(w.left.empty());
+    CHECK(t.waiting() == 3);
 }
 
-TEST_CASE("a resident admitted in the week patience runs out is admitted, not lost") {
-    Buurtteam t(2.0, 2.0, 2);  // one case at a time, patience 2 weeks
+TEST_CASE("an admitted resident is not asked whether they leave") {
+    Buurtteam t(4.0, 2.0);  // two cases a week
     t.enqueue(1, 0);
     t.enqueue(2, 0);
-    TeamWeek w = t.serve(0, [](std::uint32_t) { return 2u; });  // 1 starts, holds the slot in weeks 0 and 1
-    CHECK(w.started.size() == 1);
-    w = t.serve(1, [](std::uint32_t) { return 1u; });
-    CHECK(w.started.empty());
-    CHECK(w.left.empty());
-    w = t.serve(2, [](std::uint32_t) { return 1u; });  // the slot is free again: 2 starts after waiting 2 weeks
-    REQUIRE(w.started.size() == 1);
-    CHECK(w.started[0].resident == 2);
-    CHECK(w.started[0].waited_weeks == 2);
-    CHECK(w.left.empty());
+    t.enqueue(3, 0);
+    std::vector<std::uint32_t> asked;
+    const TeamWeek w = t.serve(0, [](std::uint32_t) { return 3u; }, [&](std::uint32_t r) {
+        asked.push_back(r);
+        return true;
+    });
+    CHECK(w.started.size() == 2);
+    CHECK(asked == std::vector<std::uint32_t>{3});
+    CHECK(w.left == std::vector<std::uint32_t>{3});
+    CHECK(t.waiting() == 0);
 }

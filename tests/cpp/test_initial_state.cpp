@@ -111,3 +111,30 @@ TEST_CASE("buurtteam hours: split by residents, then by burn-in referrals, the c
     for (int week = 0; week < 12; ++week) flat.step();
     for (std::size_t t = 0; t < teams; ++t) CHECK(flat.state().teams[t].capacity_hours() == start[t]);
 }
+
+TEST_CASE("leaving the waiting list: a constant weekly hazard, nobody with 0") {
+    // A wijk whose team has almost no hours: referrals pile up on the list.
+    Params p = small_params(8, 0.1, 40);
+    p.population.wijken = {"WK034403"};
+    p.buurtteam.fte_per_10k = 0.05;
+    p.buurtteam.knows_where_to_go = 1;
+    p.escalation.base_hazard = 0;  // no urgent entries
+    p.buurtteam.leave_list_weeks_mean = 0;
+    const Results never = [&] { Simulation s(p, cbs(), 0); s.run(); return s.results(); }();
+    const double dropped_never = total(never, Indicator::questions_dropped);
+
+    p.buurtteam.leave_list_weeks_mean = 4;
+    Simulation sim(p, cbs(), 0);
+    sim.run();
+    const Results& r = sim.results();
+    // In steady state the list is arrivals x 4 weeks; those who leave each week are list / 4.
+    double waiting = 0, left = 0;
+    for (std::uint32_t w = 20; w < 40; ++w) {
+        waiting += week_total(r, Indicator::buurtteam_waiting, w);
+        left += week_total(r, Indicator::questions_dropped, w) - week_total(never, Indicator::questions_dropped, w);
+    }
+    CHECK(waiting > 200);
+    CHECK(total(r, Indicator::questions_dropped) > dropped_never);
+    // Each week about a quarter of the list leaves (the list counted after leaving, so left ~ waiting / 3).
+    CHECK(left / waiting == Approx(1.0 / 3.0).margin(0.1));
+}

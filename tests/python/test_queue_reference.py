@@ -186,7 +186,7 @@ case_weeks_mean = 20
 fte_per_10k = 3
 client_hours_per_fte = 20
 case_hours_per_week = 2
-leave_list_after_weeks = 5200  # nobody gives up waiting: M/M/c has no abandonment
+leave_list_weeks_mean = 0  # nobody gives up waiting: M/M/c has no abandonment
 """
 
 

@@ -3,12 +3,11 @@
  *  One buurtteam: a FIFO waiting list and a caseload served within a weekly
  *  budget of client hours. A case needs a fixed number of hours every week
  *  it is open; new cases are admitted from the head of the waiting list while
- *  the week's budget allows. Residents may give up waiting after a set
- *  number of weeks (urgent cases never do).
+ *  the week's budget allows. Residents may give up waiting (urgent cases
+ *  never do).
  */
 #include <cstdint>
 #include <deque>
-#include <limits>
 #include <vector>
 
 namespace buurtsim {
@@ -39,11 +38,8 @@ struct TeamWeek {
 
 class Buurtteam {
 public:
-    /** @param capacity_hours client hours per week  @param case_hours hours one case needs per week
-     *  @param patience_weeks a resident still on the (non-urgent) waiting list after this many weeks
-     *  leaves it at the end of that week's admissions; the default never lets anyone leave */
-    Buurtteam(double capacity_hours, double case_hours,
-              std::uint32_t patience_weeks = std::numeric_limits<std::uint32_t>::max());
+    /** @param capacity_hours client hours per week  @param case_hours hours one case needs per week */
+    Buurtteam(double capacity_hours, double case_hours);
 
     /** @brief Put a resident at the back of the waiting list. */
     void enqueue(std::uint32_t resident, std::uint32_t week) { waiting_.push_back({resident, week}); }
@@ -51,9 +47,16 @@ public:
     void enqueue_urgent(std::uint32_t resident, std::uint32_t week) { urgent_.push_back({resident, week}); }
 
     /** @brief Serve one week: work on open cases, close finished ones, then admit from the
-     *  waiting list while the budget lasts. `duration(resident)` gives a new case's length in weeks (>= 1). */
+     *  waiting list while the budget lasts. `duration(resident)` gives a new case's length in weeks (>= 1).
+     *  Afterwards every resident still on the (non-urgent) waiting list for whom `leaves(resident)` is
+     *  true gives up and leaves it (TeamWeek::left); the others keep their place. */
+    template <class DurationFn, class LeaveFn>
+    TeamWeek serve(std::uint32_t week, DurationFn&& duration, LeaveFn&& leaves);
+    /** @brief Same, nobody leaves the list. */
     template <class DurationFn>
-    TeamWeek serve(std::uint32_t week, DurationFn&& duration);
+    TeamWeek serve(std::uint32_t week, DurationFn&& duration) {
+        return serve(week, duration, [](std::uint32_t) { return false; });
+    }
 
     /** @brief Change the weekly budget (staff shortage); open cases are kept, fewer new ones are admitted. */
     void set_capacity_hours(double hours);
@@ -68,14 +71,13 @@ private:
     double capacity_;
     double case_hours_;
     std::size_t max_cases_;  // cases that fit in the weekly budget
-    std::uint32_t patience_;
     std::deque<WaitingEntry> waiting_;
     std::deque<WaitingEntry> urgent_;
     std::vector<Case> cases_;
 };
 
-template <class DurationFn>
-TeamWeek Buurtteam::serve(std::uint32_t week, DurationFn&& duration) {
+template <class DurationFn, class LeaveFn>
+TeamWeek Buurtteam::serve(std::uint32_t week, DurationFn&& duration, LeaveFn&& leaves) {
     TeamWeek out;
     // Existing cases come first: a team does not drop clients to take new ones.
     std::size_t kept = 0;
@@ -102,11 +104,12 @@ TeamWeek Buurtteam::serve(std::uint32_t week, DurationFn&& duration) {
         else out.closed.push_back(w.resident);
         --budget_slots;
     }
-    // The list is in arrival order, so whoever has waited longest is at the front.
-    while (!waiting_.empty() && week - waiting_.front().since_week >= patience_) {
-        out.left.push_back(waiting_.front().resident);
-        waiting_.pop_front();
+    std::size_t stay = 0;  // filter in place, keeping the order of those who stay
+    for (const WaitingEntry& w : waiting_) {
+        if (leaves(w.resident)) out.left.push_back(w.resident);
+        else waiting_[stay++] = w;
     }
+    waiting_.resize(stay);
     return out;
 }
 

@@ -144,7 +144,7 @@ struct BuurtteamParams {
     double knows_where_to_go;       ///< share of adults who know how to reach the buurtteam
     std::int64_t refer_after_weeks; ///< weeks a non-care question stays with network and community before referral
     std::int64_t give_up_after_weeks; ///< weeks after which an unmet question is dropped
-    std::int64_t leave_list_after_weeks; ///< weeks after which a resident leaves the (non-urgent) waiting list
+    double leave_list_weeks_mean;   ///< mean weeks a resident stays on the (non-urgent) waiting list before giving up (0: never)
     std::int64_t need_allocation_weeks;  ///< burn-in weeks whose referrals split the city's capacity over the teams (0: by residents)
 };
 

@@ -346,9 +346,9 @@ std::vector<ParamSpec> build_table() {
          "Weeks after which an unmet question is dropped as unmet.", "assumption",
          I(buurtteam.give_up_after_weeks)},
         {"buurtteam.leave_list_weeks_mean", "8", "week", 0, 5200,
-         "Mean weeks a resident stays on the (non-urgent) waiting list before giving up if not admitted: each "
-         "week on the list they leave with probability 1 / this; the question is dropped as unmet. 0: nobody "
-         "leaves.",
+         "Mean weeks on the (non-urgent) waiting list before giving up if not admitted: after each week's "
+         "admissions, from the week of entry, a resident still waiting leaves with probability 1 / this; the "
+         "question is dropped as unmet. 0: nobody leaves; otherwise at least 1.",
          "assumption: people leave waiting lists at any time (help found elsewhere, moved, gave up); a constant "
          "hazard keeps the list of a team at capacity near its level instead of drifting", R(buurtteam.leave_list_weeks_mean)},
         {"buurtteam.need_allocation_weeks", "52", "week", 0, 5200,

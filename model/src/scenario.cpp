@@ -426,6 +426,10 @@ void validate_impl(const Params& params, const std::function<std::string(std::st
     }
 
     if (p.name.empty()) throw ParamError("name must not be empty; it labels the scenario in results" + at("name"));
+    // A weekly leaving probability of 1 / mean needs mean >= 1 (or 0: nobody leaves).
+    if (const double m = p.buurtteam.leave_list_weeks_mean; m > 0 && m < 1)
+        throw ParamError("buurtteam.leave_list_weeks_mean must be 0 (nobody leaves) or at least 1 week (a weekly "
+                         "probability of 1 / value), got " + shortest(m) + at("buurtteam.leave_list_weeks_mean"));
 
     // Area codes: the population checks they exist; here only their form, so a
     // wijk code in the buurt list (or a typo) is caught with the key named.

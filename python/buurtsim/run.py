@@ -23,9 +23,6 @@ __all__ = ["run", "Scenario", "Simulation", "scenarios", "parameters", "data_dir
 SCENARIO_DIRS = (pathlib.Path(_core.source_dir) / "experiments" / "scenarios",
                  pathlib.Path(_core.source_dir) / "experiments" / "examples")
 
-# The keys every scenario of one result must share, so replicate k of each is
-# the same city with the same random streams (as `buurtsim run` checks).
-
 class ParamTypeError(ParamError, TypeError):
     """A parameter given a Python value of the wrong type (the message is the command line's)."""
 

@@ -95,6 +95,26 @@ TEST_CASE("residents the leave rule picks give up waiting; the rest keep their o
     CHECK(t.waiting() == 3);
 }
 
+TEST_CASE("urgent entries still waiting are never asked to leave") {
+    Buurtteam t(2.0, 2.0);  // one case at a time
+    t.enqueue_urgent(7, 0);
+    t.enqueue_urgent(8, 0);
+    t.enqueue(1, 0);
+    const TeamWeek w = t.serve(0, [](std::uint32_t) { return 5u; }, [](std::uint32_t) { return true; });
+    REQUIRE(w.started.size() == 1);
+    CHECK(w.started[0].resident == 7);
+    CHECK(w.left == std::vector<std::uint32_t>{1});
+    CHECK(t.waiting() == 1);  // 8 is still on the urgent list
+    std::vector<std::uint32_t> started, left;
+    for (std::uint32_t week = 1; week <= 5; ++week) {  // 7's case holds the slot in weeks 0-4
+        const TeamWeek later = t.serve(week, [](std::uint32_t) { return 1u; }, [](std::uint32_t) { return true; });
+        for (const auto& s : later.started) started.push_back(s.resident);
+        left.insert(left.end(), later.left.begin(), later.left.end());
+    }
+    CHECK(started == std::vector<std::uint32_t>{8});
+    CHECK(left.empty());
+}
+
 TEST_CASE("an admitted resident is not asked whether they leave") {
     Buurtteam t(4.0, 2.0);  // two cases a week
     t.enqueue(1, 0);

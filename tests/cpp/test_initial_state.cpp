@@ -60,7 +60,7 @@ TEST_CASE("mantelzorg at the start: carers.initial_share of adults, through real
     CHECK(count_care(Simulation(p, cbs(), 0)).carers == 0);
 }
 
-TEST_CASE("mantelzorg at the start ends at the weekly rate of new care (memoryless durations)") {
+TEST_CASE("mantelzorg at the start: remaining durations are geometric with the care mean (memoryless)") {
     Params p = small_params(4, 0.2, 1);
     p.carers.duration_weeks_mean = 40;
     const Simulation sim(p, cbs(), 0);
@@ -73,6 +73,12 @@ TEST_CASE("mantelzorg at the start ends at the weekly rate of new care (memoryle
     REQUIRE(n > 100);
     // 1 + Geometric(1/40): mean 40, sd ~ sqrt(40 * 39).
     CHECK(weeks / n == Approx(40).margin(5 * std::sqrt(40.0 * 39.0 / n)));
+    // Memoryless: P(D > 40) = (1 - 1/40)^40 ~ 0.363 (a fixed or uniform duration would be far off).
+    double over = 0;
+    for (std::uint32_t i = 0; i < sim.population().size(); ++i)
+        over += sim.state().caring_for[i] != no_one && sim.state().care_weeks[i] > 40;
+    const double expect = std::pow(1.0 - 1.0 / 40, 40);
+    CHECK(over / n == Approx(expect).margin(5 * std::sqrt(expect * (1 - expect) / n)));
 }
 
 TEST_CASE("buurtteam hours: split by residents, then by burn-in referrals, the city total unchanged") {
@@ -122,6 +128,9 @@ TEST_CASE("leaving the waiting list: a constant weekly hazard, nobody with 0") {
     p.buurtteam.leave_list_weeks_mean = 0;
     const Results never = [&] { Simulation s(p, cbs(), 0); s.run(); return s.results(); }();
     const double dropped_never = total(never, Indicator::questions_dropped);
+    // The team has no whole case slot, so with nobody leaving the list only grows.
+    for (std::uint32_t w = 1; w < 40; ++w)
+        CHECK(week_total(never, Indicator::buurtteam_waiting, w) >= week_total(never, Indicator::buurtteam_waiting, w - 1));
 
     p.buurtteam.leave_list_weeks_mean = 4;
     Simulation sim(p, cbs(), 0);

@@ -229,6 +229,11 @@ TEST_CASE("cross-field validation runs after parsing and names where keys were s
     CHECK_THAT(parse_error("[population]\nwijken = [\"BU03440111\"]\n"),
                Catch::StartsWith("population.wijken: element 1, \"BU03440111\", is not a wijk code")
                    && Catch::EndsWith("(scenario.toml:2)"));
+    CHECK_THAT(parse_error("[buurtteam]\nleave_list_weeks_mean = 0.5\n"),
+               Catch::StartsWith("buurtteam.leave_list_weeks_mean must be 0 (nobody leaves) or at least 1 week")
+                   && Catch::EndsWith("got 0.5 (scenario.toml:2)"));
+    CHECK_NOTHROW(parse_scenario("[buurtteam]\nleave_list_weeks_mean = 0\n", "scenario.toml"));
+    CHECK_NOTHROW(parse_scenario("[buurtteam]\nleave_list_weeks_mean = 1\n", "scenario.toml"));
 }
 
 // ------------------------------------------------------------------ files and extends

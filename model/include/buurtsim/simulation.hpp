@@ -167,7 +167,7 @@ private:
     State state_;
     Results results_;
     std::uint32_t burn_in_;  ///< weeks simulated before recording starts
-    std::uint32_t allocation_week_ = 0;         ///< simulated week at whose end team capacity is set by need (0: never)
+    std::uint32_t allocation_week_ = 0;         ///< team capacity is set by need after this many burn-in weeks (0: never)
     std::vector<std::uint64_t> wijk_referrals_;  ///< referrals per wijk team before allocation_week_
     std::uint32_t week_ = 0; ///< weeks simulated, burn-in included; the week index of every random draw
 };

@@ -11,7 +11,6 @@
 #include "simulation_detail.hpp"
 
 #include <boost/random/exponential_distribution.hpp>
-#include <boost/random/geometric_distribution.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 
 namespace buurtsim {
@@ -61,8 +60,7 @@ void Simulation::init_care_relationships() {
             if (s.caring_for[h] != no_one || s.status[h] == QuestionStatus::cared) continue;
             if (care_capacity(i, h) < hours) continue;
             s.caring_for[h] = i;
-            s.care_weeks[h] = std::uint16_t(std::min<std::uint32_t>(
-                65535, 1u + boost::random::geometric_distribution<std::uint32_t, double>(1.0 / c.duration_weeks_mean)(g)));
+            s.care_weeks[h] = care_weeks_draw(g, c.duration_weeks_mean);
             s.status[i] = QuestionStatus::cared;
             s.question_hours[i] = hours;
             break;

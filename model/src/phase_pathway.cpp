@@ -7,7 +7,6 @@
 #include "buurtsim/error.hpp"
 #include "simulation_detail.hpp"
 
-#include <boost/random/geometric_distribution.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 
 namespace buurtsim {
@@ -83,9 +82,7 @@ void Simulation::ask_network() {
             if (care) {
                 auto g = key_.urng(rng::Stream::carers, week_, r.helper);
                 s.caring_for[r.helper] = r.asker;
-                s.care_weeks[r.helper] = std::uint16_t(std::min<std::uint32_t>(
-                    65535, 1u + boost::random::geometric_distribution<std::uint32_t, double>(
-                                    1.0 / params_.carers.duration_weeks_mean)(g)));
+                s.care_weeks[r.helper] = care_weeks_draw(g, params_.carers.duration_weeks_mean);
                 s.status[r.asker] = QuestionStatus::cared;
             } else {
                 s.status[r.asker] = QuestionStatus::none;

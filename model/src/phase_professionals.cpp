@@ -59,9 +59,9 @@ void Simulation::buurtteam_serves() {
 // Team capacity by need. The city's hours (fte_per_10k for all residents)
 // start split by residents; after allocation_week_ burn-in weeks (at the end
 // of week allocation_week_ - 1) they are split in proportion to the referrals
-// each team received so far (plus one, so no team is left without hours). Without this a wijk whose residents
-// need more help than average runs at capacity with an ever longer list
-// while the others idle. It happens inside the burn-in, before any
+// each team received so far (plus one, so no team is left without hours).
+// Without this a wijk whose residents need more help than average runs at
+// capacity with an ever longer list while the others idle. It happens inside the burn-in, before any
 // intervention can start, so scenarios that differ only in interventions get
 // the same split.
 void Simulation::allocate_buurtteams() {

@@ -2,6 +2,7 @@
 // Private helpers shared by the phase files.
 #include "buurtsim/simulation.hpp"
 
+#include <boost/random/geometric_distribution.hpp>
 #include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
@@ -25,6 +26,13 @@ inline std::uint32_t geometric_weeks(double u, double mean) {
     if (mean <= 1.0) return 1;
     const double p = 1.0 / mean;
     return 1u + std::uint32_t(std::floor(std::log(u) / std::log1p(-p)));
+}
+
+/** Weeks a new care relationship lasts: 1 + Geometric(1/mean) drawn from g, capped to fit care_weeks. */
+template <class Urng>
+std::uint16_t care_weeks_draw(Urng& g, double mean) {
+    return std::uint16_t(std::min<std::uint32_t>(
+        65535, 1u + boost::random::geometric_distribution<std::uint32_t, double>(1.0 / mean)(g)));
 }
 
 inline float clamp01(double x) { return float(std::min(1.0, std::max(0.0, x))); }

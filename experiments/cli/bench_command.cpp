@@ -1,6 +1,7 @@
 // `buurtsim bench`: fixed workload (all of Utrecht, default parameters,
 // 52 weeks, one replicate). Setup (population + network) and the weekly loop
-// are timed apart; throughput counts the loop only. The last line is for
+// are timed apart; throughput counts the loop only; --phases adds the time per
+// phase of the weekly schedule. The last line is for
 // scripts: resident_weeks_per_s=... peak_rss_bytes_per_resident=... threads=...
 #include "commands.hpp"
 
@@ -49,6 +50,17 @@ int bench_command(const BenchOptions& o) {
     std::printf("residents=%.0f households=%zu ties=%zu weeks=%lld\n", residents, sim.population().households(),
                 sim.network().ties(), static_cast<long long>(o.weeks));
     std::printf("setup_s=%.3f loop_s=%.3f peak_rss_mib=%.1f\n", setup_s, loop_s, peak_rss / 1048576.0);
+    if (o.phases) {
+        // Seconds per phase of the weekly schedule (Starsim's cpu_df): where the loop's time goes.
+        const auto names = Simulation::phase_names();
+        const auto& secs = sim.phase_seconds();
+        double sum = 0;
+        for (double s : secs) sum += s;
+        std::printf("%-24s %10s %7s %14s\n", "phase", "seconds", "share", "ns/resident-wk");
+        for (std::size_t k = 0; k < names.size(); ++k)
+            std::printf("%-24.*s %10.3f %6.1f%% %14.1f\n", int(names[k].size()), names[k].data(), secs[k],
+                        sum > 0 ? 100.0 * secs[k] / sum : 0.0, 1e9 * secs[k] / (residents * double(o.weeks)));
+    }
     std::printf("resident_weeks_per_s=%.0f peak_rss_bytes_per_resident=%.1f threads=%d\n",
                 residents * double(o.weeks) / loop_s, peak_rss / residents, threads);
     return ok;

@@ -29,6 +29,7 @@ struct BenchOptions {
     std::int64_t weeks = 52;
     double scale = 1.0;
     std::string data_dir;
+    bool phases = false;  ///< also print seconds per phase of the weekly schedule
 };
 
 enum class TableFormat { text, csv, markdown };

@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
     bench_cmd->add_option("--threads", bench.threads, "Worker threads (0: all cores)")->check(CLI::Range(0, 1024));
     bench_cmd->add_option("--weeks", bench.weeks, "Weeks to simulate")->check(CLI::Range(1, 5200));
     bench_cmd->add_option("--scale", bench.scale, "Population scale")->check(CLI::Range(0.001, 1.0));
+    bench_cmd->add_flag("--phases", bench.phases, "Also print the time per phase of the weekly schedule");
     bench_cmd->add_option("--data-dir", bench.data_dir, "Directory holding cbs/ tables")->check(CLI::ExistingDirectory);
 
     cli::CompareOptions compare;

@@ -16,7 +16,7 @@
 namespace buurtsim {
 using namespace detail;
 
-void Simulation::init_care_relationships() {
+void Engine::init_care_relationships() {
     State& s = state_;
     const CarerParams& c = params_.carers;
     if (c.initial_share <= 0) return;

@@ -62,7 +62,7 @@ Embedding embedding_of(const Network& net, const Population& pop, std::uint32_t 
     return e;
 }
 
-void Simulation::update_wellbeing(std::uint32_t i, const Embedding& e) {
+void Engine::update_wellbeing(std::uint32_t i, const Embedding& e) {
     State& s = state_;
     const LonelinessParams& l = params_.loneliness;
     const double m = l.contact_memory;
@@ -77,7 +77,7 @@ void Simulation::update_wellbeing(std::uint32_t i, const Embedding& e) {
     s.djg[i] = std::uint8_t(std::clamp(round_small(latent), 0, 11));
 }
 
-void Simulation::observe() {
+void Engine::observe() {
     State& s = state_;
     const CohesionParams& c = params_.cohesion;
     const double offsets[5] = {c.know_each_other, c.interact_pleasantly, c.gezellig, c.interact_a_lot,
@@ -97,10 +97,7 @@ void Simulation::observe() {
             waiting += s.status[i] == QuestionStatus::waiting;
             clients += s.status[i] == QuestionStatus::in_case;
             cared += s.status[i] == QuestionStatus::cared;
-            if (s.wmo_weeks[i] > 0) {
-                ++wmo;
-                --s.wmo_weeks[i];
-            }
+            wmo += s.wmo_weeks[i] > 0;
             if (s.caring_for[i] != no_one) {
                 ++carers;
                 overburdened += s.burden[i] >= 1.f;
@@ -130,7 +127,7 @@ void Simulation::observe() {
         if (week_ < burn_in_) return;  // wellbeing above is updated; nothing is recorded yet
         auto set = [&](Indicator ind, double v) { results_.at(ind, week_ - burn_in_, b) = v; };
         const double bt_cost = w.buurtteam_hours * hour_cost, wmo_eur = wmo * wmo_cost;
-        const double iv_cost = intervention_cost(b);
+        const double iv_cost = levers_.intervention_cost_eur[b];
         set(Indicator::residents, pop_.buurt_begin[b + 1] - pop_.buurt_begin[b]);
         set(Indicator::adults, adults);
         set(Indicator::adults_65plus, seniors);
@@ -174,34 +171,12 @@ void Simulation::observe() {
         set(Indicator::total_cost_eur, bt_cost + wmo_eur + iv_cost);
         set(Indicator::questions_brokered, w.brokered);
     });
+}
+
+void Engine::snapshot() {
     const auto& weeks = params_.output.snapshot_weeks;
-    if (week_ >= burn_in_ && std::find(weeks.begin(), weeks.end(), std::int64_t(week_ - burn_in_)) != weeks.end())
-        take_snapshot();
-}
-
-// Intervention cost of buurt b this week. Costs, like capacities, follow the
-// simulated share of residents (population.scale), so a scaled run reports
-// costs per simulated population; the facilitator's cost is spread over the
-// buurten of the wijk by residents.
-double Simulation::intervention_cost(std::uint32_t b) const {
-    const std::int64_t rw = recorded_week();
-    const double scale = params_.population.scale;
-    double cost = 0;
-    const BuurtondersteunerParams& o = params_.buurtondersteuner;
-    if (plan_.ondersteuner[b] && active(o.start_week, o.end_week, rw)) cost += plan_.weekly_cost_ondersteuner * scale;
-    const BuurtkamerParams& bk = params_.buurtkamer;
-    if (plan_.buurtkamer[b] && active(bk.start_week, bk.end_week, rw)) cost += plan_.weekly_cost_buurtkamer * scale;
-    const FacilitatorParams& f = params_.facilitator;
-    const std::uint32_t wijk = pop_.geo.buurten[b].wijk;
-    if (plan_.facilitator[wijk] && active(f.start_week, f.end_week, rw)) {
-        const double wijk_residents = plan_.wijk_residents[wijk];
-        const double share = wijk_residents > 0 ? (pop_.buurt_begin[b + 1] - pop_.buurt_begin[b]) / wijk_residents : 0;
-        cost += plan_.weekly_cost_facilitator[wijk] * scale * share;
-    }
-    return cost;
-}
-
-void Simulation::take_snapshot() {
+    if (week_ < burn_in_ || std::find(weeks.begin(), weeks.end(), std::int64_t(week_ - burn_in_)) == weeks.end())
+        return;
     const State& s = state_;
     Snapshot snap;
     snap.week = week_ - burn_in_;

@@ -3,6 +3,9 @@
 // resolved scenario in every output file are all derived from it.
 #include "buurtsim/params.hpp"
 
+#include "buurtsim/component.hpp"
+#include "buurtsim/error.hpp"
+
 #include <limits>
 
 namespace buurtsim {
@@ -414,101 +417,6 @@ std::vector<ParamSpec> build_table() {
          "Cost per buurtteam client hour, overhead included.",
          "assumption: integral hourly rates of Dutch social-domain professionals are EUR 80-110", R(costs.buurtteam_hour_eur)},
 
-        // --- interventions: buurtondersteuner (one per targeted buurt)
-        {"buurtondersteuner.fte", "0.0", "FTE/buurt", 0, 20,
-         "Buurtondersteuner FTE in each targeted buurt; 0 switches the intervention off.", "scenario choice",
-         R(buurtondersteuner.fte)},
-        {"buurtondersteuner.start_week", "0", "week", 0, 5200, "First recorded week the ondersteuner works.",
-         "scenario choice", I(buurtondersteuner.start_week)},
-        {"buurtondersteuner.end_week", "-1", "week", -1, 5200, "Last week the ondersteuner works; -1: to the horizon.",
-         "scenario choice", I(buurtondersteuner.end_week)},
-        {"buurtondersteuner.buurten", "[]", "-", 0, 0, "Targeted buurt codes.", "scenario choice",
-         L(buurtondersteuner.target.buurten)},
-        {"buurtondersteuner.wijken", "[]", "-", 0, 0, "Targeted wijk codes (all their buurten).", "scenario choice",
-         L(buurtondersteuner.target.wijken)},
-        {"buurtondersteuner.most_vulnerable", "0", "buurten", 0, 1000,
-         "Target the N buurten with most residents on bijstand or disability benefit (CBS); 0: not used.",
-         "scenario choice", I(buurtondersteuner.target.most_vulnerable)},
-        {"buurtondersteuner.embedding_weeks", "26", "week", 0, 520,
-         "Weeks for the ondersteuner's reach to grow to 63 % of its maximum (reach = max x (1 - exp(-t / embedding_weeks))).",
-         "assumption: embedding and legitimacy take months (DESIGN 1)", R(buurtondersteuner.embedding_weeks), true},
-        {"buurtondersteuner.reach_max", "0.5", "share", 0, 1,
-         "Share of adults in the buurt who know the ondersteuner at full embedding.", "assumption",
-         R(buurtondersteuner.reach_max)},
-        {"buurtondersteuner.client_hours_per_fte", "24", "h/week", 0, 40,
-         "Hours per FTE per week spent on residents' questions.", "assumption", R(buurtondersteuner.client_hours_per_fte)},
-        {"buurtondersteuner.hours_per_question", "1.5", "h", 0, 100,
-         "Ondersteuner hours to take up and broker one question.", "assumption",
-         R(buurtondersteuner.hours_per_question), true},
-        {"buurtondersteuner.match_attempts", "5", "residents", 0, 100,
-         "Volunteers or neighbours the ondersteuner tries per question before referring it on.", "assumption",
-         I(buurtondersteuner.match_attempts)},
-        {"buurtondersteuner.cost_per_fte_year", "75000", "EUR/FTE/year", 0, 1e7,
-         "Cost of one buurtondersteuner FTE per year, overhead included.",
-         "assumption: salary of a social worker (CAO Sociaal Werk) plus overhead", R(buurtondersteuner.cost_per_fte_year)},
-
-        // --- interventions: community facilitator (per targeted wijk)
-        {"facilitator.fte", "0.0", "FTE/wijk", 0, 50,
-         "Community facilitator FTE in each targeted wijk; 0 switches it off.", "scenario choice", R(facilitator.fte)},
-        {"facilitator.start_week", "0", "week", 0, 5200, "First recorded week the facilitator works.", "scenario choice",
-         I(facilitator.start_week)},
-        {"facilitator.end_week", "-1", "week", -1, 5200, "Last week; -1: to the horizon.", "scenario choice",
-         I(facilitator.end_week)},
-        {"facilitator.every_wijk", "false", "-", 0, 0, "Target every wijk.", "scenario choice",
-         B(facilitator.every_wijk)},
-        {"facilitator.wijken", "[]", "-", 0, 0, "Targeted wijk codes (with every_wijk = false).", "scenario choice",
-         L(facilitator.wijken)},
-        {"facilitator.info_rate", "0.01", "1/week per FTE/10k", 0, 1,
-         "Weekly probability, per FTE per 10,000 residents, that an adult who does not know where to find community help learns it (wijkportaal, kennismarkt).",
-         "assumption", R(facilitator.info_rate)},
-        {"facilitator.outreach_rate", "0.01", "1/week per FTE/10k", 0, 1,
-         "Same for residents in a vulnerability group learning the way to the buurtteam (outreach).", "assumption",
-         R(facilitator.outreach_rate)},
-        {"facilitator.extra_seats_per_1000", "5", "visits/week/1000 per FTE/10k", 0, 1000,
-         "Extra meeting visits (meetings, learning community) per 1000 residents per week, per FTE per 10,000 residents.",
-         "assumption", R(facilitator.extra_seats_per_1000)},
-        {"facilitator.recruit_boost", "0.3", "ratio per FTE/10k", 0, 100,
-         "Relative increase of volunteer recruitment in the wijk per FTE per 10,000 residents.", "assumption",
-         R(facilitator.recruit_boost)},
-        {"facilitator.cost_per_fte_year", "80000", "EUR/FTE/year", 0, 1e7,
-         "Cost of one facilitator FTE per year, overhead included.", "assumption", R(facilitator.cost_per_fte_year)},
-
-        // --- interventions: buurtkamers with a sociaal makelaar (per targeted buurt)
-        {"buurtkamer.seats_per_1000", "0.0", "visits/week/1000 residents", 0, 1000,
-         "Extra visits per week per 1000 residents a new buurtkamer hosts in each targeted buurt; 0 switches it off.",
-         "scenario choice", R(buurtkamer.seats_per_1000)},
-        {"buurtkamer.start_week", "0", "week", 0, 5200, "First recorded week the buurtkamers are open.",
-         "scenario choice", I(buurtkamer.start_week)},
-        {"buurtkamer.end_week", "-1", "week", -1, 5200, "Last week; -1: to the horizon.", "scenario choice",
-         I(buurtkamer.end_week)},
-        {"buurtkamer.buurten", "[]", "-", 0, 0, "Targeted buurt codes.", "scenario choice", L(buurtkamer.target.buurten)},
-        {"buurtkamer.wijken", "[]", "-", 0, 0, "Targeted wijk codes.", "scenario choice", L(buurtkamer.target.wijken)},
-        {"buurtkamer.most_vulnerable", "0", "buurten", 0, 1000,
-         "Target the N buurten with most residents on bijstand or disability benefit; 0: not used.", "scenario choice",
-         I(buurtkamer.target.most_vulnerable)},
-        {"buurtkamer.makelaar_fte", "0.5", "FTE/buurt", 0, 20,
-         "Sociaal makelaar FTE per buurtkamer, helping visitors into volunteering.", "assumption",
-         R(buurtkamer.makelaar_fte)},
-        {"buurtkamer.recruit_boost", "1.0", "ratio per FTE", 0, 100,
-         "Relative increase of volunteer recruitment among this week's visitors, per makelaar FTE.", "assumption",
-         R(buurtkamer.recruit_boost)},
-        {"buurtkamer.cost_per_year", "25000", "EUR/year", 0, 1e7,
-         "Running cost of one buurtkamer (rent, activities) per year.", "assumption", R(buurtkamer.cost_per_year)},
-        {"buurtkamer.cost_per_fte_year", "70000", "EUR/FTE/year", 0, 1e7,
-         "Cost of one sociaal makelaar FTE per year.", "assumption", R(buurtkamer.cost_per_fte_year)},
-
-        // --- staff shortage and postponed demand
-        {"staff_shortage.reduction", "0.0", "share", 0, 1,
-         "Share of buurtteam capacity lost from start_week (krapte); 0: off.", "scenario choice",
-         R(staff_shortage.reduction)},
-        {"staff_shortage.start_week", "0", "week", 0, 5200, "First week of the shortage.", "scenario choice",
-         I(staff_shortage.start_week)},
-        {"staff_shortage.end_week", "-1", "week", -1, 5200, "Last week of the shortage; -1: to the horizon.",
-         "scenario choice", I(staff_shortage.end_week)},
-        {"backlog.share", "0.0", "share", 0, 1,
-         "Share of adults who start week 0 with a postponed, unmet question (counted in questions_new of week 0).",
-         "scenario choice", R(backlog.share)},
-
         // --- output
         {"output.snapshot_weeks", "[]", "week", 0, 5200,
          "Weeks (0-based) whose end-of-week per-resident state and network are written to the result file.",
@@ -526,9 +434,39 @@ std::vector<ParamSpec> build_table() {
 
 }  // namespace
 
+void PartStore::missing() {
+    throw InternalError("a component's parameters are missing from Params: build Params with default_params()");
+}
+
 const std::vector<ParamSpec>& param_table() {
-    static const std::vector<ParamSpec> table = build_table();
+    // Rebuilt when a component is registered (tests add one), never while a run reads it.
+    static std::vector<ParamSpec> table;
+    static std::size_t built_for = 0;
+    const auto& parts = components();
+    if (table.empty() || built_for != parts.size()) {
+        table = build_table();
+        for (const Component* c : parts) {
+            const std::vector<ParamSpec> rows = c->params();
+            table.insert(table.end(), rows.begin(), rows.end());
+        }
+        built_for = parts.size();
+    }
     return table;
 }
+
+template <class T>
+T& param_ref(Params& p, std::string_view name) {
+    for (const ParamSpec& row : param_table()) {
+        if (row.name != name) continue;
+        auto* ref = std::get_if<T& (*)(Params&)>(&row.ref);
+        if (!ref) throw ParamError("parameter " + std::string(name) + " has another type");
+        return (*ref)(p);
+    }
+    throw ParamError("unknown parameter " + std::string(name));
+}
+template std::int64_t& param_ref<std::int64_t>(Params&, std::string_view);
+template double& param_ref<double>(Params&, std::string_view);
+template bool& param_ref<bool>(Params&, std::string_view);
+template std::vector<std::string>& param_ref<std::vector<std::string>>(Params&, std::string_view);
 
 }  // namespace buurtsim

@@ -8,7 +8,7 @@
 namespace buurtsim {
 using namespace detail;
 
-void Simulation::health_and_life_events() {
+void Engine::health_and_life_events() {
     const HealthParams& h = params_.health;
     State& s = state_;
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {

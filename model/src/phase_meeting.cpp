@@ -22,7 +22,7 @@ using namespace detail;
 
 // Everyday contact keeps ties within the buurt alive: each adult meets a few
 // random ties a week; ties to other buurten and household ties are not touched.
-void Simulation::street_contacts(std::uint32_t rb, std::uint32_t re) {
+void Engine::street_contacts(std::uint32_t rb, std::uint32_t re) {
     const double mean = params_.meeting.street_contacts;
     if (mean <= 0) return;
     const double p0 = std::exp(-mean);
@@ -48,20 +48,14 @@ void Simulation::street_contacts(std::uint32_t rb, std::uint32_t re) {
     }
 }
 
-void Simulation::meeting() {
+void Engine::meeting() {
     const MeetingParams& m = params_.meeting;
     const TieParams& tp = params_.ties;
     State& s = state_;
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
         street_contacts(rb, re);
-        double per_1000 = m.seats_per_1000;
-        const std::int64_t rw = recorded_week();
-        const BuurtkamerParams& bk = params_.buurtkamer;
-        if (plan_.buurtkamer[b] && active(bk.start_week, bk.end_week, rw)) per_1000 += bk.seats_per_1000;
-        const FacilitatorParams& f = params_.facilitator;
-        const double intensity = plan_.facilitator_intensity[pop_.geo.buurten[b].wijk];
-        if (intensity > 0 && active(f.start_week, f.end_week, rw)) per_1000 += f.extra_seats_per_1000 * intensity;
+        const double per_1000 = levers_.seats_per_1000[b];  // the model's seats plus the components'
         const double seats = per_1000 * (re - rb) / 1000.0;
         std::vector<std::uint32_t> want;
         std::vector<double> admit_draw;
@@ -102,7 +96,7 @@ void Simulation::meeting() {
     });
 }
 
-void Simulation::ties_decay() {
+void Engine::ties_decay() {
     const TieParams& tp = params_.ties;
     // Applied every fourth week with four weeks' worth of exponential decay:
     // a quarter of the passes over all ties, the same long-run rate.

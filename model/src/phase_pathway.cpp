@@ -32,7 +32,7 @@ struct Request {
 // care question needs a household member, friend or neighbour who is not
 // caring for anyone yet and can give its weekly hours: they become its
 // mantelzorger for a geometric number of weeks.
-void Simulation::ask_network() {
+void Engine::ask_network() {
     State& s = state_;
     const HelpParams& h = params_.help;
     const double willingness[5] = {h.willingness_strong, h.willingness_neighbour, h.willingness_friend,
@@ -97,7 +97,7 @@ void Simulation::ask_network() {
 // Hours a week `helper` can give: their help hours, or for care within the
 // household at least help.care_hours_household (people care for their own
 // partner or parent beyond what they would give a neighbour).
-float Simulation::care_capacity(std::uint32_t recipient, std::uint32_t helper) const {
+float Engine::care_capacity(std::uint32_t recipient, std::uint32_t helper) const {
     const bool household_care = state_.kind[recipient] == QuestionKind::care &&
                                 pop_.household[recipient] == pop_.household[helper] && is_adult(helper);
     return household_care ? std::max(state_.help_hours[helper], float(params_.help.care_hours_household))
@@ -109,7 +109,7 @@ float Simulation::care_capacity(std::uint32_t recipient, std::uint32_t helper) c
 // Each volunteer offers community.hours_per_volunteer a week; a question is
 // taken by the first volunteer (from a random start) with enough hours left.
 // Help from a volunteer is a contact and may start a weak tie.
-void Simulation::ask_community() {
+void Engine::ask_community() {
     State& s = state_;
     const CommunityParams& c = params_.community;
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
@@ -150,7 +150,7 @@ void Simulation::ask_community() {
 // buurtteam's urgent list whether or not the resident knows the way).
 // Otherwise a resident who knows the way brings a care question at once and
 // any other after refer_after_weeks; anyone gives up after give_up_after_weeks.
-void Simulation::escalate_or_turn_to_buurtteam() {
+void Engine::escalate_or_turn_to_buurtteam() {
     State& s = state_;
     const BuurtteamParams& bt = params_.buurtteam;
     const EscalationParams& e = params_.escalation;

@@ -14,7 +14,7 @@
 namespace buurtsim {
 using namespace detail;
 
-void Simulation::buurtteam_serves() {
+void Engine::buurtteam_serves() {
     State& s = state_;
     const double p_end = 1.0 / params_.buurtteam.case_weeks_mean;
     const double leave_mean = params_.buurtteam.leave_list_weeks_mean;
@@ -64,7 +64,7 @@ void Simulation::buurtteam_serves() {
 // capacity with an ever longer list while the others idle. It happens inside the burn-in, before any
 // intervention can start, so scenarios that differ only in interventions get
 // the same split.
-void Simulation::allocate_buurtteams() {
+void Engine::allocate_buurtteams() {
     if (week_ >= allocation_week_) return;
     State& s = state_;
     for (std::size_t b = 0; b < pop_.geo.buurten.size(); ++b)
@@ -79,6 +79,13 @@ void Simulation::allocate_buurtteams() {
         s.team_capacity[t] = city_hours * double(wijk_referrals_[t] + 1) / weight;
         s.teams[t].set_capacity_hours(s.team_capacity[t]);
     }
+}
+
+// Wmo provisions run down a week after they are counted (the stock observed
+// is the one that lived through the week).
+void Engine::wmo_countdown() {
+    for (std::uint16_t& w : state_.wmo_weeks)
+        if (w > 0) --w;
 }
 
 }  // namespace buurtsim

@@ -4,6 +4,7 @@
 // care for residents with low self-reliance; during an episode it is care.
 // Residents whose care is already provided (mantelzorg or Wmo) do not raise
 // another care question. Children's questions reach us through their parents.
+#include "questions.hpp"
 #include "simulation_detail.hpp"
 
 #include <boost/random/exponential_distribution.hpp>
@@ -11,7 +12,7 @@
 namespace buurtsim {
 using namespace detail;
 
-double Simulation::question_rate(std::uint32_t i) const {
+double Engine::question_rate(std::uint32_t i) const {
     const QuestionParams& q = params_.questions;
     double rate = pop_.age[i] >= senior_age ? q.rate_65_plus : q.rate_18_64;
     if (pop_.vulnerability[i]) rate *= q.vulnerable_multiplier;
@@ -20,7 +21,7 @@ double Simulation::question_rate(std::uint32_t i) const {
     return rate;
 }
 
-void Simulation::question_kind_weights(std::uint32_t i, double w[4]) const {
+void Engine::question_kind_weights(std::uint32_t i, double w[4]) const {
     const QuestionParams& q = params_.questions;
     const double lack = 1.0 - state_.self_reliance[i];
     w[0] = q.share_practical;
@@ -29,7 +30,7 @@ void Simulation::question_kind_weights(std::uint32_t i, double w[4]) const {
     w[3] = q.share_care * (1.0 + q.care_self_reliance_effect * lack);
 }
 
-void Simulation::questions_arise() {
+void Engine::questions_arise() {
     const QuestionParams& q = params_.questions;
     State& s = state_;
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
@@ -43,10 +44,7 @@ void Simulation::questions_arise() {
             if (s.episode_weeks[i] == 0) {
                 double w[4];
                 question_kind_weights(i, w);
-                double x = u[1] * (w[0] + w[1] + w[2] + w[3]);
-                int j = 0;
-                while (j < 3 && x >= w[j]) x -= w[j++];
-                k = QuestionKind(j);
+                k = draw_kind(w, u[1]);
             }
             if (k == QuestionKind::care && s.wmo_weeks[i] > 0) continue;  // care already provided
             auto g = key_.urng(rng::Stream::questions, week_, i, 1);

@@ -11,7 +11,7 @@
 namespace buurtsim {
 using namespace detail;
 
-void Simulation::carers_and_volunteers() {
+void Engine::carers_and_volunteers() {
     State& s = state_;
     const CarerParams& c = params_.carers;
     for (std::uint32_t i = 0; i < pop_.size(); ++i) {
@@ -39,17 +39,12 @@ void Simulation::carers_and_volunteers() {
     }
 
     const CommunityParams& cp = params_.community;
-    const std::int64_t rw = recorded_week();
-    const FacilitatorParams& f = params_.facilitator;
-    const BuurtkamerParams& bk = params_.buurtkamer;
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
-        // Interventions raise recruitment: the facilitator across the wijk, the
-        // sociaal makelaar among this week's visitors of a new buurtkamer.
-        double wijk_boost = 1.0;
-        const double intensity = plan_.facilitator_intensity[pop_.geo.buurten[b].wijk];
-        if (intensity > 0 && active(f.start_week, f.end_week, rw)) wijk_boost += f.recruit_boost * intensity;
-        const bool makelaar = plan_.buurtkamer[b] && active(bk.start_week, bk.end_week, rw);
-        const double visitor_boost = makelaar ? 1.0 + bk.recruit_boost * bk.makelaar_fte : 1.0;
+        // Components raise recruitment (levers.hpp): across the buurt (a
+        // facilitator) and among this week's visitors of a meeting place (a
+        // sociaal makelaar in a buurtkamer).
+        const double wijk_boost = levers_.recruit_multiplier[b];
+        const double visitor_boost = levers_.visitor_recruit_multiplier[b];
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
             if (!is_adult(i) || pop_.age[i] > volunteer_max_age) continue;
             const auto u = key_.uniform4(rng::Stream::roles, week_, i);

@@ -3,6 +3,8 @@
 // written and documented through its row, never by a hand-written field list.
 #include "buurtsim/scenario.hpp"
 
+#include "buurtsim/component.hpp"
+
 #include "buurtsim/error.hpp"
 #include "buurtsim/params.hpp"
 
@@ -461,18 +463,8 @@ void validate_impl(const Params& params, const std::function<std::string(std::st
                              + std::to_string(p.run.weeks) + at("run.weeks"));
     }
 
-    // Intervention windows: an end before the start is a mistake, not "off".
-    const auto window = [&](const char* section, std::int64_t start, std::int64_t end) {
-        const std::string s = section;
-        if (end >= 0 && end < start)
-            throw ParamError(s + ".end_week must be -1 (to the horizon) or at least " + s + ".start_week, got "
-                             + std::to_string(end) + at(s + ".end_week") + " and " + std::to_string(start)
-                             + at(s + ".start_week"));
-    };
-    window("buurtondersteuner", p.buurtondersteuner.start_week, p.buurtondersteuner.end_week);
-    window("facilitator", p.facilitator.start_week, p.facilitator.end_week);
-    window("buurtkamer", p.buurtkamer.start_week, p.buurtkamer.end_week);
-    window("staff_shortage", p.staff_shortage.start_week, p.staff_shortage.end_week);
+    // The components' own checks (intervention windows and the like).
+    for (const Component* c : components()) c->validate(p, at);
 
     const auto& bt = p.buurtteam;
     if (bt.refer_after_weeks >= bt.give_up_after_weeks)
@@ -757,7 +749,13 @@ std::string md_range(const ParamSpec& s) {
 // ---------------------------------------------------------------- public API
 
 Params default_params() {
-    static const Params defaults = build_defaults();
+    // Rebuilt when a component is registered (its rows join the table).
+    static Params defaults;
+    static std::size_t built_for = 0;
+    if (built_for != components().size() + 1) {
+        defaults = build_defaults();
+        built_for = components().size() + 1;
+    }
     return defaults;
 }
 

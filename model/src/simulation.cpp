@@ -1,8 +1,10 @@
-// Simulation set-up and the weekly schedule. The phases live in phase_*.cpp,
-// one concern per file; this file says in which order they run.
+// Simulation set-up: population, network, the scenario's components and the
+// initial state. The weekly schedule is in schedule.cpp, the phases in
+// phase_*.cpp, one concern per file.
 #include "buurtsim/simulation.hpp"
 
 #include "buurtsim/error.hpp"
+#include "engine.hpp"
 #include "simulation_detail.hpp"
 
 #include <boost/random/normal_distribution.hpp>
@@ -10,20 +12,31 @@
 namespace buurtsim {
 using namespace detail;
 
-Simulation::Simulation(const Params& params, const CbsTable& data, std::uint32_t replicate)
+Engine::Engine(const Params& params, const CbsTable& data, std::uint32_t replicate)
     : params_(params),
       replicate_(replicate),
       key_(std::uint64_t(params.run.seed), replicate),
       pop_(synthesize_population(data, params.population, std::uint64_t(params.run.seed), replicate)),
       net_(build_network(pop_, params.network, std::uint64_t(params.run.seed), replicate,
                          std::uint32_t(params.ties.slack))),
-      plan_(plan_interventions(params, pop_)),
+      wijk_residents_(residents_per_wijk(pop_)),
       results_(std::uint32_t(params.run.weeks), std::uint32_t(pop_.geo.buurten.size())),
-      burn_in_(std::uint32_t(params.run.burn_in_weeks)) {
+      burn_in_(std::uint32_t(params.run.burn_in_weeks)),
+      phase_seconds_(schedule().size(), 0.0) {
+    // The scenario's components, resolved against the areas (registry order).
+    const auto& registry = components();
+    results_.targeted.assign(pop_.geo.buurten.size(), 0);
+    for (std::size_t k = 0; k < registry.size(); ++k) {
+        if (!registry[k]->on(params_)) continue;
+        components_.push_back(registry[k]->start(params_, pop_, stream_block(k)));
+        const auto& reaches = components_.back()->reaches;
+        for (std::size_t b = 0; b < reaches.size() && b < results_.targeted.size(); ++b)
+            results_.targeted[b] |= reaches[b];
+    }
     init_state();
 }
 
-void Simulation::init_state() {
+void Engine::init_state() {
     const std::size_t n = pop_.size();
     State& s = state_;
     s.inclination.assign(n, 0.f);
@@ -50,7 +63,6 @@ void Simulation::init_state() {
     s.hours_week.assign(n, std::numeric_limits<std::uint32_t>::max());
     s.visited_week.assign(n, 0);
     s.week.assign(pop_.geo.buurten.size(), {});
-    results_.targeted = plan_.targeted;
 
     // Relative Wmo risk 3:1 for residents 75+ or in a vulnerability group,
     // normalised so the expected initial share is wmo.initial_share.
@@ -100,51 +112,24 @@ void Simulation::init_state() {
     // scaled-down run keeps the same load per resident. allocate_buurtteams()
     // later splits the same city total by need.
     const BuurtteamParams& bt = params_.buurtteam;
-    for (double r : plan_.wijk_residents) {
+    for (double r : wijk_residents_) {
         s.team_capacity.push_back(bt.fte_per_10k * r / 10000.0 * bt.client_hours_per_fte);
         s.teams.emplace_back(s.team_capacity.back(), bt.case_hours_per_week);
     }
     allocation_week_ = std::uint32_t(std::min<std::int64_t>(bt.need_allocation_weeks, burn_in_ / 2));
     wijk_referrals_.assign(s.teams.size(), 0);
+    levers_.resize(pop_.geo.buurten.size(), s.teams.size());
 }
 
-// ---------------------------------------------------------------------------
-// step: one week, phase by phase (DESIGN.md section 4).
-void Simulation::step() {
-    BUURTSIM_ASSERT(week_ < burn_in_ + results_.weeks);
-    begin_week();
-    interventions_begin_week();       // staff shortage, postponed demand, facilitator information
-    health_and_life_events();         // 1. self-reliance drifts; episodes start and end
-    questions_arise();                // 2. support questions of four kinds
-    meeting();                        // 3. visits, encounters, new weak ties
-    ask_network();                    // 4a. own network, limited hours; care -> mantelzorg
-    buurtondersteuner_brokers();      // 4a'. community first, refer on what it cannot solve
-    ask_community();                  // 4b. support volunteers of the buurt
-    escalate_or_turn_to_buurtteam();  // 4c/6. escalation of unmet questions; referral; giving up
-    buurtteam_serves();               // 5. caseload, FIFO list, referral to Wmo; Wmo provisions
-    carers_and_volunteers();          // 7. burden, withdrawal; volunteer recruitment and drop-out
-    ties_decay();                     // ties weaken without contact
-    allocate_buurtteams();            // burn-in only: team capacity by need
-    observe();                        // 8. loneliness, cohesion, indicators per buurt
-    ++week_;
-}
+void Engine::begin_week() { std::fill(state_.week.begin(), state_.week.end(), State::BuurtWeek{}); }
 
-void Simulation::run(const std::function<void(std::uint32_t)>& on_week) {
-    while (week_ < burn_in_ + results_.weeks) {
-        step();
-        if (on_week && week_ > burn_in_) on_week(week_ - burn_in_);
-    }
-}
-
-void Simulation::begin_week() { std::fill(state_.week.begin(), state_.week.end(), State::BuurtWeek{}); }
-
-double Simulation::self_reliance_target(std::uint32_t i) const {
+double Engine::self_reliance_target(std::uint32_t i) const {
     const HealthParams& h = params_.health;
     return h.self_reliance_base - (pop_.vulnerability[i] ? h.self_reliance_vulnerable : 0.0) -
            h.self_reliance_age_slope * std::max(0, int(pop_.age[i]) - int(senior_age));
 }
 
-void Simulation::bump_tie(std::uint32_t a, std::uint32_t b, double amount) {
+void Engine::bump_tie(std::uint32_t a, std::uint32_t b, double amount) {
     const std::uint64_t ta = net_.find(a, b);
     if (ta == Network::npos) return;
     const std::uint64_t tb = net_.find(b, a);
@@ -152,6 +137,38 @@ void Simulation::bump_tie(std::uint32_t a, std::uint32_t b, double amount) {
     const auto s = std::uint8_t(std::min(255.0, net_.strength[ta] + std::round(amount)));
     net_.strength[ta] = s;
     net_.strength[tb] = s;
+}
+
+// --- the public face: forwards to the engine
+Simulation::Simulation(const Params& params, const CbsTable& data, std::uint32_t replicate)
+    : engine_(std::make_unique<Engine>(params, data, replicate)) {}
+Simulation::~Simulation() = default;
+Simulation::Simulation(Simulation&&) noexcept = default;
+Simulation& Simulation::operator=(Simulation&&) noexcept = default;
+
+void Simulation::step() { engine_->step(); }
+
+void Simulation::run(const std::function<void(std::uint32_t)>& on_week) {
+    Engine& e = *engine_;
+    while (!e.done()) {
+        e.step();
+        if (on_week && e.week_ > e.burn_in_) on_week(e.week_ - e.burn_in_);
+    }
+}
+
+std::uint32_t Simulation::week() const { return engine_->week_ > engine_->burn_in_ ? engine_->week_ - engine_->burn_in_ : 0; }
+const Params& Simulation::params() const { return engine_->params_; }
+const Population& Simulation::population() const { return engine_->pop_; }
+const Network& Simulation::network() const { return engine_->net_; }
+const State& Simulation::state() const { return engine_->state_; }
+const Results& Simulation::results() const { return engine_->results_; }
+Results Simulation::take_results() { return std::move(engine_->results_); }
+const std::vector<double>& Simulation::phase_seconds() const { return engine_->phase_seconds_; }
+
+std::vector<std::string_view> Simulation::phase_names() {
+    std::vector<std::string_view> names;
+    for (const Phase& p : schedule()) names.push_back(p.name);
+    return names;
 }
 
 }  // namespace buurtsim

@@ -1,6 +1,6 @@
 #pragma once
 // Private helpers shared by the phase files.
-#include "buurtsim/simulation.hpp"
+#include "engine.hpp"
 
 #include <boost/random/geometric_distribution.hpp>
 #include <oneapi/tbb/parallel_for.h>

@@ -3,8 +3,12 @@
 #include "buurtsim/cbs_data.hpp"
 #include "buurtsim/scenario.hpp"
 #include "buurtsim/simulation.hpp"
+#include "state.hpp"  // private: the model's tests read the state
+
+#include "buurtsim/error.hpp"
 
 #include <cmath>
+#include <string>
 
 namespace buurtsim::test {
 
@@ -21,6 +25,25 @@ inline Params small_params(std::int64_t seed = 3, double scale = 0.1, std::int64
     p.run.seed = seed;
     p.run.burn_in_weeks = 0;
     return p;
+}
+
+/** Set a numeric or boolean parameter by name, whatever its type (components keep their structs private). */
+inline void set_param(Params& p, std::string_view key, double v) {
+    for (const ParamSpec& row : param_table()) {
+        if (row.name != key) continue;
+        switch (row.type()) {
+            case ParamType::integer: param_ref<std::int64_t>(p, key) = std::int64_t(v); return;
+            case ParamType::real: param_ref<double>(p, key) = v; return;
+            case ParamType::boolean: param_ref<bool>(p, key) = v != 0; return;
+            default: break;
+        }
+    }
+    throw ParamError("set_param: no numeric parameter " + std::string(key));
+}
+
+/** Set a text-list parameter (target codes) by name. */
+inline void set_param(Params& p, std::string_view key, std::vector<std::string> v) {
+    param_ref<std::vector<std::string>>(p, key) = std::move(v);
 }
 
 /** Sum of an indicator over weeks and buurten (NaN skipped). */

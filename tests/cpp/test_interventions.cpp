@@ -43,22 +43,22 @@ TEST_CASE("an intervention with zero FTE or starting after the horizon is bit-id
     const Params p = base();
     const Results ref = run(p);
     Params zero = p;
-    zero.buurtondersteuner.fte = 0;
-    zero.buurtondersteuner.target.wijken = {"WK034403"};
+    set_param(zero, "buurtondersteuner.fte", 0);
+    set_param(zero, "buurtondersteuner.wijken", {"WK034403"});
     CHECK(identical(ref, run(zero), ref.weeks));
 
     Params late = p;
-    late.buurtondersteuner.fte = 2;
-    late.buurtondersteuner.target.wijken = {"WK034403"};
-    late.buurtondersteuner.start_week = 100;
-    late.facilitator.fte = 2;
-    late.facilitator.every_wijk = true;
-    late.facilitator.start_week = 100;
-    late.buurtkamer.seats_per_1000 = 30;
-    late.buurtkamer.target.most_vulnerable = 3;
-    late.buurtkamer.start_week = 100;
-    late.staff_shortage.reduction = 0.5;
-    late.staff_shortage.start_week = 100;
+    set_param(late, "buurtondersteuner.fte", 2);
+    set_param(late, "buurtondersteuner.wijken", {"WK034403"});
+    set_param(late, "buurtondersteuner.start_week", 100);
+    set_param(late, "facilitator.fte", 2);
+    set_param(late, "facilitator.every_wijk", true);
+    set_param(late, "facilitator.start_week", 100);
+    set_param(late, "buurtkamer.seats_per_1000", 30);
+    set_param(late, "buurtkamer.most_vulnerable", 3);
+    set_param(late, "buurtkamer.start_week", 100);
+    set_param(late, "staff_shortage.reduction", 0.5);
+    set_param(late, "staff_shortage.start_week", 100);
     CHECK(identical(ref, run(late), ref.weeks));
 }
 
@@ -67,17 +67,17 @@ TEST_CASE("every indicator is bit-identical to baseline before the start week") 
     const Results ref = run(p);
     Params all = p;
     const std::int64_t start = 15;
-    all.buurtondersteuner.fte = 2;
-    all.buurtondersteuner.target.most_vulnerable = 4;
-    all.buurtondersteuner.start_week = start;
-    all.facilitator.fte = 2;
-    all.facilitator.every_wijk = true;
-    all.facilitator.start_week = start;
-    all.buurtkamer.seats_per_1000 = 30;
-    all.buurtkamer.target.wijken = {"WK034403"};
-    all.buurtkamer.start_week = start;
-    all.staff_shortage.reduction = 0.3;
-    all.staff_shortage.start_week = start;
+    set_param(all, "buurtondersteuner.fte", 2);
+    set_param(all, "buurtondersteuner.most_vulnerable", 4);
+    set_param(all, "buurtondersteuner.start_week", start);
+    set_param(all, "facilitator.fte", 2);
+    set_param(all, "facilitator.every_wijk", true);
+    set_param(all, "facilitator.start_week", start);
+    set_param(all, "buurtkamer.seats_per_1000", 30);
+    set_param(all, "buurtkamer.wijken", {"WK034403"});
+    set_param(all, "buurtkamer.start_week", start);
+    set_param(all, "staff_shortage.reduction", 0.3);
+    set_param(all, "staff_shortage.start_week", start);
     const Results with = run(all);
     CHECK(identical(ref, with, std::uint32_t(start)));
     CHECK_FALSE(identical(ref, with, ref.weeks));  // and they do act afterwards
@@ -89,8 +89,8 @@ TEST_CASE("a buurtondersteuner raises community-solved questions in its buurten 
     Params p = base();
     p.run.weeks = 52;
     Params bo = p;
-    bo.buurtondersteuner.fte = 1;
-    bo.buurtondersteuner.target.most_vulnerable = 5;
+    set_param(bo, "buurtondersteuner.fte", 1);
+    set_param(bo, "buurtondersteuner.most_vulnerable", 5);
     int higher = 0;
     const int reps = 4;
     for (std::uint32_t k = 0; k < reps; ++k) {
@@ -111,14 +111,14 @@ TEST_CASE("a buurtondersteuner raises community-solved questions in its buurten 
 TEST_CASE("a staff shortage lengthens the buurtteam waiting list") {
     Params p = base();
     Params short_ = p;
-    short_.staff_shortage.reduction = 0.4;
+    set_param(short_, "staff_shortage.reduction", 0.4);
     CHECK(total(run(short_), Indicator::buurtteam_waiting) > total(run(p), Indicator::buurtteam_waiting));
 }
 
 TEST_CASE("a backlog adds open questions at week 0 only") {
     Params p = base();
     Params b = p;
-    b.backlog.share = 0.05;
+    set_param(b, "backlog.share", 0.05);
     const Results ra = run(p), rb = run(b);
     const double adults = week_total(ra, Indicator::adults, 0);
     const double extra = week_total(rb, Indicator::questions_new, 0) - week_total(ra, Indicator::questions_new, 0);
@@ -127,10 +127,10 @@ TEST_CASE("a backlog adds open questions at week 0 only") {
 
 TEST_CASE("intervention costs are charged only where and while the intervention works") {
     Params p = base();
-    p.buurtondersteuner.fte = 1;
-    p.buurtondersteuner.target.most_vulnerable = 2;
-    p.buurtondersteuner.start_week = 10;
-    p.buurtondersteuner.end_week = 19;
+    set_param(p, "buurtondersteuner.fte", 1);
+    set_param(p, "buurtondersteuner.most_vulnerable", 2);
+    set_param(p, "buurtondersteuner.start_week", 10);
+    set_param(p, "buurtondersteuner.end_week", 19);
     const Results r = run(p);
     double before = 0, during = 0, after = 0, untargeted = 0;
     for (std::uint32_t w = 0; w < r.weeks; ++w)
@@ -145,37 +145,37 @@ TEST_CASE("intervention costs are charged only where and while the intervention 
     CHECK(after == 0);
     CHECK(untargeted == 0);
     // 2 buurten x 10 weeks x 1 FTE x cost/52, scaled like every capacity.
-    CHECK(during == Approx(2 * 10 * p.buurtondersteuner.cost_per_fte_year / 52.0 * p.population.scale));
+    CHECK(during == Approx(2 * 10 * param_ref<double>(p, "buurtondersteuner.cost_per_fte_year") / 52.0 * p.population.scale));
 }
 
 TEST_CASE("bad intervention settings are clear errors") {
     Params p = base();
-    p.buurtondersteuner.fte = 1;
+    set_param(p, "buurtondersteuner.fte", 1);
     SECTION("no target") {
         CHECK_THROWS_WITH(run(p), Catch::Contains("buurtondersteuner: no target"));
     }
     SECTION("unknown buurt code") {
-        p.buurtondersteuner.target.buurten = {"BU03449999"};
+        set_param(p, "buurtondersteuner.buurten", {"BU03449999"});
         CHECK_THROWS_WITH(run(p), Catch::Contains("BU03449999") && Catch::Contains("buurtondersteuner.buurten"));
     }
     SECTION("unknown wijk code") {
-        p.buurtondersteuner.target.wijken = {"WK034499"};
+        set_param(p, "buurtondersteuner.wijken", {"WK034499"});
         CHECK_THROWS_WITH(run(p), Catch::Contains("WK034499"));
     }
     SECTION("contradictory targets") {
-        p.buurtondersteuner.target.wijken = {"WK034403"};
-        p.buurtondersteuner.target.most_vulnerable = 3;
+        set_param(p, "buurtondersteuner.wijken", {"WK034403"});
+        set_param(p, "buurtondersteuner.most_vulnerable", 3);
         CHECK_THROWS_WITH(run(p), Catch::Contains("contradictory"));
     }
     SECTION("duplicated code") {
-        p.buurtondersteuner.target.buurten = {"BU03440311", "BU03440311"};
+        set_param(p, "buurtondersteuner.buurten", {"BU03440311", "BU03440311"});
         CHECK_THROWS_AS(run(p), ParamError);
     }
     SECTION("facilitator both every_wijk and a list") {
-        p.buurtondersteuner.fte = 0;
-        p.facilitator.fte = 1;
-        p.facilitator.every_wijk = true;
-        p.facilitator.wijken = {"WK034403"};
+        set_param(p, "buurtondersteuner.fte", 0);
+        set_param(p, "facilitator.fte", 1);
+        set_param(p, "facilitator.every_wijk", true);
+        set_param(p, "facilitator.wijken", {"WK034403"});
         CHECK_THROWS_WITH(run(p), Catch::Contains("contradictory"));
     }
 }

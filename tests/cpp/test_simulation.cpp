@@ -3,6 +3,7 @@
 #include "buurtsim/cbs_data.hpp"
 #include "buurtsim/scenario.hpp"
 #include "buurtsim/simulation.hpp"
+#include "state.hpp"  // private: the test reads team state
 
 #include <catch2/catch.hpp>
 #include <oneapi/tbb/global_control.h>

@@ -6,6 +6,8 @@
  *  text stored in every result file.
  */
 #include <cstdint>
+#include <memory>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -188,51 +190,57 @@ struct TargetParams {
     std::int64_t most_vulnerable;   ///< N; 0: not used
 };
 
-struct BuurtondersteunerParams {
-    double fte;                     ///< FTE per targeted buurt (0: off)
-    std::int64_t start_week;        ///< first active recorded week
-    std::int64_t end_week;          ///< last active week; -1: to the horizon
-    TargetParams target;
-    double embedding_weeks;         ///< weeks for reach to grow to 63 % of its maximum
-    double reach_max;               ///< share of adults who know the ondersteuner at full embedding
-    double client_hours_per_fte;    ///< hours per FTE per week spent on residents' questions
-    double hours_per_question;      ///< hours to broker one question
-    std::int64_t match_attempts;    ///< residents or volunteers tried per question before referring on
-    double cost_per_fte_year;       ///< euro
-};
+/** @brief Parameter blocks of the intervention components (component.hpp), one
+ *  per component type. Each component declares its own parameter struct and
+ *  table rows in its own file; Params keeps them here by type, deep-copied
+ *  with Params, so adding a component never touches this header. */
+class PartStore {
+public:
+    PartStore() = default;
+    PartStore(const PartStore& o) { *this = o; }
+    PartStore(PartStore&&) noexcept = default;
+    PartStore& operator=(PartStore&&) noexcept = default;
+    PartStore& operator=(const PartStore& o) {
+        if (this == &o) return *this;
+        blocks_.clear();
+        for (const auto& [id, b] : o.blocks_) blocks_.emplace_back(id, b->clone());
+        return *this;
+    }
 
-struct FacilitatorParams {
-    double fte;                     ///< FTE per targeted wijk (0: off)
-    std::int64_t start_week;
-    std::int64_t end_week;
-    bool every_wijk;                ///< target all wijken (else target.wijken)
-    std::vector<std::string> wijken;
-    double info_rate;               ///< weekly probability per FTE/10k residents that an adult learns where community help is
-    double outreach_rate;           ///< same for vulnerable residents learning the way to the buurtteam
-    double extra_seats_per_1000;    ///< extra meeting visits per week per 1000 residents, per FTE/10k residents
-    double recruit_boost;           ///< relative increase of volunteer recruitment per FTE/10k residents
-    double cost_per_fte_year;
-};
+    /** @brief The block of type T, created value-initialised if absent (the table's defaults fill it). */
+    template <class T>
+    T& get() {
+        for (auto& [id, b] : blocks_)
+            if (id == type_id<T>()) return static_cast<Holder<T>&>(*b).value;
+        blocks_.emplace_back(type_id<T>(), std::make_unique<Holder<T>>());
+        return static_cast<Holder<T>&>(*blocks_.back().second).value;
+    }
+    /** @brief The block of type T. @throws InternalError if Params was not made by default_params(). */
+    template <class T>
+    const T& get() const {
+        for (const auto& [id, b] : blocks_)
+            if (id == type_id<T>()) return static_cast<const Holder<T>&>(*b).value;
+        missing();
+    }
 
-struct BuurtkamerParams {
-    double seats_per_1000;          ///< extra visits per week per 1000 residents in each targeted buurt (0: off)
-    std::int64_t start_week;
-    std::int64_t end_week;
-    TargetParams target;
-    double makelaar_fte;            ///< sociaal makelaar FTE per targeted buurt
-    double recruit_boost;           ///< relative increase of recruitment among visitors per makelaar FTE
-    double cost_per_year;           ///< running cost of one buurtkamer, euro per year
-    double cost_per_fte_year;       ///< sociaal makelaar, euro per FTE per year
-};
-
-struct StaffShortageParams {
-    double reduction;               ///< share of buurtteam capacity lost (0: off)
-    std::int64_t start_week;
-    std::int64_t end_week;
-};
-
-struct BacklogParams {
-    double share;                   ///< share of adults with a postponed open question at week 0
+private:
+    struct Block {
+        virtual ~Block() = default;
+        virtual std::unique_ptr<Block> clone() const = 0;
+    };
+    template <class T>
+    struct Holder final : Block {
+        T value{};
+        std::unique_ptr<Block> clone() const override { return std::make_unique<Holder>(*this); }
+    };
+    // One address per type, the same in every translation unit (an inline function's static).
+    template <class T>
+    static const void* type_id() {
+        static const char id = 0;
+        return &id;
+    }
+    [[noreturn]] static void missing();
+    std::vector<std::pair<const void*, std::unique_ptr<Block>>> blocks_;
 };
 
 /** @brief All model inputs. Build with default_params(), change through the scenario parser. */
@@ -255,12 +263,8 @@ struct Params {
     EscalationParams escalation;
     CarerParams carers;
     CostParams costs;
-    BuurtondersteunerParams buurtondersteuner;
-    FacilitatorParams facilitator;
-    BuurtkamerParams buurtkamer;
-    StaffShortageParams staff_shortage;
-    BacklogParams backlog;
     OutputParams output;
+    PartStore parts;  ///< the components' parameters (buurtondersteuner, facilitator, ...): component.hpp
 };
 
 /** @brief The value kinds a parameter can have. */
@@ -285,8 +289,18 @@ struct ParamSpec {
     ParamType type() const { return static_cast<ParamType>(ref.index()); }
 };
 
-/** @brief The parameter table, in documentation order. */
+/** @brief The parameter table: the model's rows, then each registered component's rows in registry order.
+ *  Rebuilt when a component is registered (component.hpp), so take it again after registering. */
 const std::vector<ParamSpec>& param_table();
+
+/** @brief The value of a parameter by its dotted name, for code that does not know a component's struct
+ *  (tests, bindings). @throws ParamError for an unknown name or a row of another type */
+template <class T>
+T& param_ref(Params& p, std::string_view name);
+extern template std::int64_t& param_ref<std::int64_t>(Params&, std::string_view);
+extern template double& param_ref<double>(Params&, std::string_view);
+extern template bool& param_ref<bool>(Params&, std::string_view);
+extern template std::vector<std::string>& param_ref<std::vector<std::string>>(Params&, std::string_view);
 
 /** @brief Params with every table default applied. */
 Params default_params();

@@ -1,6 +1,6 @@
-// Resolving intervention targets against the simulated areas, and checks
-// that only make sense once the areas are known.
-#include "buurtsim/interventions.hpp"
+// Resolving a component's target rule against the simulated areas, with the
+// checks that only make sense once the areas are known.
+#include "buurtsim/component.hpp"
 
 #include "buurtsim/error.hpp"
 
@@ -71,58 +71,6 @@ std::vector<std::uint32_t> resolve_target(const TargetParams& t, const Populatio
     for (std::uint32_t b = 0; b < bs.size(); ++b)
         if (chosen[b]) out.push_back(b);
     return out;
-}
-
-InterventionPlan plan_interventions(const Params& p, const Population& pop) {
-    const std::size_t nb = pop.geo.buurten.size(), nw = pop.geo.wijken.size();
-    InterventionPlan plan;
-    plan.ondersteuner.assign(nb, 0);
-    plan.buurtkamer.assign(nb, 0);
-    plan.facilitator.assign(nw, 0);
-    plan.facilitator_intensity.assign(nw, 0.0);
-    plan.weekly_cost_facilitator.assign(nw, 0.0);
-    plan.targeted.assign(nb, 0);
-    plan.wijk_residents = residents_per_wijk(pop);
-    const double weeks_per_year = 52.0;
-
-    if (p.buurtondersteuner.fte > 0) {
-        for (std::uint32_t b : resolve_target(p.buurtondersteuner.target, pop, "buurtondersteuner"))
-            plan.ondersteuner[b] = plan.targeted[b] = 1;
-        plan.weekly_cost_ondersteuner = p.buurtondersteuner.fte * p.buurtondersteuner.cost_per_fte_year / weeks_per_year;
-    }
-    if (p.buurtkamer.seats_per_1000 > 0) {
-        for (std::uint32_t b : resolve_target(p.buurtkamer.target, pop, "buurtkamer"))
-            plan.buurtkamer[b] = plan.targeted[b] = 1;
-        plan.weekly_cost_buurtkamer =
-            (p.buurtkamer.cost_per_year + p.buurtkamer.makelaar_fte * p.buurtkamer.cost_per_fte_year) / weeks_per_year;
-    }
-    if (p.facilitator.fte > 0) {
-        if (p.facilitator.every_wijk && !p.facilitator.wijken.empty())
-            throw ParamError("facilitator: contradictory targets: every_wijk = true and facilitator.wijken are both set");
-        if (!p.facilitator.every_wijk && p.facilitator.wijken.empty())
-            throw ParamError("facilitator: no target: set facilitator.every_wijk = true or facilitator.wijken");
-        TargetParams t;
-        t.wijken = p.facilitator.wijken;
-        std::vector<std::uint32_t> buurten;
-        if (p.facilitator.every_wijk) {
-            buurten.resize(nb);
-            std::iota(buurten.begin(), buurten.end(), 0u);
-        } else {
-            buurten = resolve_target(t, pop, "facilitator");
-        }
-        const std::vector<double>& residents = plan.wijk_residents;
-        for (std::uint32_t b : buurten) {
-            plan.facilitator[pop.geo.buurten[b].wijk] = 1;
-            plan.targeted[b] = 1;
-        }
-        for (std::size_t w = 0; w < nw; ++w) {
-            if (!plan.facilitator[w] || residents[w] <= 0) continue;
-            // FTE per 10,000 real residents: the simulated count divided by the scale.
-            plan.facilitator_intensity[w] = p.facilitator.fte / (residents[w] / p.population.scale / 10000.0);
-            plan.weekly_cost_facilitator[w] = p.facilitator.fte * p.facilitator.cost_per_fte_year / weeks_per_year;
-        }
-    }
-    return plan;
 }
 
 }  // namespace buurtsim

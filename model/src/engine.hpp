@@ -1,0 +1,91 @@
+#pragma once
+// The simulation's private implementation: params, population, network,
+// components and levers, state and results, and the weekly phases as member
+// functions (one source file per phase, phase_*.cpp). schedule.cpp lists the
+// phases in order. Members are public: the phases, the components
+// (components/*.cpp) and the model's tests are its only users.
+#include "buurtsim/component.hpp"
+#include "buurtsim/indicators.hpp"
+#include "buurtsim/levers.hpp"
+#include "buurtsim/rng.hpp"
+#include "buurtsim/simulation.hpp"
+#include "state.hpp"
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace buurtsim {
+
+class Engine {
+public:
+    Engine(const Params& params, const CbsTable& data, std::uint32_t replicate);
+
+    void step();
+    bool done() const { return week_ >= burn_in_ + results_.weeks; }
+
+    // --- the weekly phases, in schedule order (schedule.cpp); one file each
+    void begin_week();            // clear this week's counters (simulation.cpp)
+    void set_levers();            // components set this week's levers; team capacity (schedule.cpp)
+    void components_week_start(); // components acting at Hook::week_start (schedule.cpp)
+    void spread_information();    // residents learn where help is (phase_information.cpp)
+    void health_and_life_events();
+    void questions_arise();
+    void meeting();
+    void ask_network();
+    void brokerage();             // phase_brokerage.cpp
+    void ask_community();
+    void escalate_or_turn_to_buurtteam();
+    void buurtteam_serves();
+    void carers_and_volunteers();
+    void ties_decay();
+    void allocate_buurtteams();
+    void observe();
+    void wmo_countdown();         // phase_professionals.cpp
+    void snapshot();              // observe.cpp
+
+    // --- helpers shared by phases
+    void init_state();
+    void update_wellbeing(std::uint32_t i, const Embedding& e);  ///< DJG score from ties and contact (observe, init)
+    void bump_tie(std::uint32_t a, std::uint32_t b, double amount);
+    double self_reliance_target(std::uint32_t i) const;  ///< by age and vulnerability (ODD 7.3)
+    double question_rate(std::uint32_t i) const;  ///< weekly probability that an adult without a question gets one (ODD 7.4)
+    void question_kind_weights(std::uint32_t i, double w[4]) const;  ///< relative odds of the four kinds, not in an episode
+    float care_capacity(std::uint32_t recipient, std::uint32_t helper) const;  ///< hours `helper` can give `recipient` a week
+    void init_care_relationships();  ///< ongoing mantelzorg at the start (carers.initial_share)
+    void street_contacts(std::uint32_t first, std::uint32_t last);
+    bool is_adult(std::uint32_t i) const { return pop_.age[i] >= 18; }
+    /** Recorded week (negative during burn-in): the clock interventions run on. */
+    std::int64_t recorded_week() const { return std::int64_t(week_) - std::int64_t(burn_in_); }
+
+    // --- inputs
+    Params params_;
+    std::uint32_t replicate_;
+    rng::Key key_;
+    Population pop_;
+    Network net_;
+    std::vector<double> wijk_residents_;  ///< simulated residents per wijk (residents_per_wijk)
+    // --- the scenario's components (registry order) and this week's levers
+    std::vector<std::unique_ptr<ComponentRun>> components_;
+    Levers levers_;
+    // --- what changes, and what is recorded
+    State state_;
+    Results results_;
+    // --- the clock and algorithm state
+    std::uint32_t burn_in_;  ///< weeks simulated before recording starts
+    std::uint32_t allocation_week_ = 0;         ///< team capacity is set by need after this many burn-in weeks (0: never)
+    std::vector<std::uint64_t> wijk_referrals_;  ///< referrals per wijk team before allocation_week_
+    std::uint32_t week_ = 0; ///< weeks simulated, burn-in included; the week index of every random draw
+    std::vector<double> phase_seconds_;  ///< per phase of the schedule
+};
+
+/** One phase of the weekly schedule. */
+struct Phase {
+    std::string_view name;
+    void (Engine::*run)();
+};
+
+/** The weekly schedule, in order (schedule.cpp). */
+const std::vector<Phase>& schedule();
+
+}  // namespace buurtsim

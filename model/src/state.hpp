@@ -1,0 +1,96 @@
+#pragma once
+// Everything that changes during a run (STYLE 4-5): per resident unless said
+// otherwise. Private to the model: phases, components and tests include it;
+// the public API (simulation.hpp) only names it.
+#include "buurtsim/buurtteam.hpp"
+#include "buurtsim/network.hpp"
+#include "buurtsim/population.hpp"
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace buurtsim {
+
+/** @brief Where a resident's current support question stands. */
+enum class QuestionStatus : std::uint8_t {
+    none = 0,     ///< no open question
+    open = 1,     ///< asking the own network and the community
+    waiting = 2,  ///< on the buurtteam waiting list
+    in_case = 3,  ///< an open buurtteam case
+    cared = 4,    ///< a care question answered by a mantelzorger (while the care lasts)
+};
+
+/** @brief The four kinds of support question (DESIGN 4, phase 2). */
+enum class QuestionKind : std::uint8_t { practical = 0, social = 1, info = 2, care = 3 };
+
+/** @brief A resident's ties summarised for wellbeing: strengths are in units of 255. */
+struct Embedding {
+    double strength_all = 0;             ///< sum of tie strengths / 255
+    double strength_buurt = 0;           ///< same, ties to residents of the own buurt
+    std::uint32_t ties_buurt = 0;        ///< ties to residents of the own buurt
+    std::uint32_t nonhousehold_buurt = 0;///< of which not household ties
+    double log_all = 0;                  ///< log(1 + strength_all)
+    double log_buurt = 0;                ///< log(1 + strength_buurt)
+};
+
+/** @brief Embedding of resident i in the network. */
+Embedding embedding_of(const Network& net, const Population& pop, std::uint32_t i);
+
+constexpr std::uint32_t no_one = std::numeric_limits<std::uint32_t>::max();
+
+/** @brief Everything that changes during a run, per resident unless said otherwise. */
+struct State {
+    // --- lasting traits (drawn once per replicate)
+    std::vector<float> inclination;        ///< 0..1, propensity to visit meeting places
+    std::vector<float> loneliness_trait;   ///< standard normal; times loneliness.trait_sd
+    std::vector<std::array<float, 5>> cohesion_trait;  ///< standard normals per statement
+    std::vector<float> help_hours;         ///< hours per week the resident can give others
+
+    // --- knowledge and roles
+    std::vector<std::uint8_t> knows_way;          ///< knows how to reach the buurtteam
+    std::vector<std::uint8_t> knows_community;    ///< knows how to find community help
+    std::vector<std::uint8_t> volunteer;          ///< 0 no, 1 volunteer, 2 support volunteer
+
+    // --- health
+    std::vector<float> self_reliance;             ///< 0..1
+    std::vector<std::uint16_t> episode_weeks;     ///< weeks left of the current episode (0: none)
+
+    // --- the current support question
+    std::vector<QuestionStatus> status;
+    std::vector<QuestionKind> kind;
+    std::vector<float> question_hours;     ///< hours needed (care: hours per week)
+    std::vector<std::uint16_t> weeks_open; ///< weeks the question has been open
+
+    // --- mantelzorg (the carer's side) and Wmo
+    std::vector<std::uint32_t> caring_for;  ///< recipient, or no_one
+    std::vector<std::uint16_t> care_weeks;  ///< weeks of care left
+    std::vector<float> burden;              ///< carer burden; overburdened at >= 1
+    std::vector<std::uint16_t> wmo_weeks;   ///< weeks of Wmo provision left (0: none)
+
+    // --- wellbeing (updated in observe)
+    std::vector<float> contacts_week;       ///< contacts this week (encounters, help, care)
+    std::vector<float> contacts_recent;     ///< moving average of contacts per week
+    std::vector<std::uint8_t> djg;          ///< De Jong Gierveld score 0..11 (adults)
+
+    // --- this week's helping (reset lazily by week stamp)
+    std::vector<float> hours_given;
+    std::vector<std::uint32_t> hours_week;
+    std::vector<std::uint32_t> visited_week;  ///< last week the resident visited a meeting place (+1; 0: never)
+
+    // --- algorithm state
+    std::vector<Buurtteam> teams;  ///< one per wijk (index = wijk)
+    std::vector<double> team_capacity;  ///< each team's budget without staff shortage
+
+    // --- per-buurt counters for the current week (cleared at the start of a week)
+    struct BuurtWeek {
+        std::uint32_t new_questions = 0, solved_network = 0, solved_community = 0, solved_professional = 0;
+        std::uint32_t dropped = 0, escalations = 0, referrals = 0, cases_started = 0, wmo_new = 0, visits = 0;
+        std::uint32_t withdrawn = 0, brokered = 0;
+        double informal_hours = 0, volunteer_hours = 0, buurtteam_hours = 0, wait_sum = 0;
+    };
+    std::vector<BuurtWeek> week;
+};
+
+}  // namespace buurtsim

@@ -2,23 +2,14 @@
 #include "commands.hpp"
 #include "summary.hpp"
 
+#include "buurtsim/batch.hpp"
 #include "buurtsim/cbs_data.hpp"
 #include "buurtsim/error.hpp"
 #include "buurtsim/io.hpp"
-#include "buurtsim/population.hpp"
 #include "buurtsim/scenario.hpp"
-#include "buurtsim/simulation.hpp"
-#include "buurtsim/version.hpp"
-
-#include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/global_control.h>
-#include <oneapi/tbb/info.h>
-#include <oneapi/tbb/parallel_for.h>
-#include <oneapi/tbb/task_arena.h>
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -26,7 +17,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
-#include <memory>
 #include <mutex>
 
 namespace buurtsim::cli {
@@ -57,7 +47,7 @@ public:
         : enabled_(enabled), total_(total_weeks), tty_(::isatty(STDERR_FILENO)),
           start_(std::chrono::steady_clock::now()), last_(start_) {}
     void update(std::size_t done) {
-        if (!enabled_) return;
+        if (!enabled_ || done == 0) return;  // burn-in: nothing recorded yet, no estimate
         const auto now = std::chrono::steady_clock::now();
         const double elapsed = std::chrono::duration<double>(now - start_).count();
         const double since = std::chrono::duration<double>(now - last_).count();
@@ -80,12 +70,6 @@ private:
     std::chrono::steady_clock::time_point start_, last_;
     bool printed_ = false;
 };
-
-std::string hostname() {
-    char buf[256] = {0};
-    if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
-    return buf;
-}
 
 }  // namespace
 
@@ -123,7 +107,6 @@ int run_command(const RunOptions& o) {
     check_paired(o.scenarios, scenarios);
     const Params& p = scenarios.front().params;  // run.* and population.* are the same in all
 
-    const auto batch = std::uint32_t(p.run.replicates);
     std::vector<std::uint32_t> replicate_ids;
     if (o.only_replicate) {
         if (*o.only_replicate < 0 || *o.only_replicate >= p.run.replicates)
@@ -132,7 +115,7 @@ int run_command(const RunOptions& o) {
                         + std::to_string(p.run.replicates - 1) + ")");
         replicate_ids.push_back(std::uint32_t(*o.only_replicate));
     } else {
-        for (std::uint32_t k = 0; k < batch; ++k) replicate_ids.push_back(k);
+        for (std::uint32_t k = 0; k < std::uint32_t(p.run.replicates); ++k) replicate_ids.push_back(k);
     }
 
     const std::filesystem::path out(o.output);
@@ -140,77 +123,28 @@ int run_command(const RunOptions& o) {
         throw IoError("output directory " + out.parent_path().string() + " does not exist (-o " + o.output + ")");
 
     install_signal_handlers();
-    std::unique_ptr<tbb::global_control> limit;
-    if (o.threads > 0)
-        limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, o.threads);
-    const int threads = int(tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
-
-    Provenance prov;
-    prov.version = version();
-    prov.git_commit = git_commit();
-    prov.seed = std::uint64_t(p.run.seed);
-    prov.threads = threads;
-    prov.host = hostname();
-    prov.command_line = o.command_line;
-    prov.start_time = utc_now_iso8601();
-
     const CbsTable data = CbsTable::read_csv(cbs_path(o.data_dir, p.population.year));
-    prov.data_files.push_back({data.path().string(), data.sha256()});
 
-    ResultSet rs;
-    rs.geo = select_geography(data, p.population);  // what every Simulation builds (population.* is shared)
-    rs.replicate_ids = replicate_ids;
-    for (const Scenario& sc : scenarios) {
-        ScenarioRun run;
-        run.name = sc.params.name;
-        run.toml = sc.resolved_toml;
-        for (const auto& f : sc.files) run.files.push_back(f.string());
-        run.replicates.resize(replicate_ids.size());
-        rs.scenarios.push_back(std::move(run));
-    }
-
-    // One job per (replicate, scenario). Each job owns its Simulation; results
-    // depend only on (params, replicate index), never on which thread runs it.
-    const std::size_t n_scen = scenarios.size(), n_jobs = n_scen * replicate_ids.size();
-    const auto weeks = std::uint32_t(p.run.weeks);
-    Progress progress(!o.quiet, n_jobs * weeks);
+    const std::size_t weeks_total = scenarios.size() * replicate_ids.size() * std::size_t(p.run.weeks);
+    Progress progress(!o.quiet, weeks_total);
     std::mutex progress_mutex;
-    std::atomic<std::size_t> weeks_done{0};
+    BatchResult batch;
     try {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_jobs, 1), [&](const tbb::blocked_range<std::size_t>& jobs) {
-            for (std::size_t job = jobs.begin(); job != jobs.end(); ++job) {
-                const std::size_t s = job % n_scen, j = job / n_scen;
-                // Isolated: while this job waits inside its own parallel loops the
-                // thread must not start another job, or Simulations (and memory) pile up.
-                tbb::this_task_arena::isolate([&] {
-                    Simulation sim(scenarios[s].params, data, replicate_ids[j]);
-                    sim.run([&](std::uint32_t) {
-                        if (interrupt_requested()) throw Interrupted();
-                        const std::size_t done = ++weeks_done;
-                        std::unique_lock lock(progress_mutex, std::try_to_lock);
-                        if (lock) progress.update(done);
-                    });
-                    rs.scenarios[s].replicates[j] = sim.take_results();
-                });
-            }
+        batch = run_batch(scenarios, data, replicate_ids, o.threads, o.command_line, [&](const BatchProgress& at) {
+            if (interrupt_requested()) throw Interrupted();
+            std::unique_lock lock(progress_mutex, std::try_to_lock);
+            if (lock) progress.update(at.weeks_done);
         });
     } catch (const Interrupted&) {
         std::cerr << "buurtsim: interrupted; no result file written\n";
         return interrupted;
     }
-    prov.end_time = utc_now_iso8601();
-
-    for (ScenarioRun& run : rs.scenarios) {
-        // Targets are resolved from CBS counts, not replicate draws: the same in every replicate.
-        run.targeted = run.replicates.front().targeted;
-        for (const Results& r : run.replicates)
-            if (r.targeted != run.targeted)
-                throw InternalError("scenario " + run.name + ": targeted buurten differ between replicates");
-    }
+    const ResultSet& rs = batch.results;
+    const std::size_t n_scen = rs.scenarios.size();
 
     set_partial_file(temporary_path(out));
     try {
-        write_results(out, rs, prov);
+        write_results(out, rs, batch.provenance);
     } catch (...) {
         clear_partial_file();
         throw;

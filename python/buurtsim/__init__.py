@@ -20,7 +20,11 @@ docs/PARAMETERS.md, docs/FORMAT.md in the source tree.
 
 from . import _core
 from .errors import DataError, Error, InternalError, IoError, ParamError, UnknownKeyError, UsageError
-from .run import ParamTypeError, Scenario, Simulation, cbs_table, data_dir, parameters, run, scenarios
+from .params import ParamTypeError, parameters
+from .scenario import Scenario, scenarios
+from .data import cbs_table, data_dir
+from .run import run
+from .simulation import Simulation
 from .load import TIE_TYPES, load, read_comparison, snapshot, snapshot_graph, snapshot_names
 from .compare import aggregation, city_series, compare, compare_by_wijk, horizon_values
 from .report import report

@@ -13,5 +13,7 @@ void bind_errors(py::module_& m);
 void bind_scenario(py::module_& m);
 /** CBS table, Simulation (one replicate), run_batch (scenarios x replicates), result files. */
 void bind_simulation(py::module_& m);
+/** Which interventions a scenario switches on. */
+void bind_interventions(py::module_& m);
 
 }  // namespace buurtsim::python

@@ -17,4 +17,5 @@ PYBIND11_MODULE(_core, m) {
     python::bind_errors(m);
     python::bind_scenario(m);
     python::bind_simulation(m);
+    python::bind_interventions(m);
 }

@@ -5,6 +5,7 @@
 // copy); the array's base keeps the owning object alive.
 #include "bind.hpp"
 
+#include "buurtsim/batch.hpp"
 #include "buurtsim/cbs_data.hpp"
 #include "buurtsim/error.hpp"
 #include "buurtsim/io.hpp"
@@ -16,13 +17,6 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
-
-#include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/global_control.h>
-#include <oneapi/tbb/parallel_for.h>
-#include <oneapi/tbb/task_arena.h>
-
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -153,95 +147,36 @@ std::uint32_t replicate_index(std::int64_t k) {
     return std::uint32_t(k);
 }
 
-std::string hostname() {
-    char buf[256] = {0};
-    if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
-    return buf;
-}
-
 // ---------------------------------------------------------------- a batch of runs
 
 /// What `buurtsim run` writes: every scenario x replicate, and the provenance.
-struct Batch {
-    ResultSet rs;
-    Provenance prov;
-};
+using Batch = BatchResult;
 
-Batch run_batch(const std::vector<Scenario>& scenarios, const CbsTable& data,
-                const std::vector<std::int64_t>& replicates, int threads, const std::string& command_line) {
+/// buurtsim::run_batch with the GIL released and Ctrl-C checked between weeks.
+Batch run_batch_checked(const std::vector<Scenario>& scenarios, const CbsTable& data,
+                        const std::vector<std::int64_t>& replicates, int threads, const std::string& command_line) {
     if (scenarios.empty()) throw py::value_error("run_batch needs at least one scenario");
     if (replicates.empty()) throw py::value_error("run_batch needs at least one replicate index");
     if (threads < 0) throw py::value_error("threads must be >= 0 (0: all cores), got " + std::to_string(threads));
     std::vector<std::uint32_t> ids;
     for (auto k : replicates) ids.push_back(replicate_index(k));
-    const Params& p = scenarios.front().params;  // run.* and population.* are checked to agree (Python side)
 
-    Batch b;
     SignalWatch watch;
-    bool interrupted = false;
-    {
+    try {
         py::gil_scoped_release nogil;
-        std::unique_ptr<tbb::global_control> limit;
-        if (threads > 0)
-            limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
-        b.prov.version = version();
-        b.prov.git_commit = git_commit();
-        b.prov.seed = std::uint64_t(p.run.seed);
-        b.prov.threads = int(tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
-        b.prov.host = hostname();
-        b.prov.command_line = command_line;
-        b.prov.start_time = utc_now_iso8601();
-        b.prov.data_files.push_back({data.path().string(), data.sha256()});
-
-        b.rs.geo = select_geography(data, p.population);
-        b.rs.replicate_ids = ids;
-        for (const Scenario& sc : scenarios) {
-            ScenarioRun run;
-            run.name = sc.params.name;
-            run.toml = sc.resolved_toml;
-            for (const auto& f : sc.files) run.files.push_back(f.string());
-            run.replicates.resize(ids.size());
-            b.rs.scenarios.push_back(std::move(run));
-        }
-
-        // As in `buurtsim run`: one job per (replicate, scenario), each owning
-        // its Simulation; results depend only on (params, replicate index).
-        const std::size_t n_scen = scenarios.size(), n_jobs = n_scen * ids.size();
-        try {
-            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_jobs, 1),
-                              [&](const tbb::blocked_range<std::size_t>& jobs) {
-                                  for (std::size_t job = jobs.begin(); job != jobs.end(); ++job) {
-                                      const std::size_t s = job % n_scen, j = job / n_scen;
-                                      tbb::this_task_arena::isolate([&] {
-                                          Simulation sim(scenarios[s].params, data, ids[j]);
-                                          run_checked(sim, watch);
-                                          b.rs.scenarios[s].replicates[j] = sim.take_results();
-                                      });
-                                  }
-                              });
-        } catch (const Interrupted&) {
-            interrupted = true;
-        }
-        b.prov.end_time = utc_now_iso8601();
-        for (ScenarioRun& run : b.rs.scenarios) {
-            if (interrupted) break;
-            run.targeted = run.replicates.front().targeted;
-            for (const Results& r : run.replicates)
-                if (r.targeted != run.targeted)
-                    throw InternalError("scenario " + run.name + ": targeted buurten differ between replicates");
-        }
+        return run_batch(scenarios, data, ids, threads, command_line, [&](const BatchProgress&) { watch.check(); });
+    } catch (const Interrupted&) {
+        watch.rethrow();  // the GIL is held again
     }
-    if (interrupted) watch.rethrow();  // the GIL is held again
-    return b;
 }
 
 Batch& as_batch(py::handle self) { return self.cast<Batch&>(); }
 
 const ScenarioRun& scenario_at(const Batch& b, std::int64_t s) {
-    if (s < 0 || std::size_t(s) >= b.rs.scenarios.size())
+    if (s < 0 || std::size_t(s) >= b.results.scenarios.size())
         throw py::index_error("scenario position " + std::to_string(s) + " out of range (0-"
-                              + std::to_string(b.rs.scenarios.size() - 1) + ")");
-    return b.rs.scenarios[std::size_t(s)];
+                              + std::to_string(b.results.scenarios.size() - 1) + ")");
+    return b.results.scenarios[std::size_t(s)];
 }
 
 const Results& results_at(const Batch& b, std::int64_t s, std::int64_t j) {
@@ -331,21 +266,21 @@ keep the simulation alive and show later weeks as they are simulated.
         .def_property_readonly("scenario_names",
                                [](const Batch& b) {
                                    std::vector<std::string> out;
-                                   for (const auto& s : b.rs.scenarios) out.push_back(s.name);
+                                   for (const auto& s : b.results.scenarios) out.push_back(s.name);
                                    return out;
                                })
-        .def_property_readonly("replicate_ids", [](const Batch& b) { return b.rs.replicate_ids; })
-        .def_property_readonly("geography", [](const Batch& b) { return geography_dict(b.rs.geo); })
+        .def_property_readonly("replicate_ids", [](const Batch& b) { return b.results.replicate_ids; })
+        .def_property_readonly("geography", [](const Batch& b) { return geography_dict(b.results.geo); })
         .def_property_readonly("provenance",
                                [](const Batch& b) {
                                    std::string files;
-                                   for (const auto& f : b.prov.data_files)
+                                   for (const auto& f : b.provenance.data_files)
                                        files += (files.empty() ? "" : "\n") + f.sha256 + "  " + f.path;
-                                   return py::dict("version"_a = b.prov.version, "git_commit"_a = b.prov.git_commit,
-                                                   "seed"_a = b.prov.seed, "data_files"_a = files,
-                                                   "threads"_a = b.prov.threads, "host"_a = b.prov.host,
-                                                   "command_line"_a = b.prov.command_line,
-                                                   "start_time"_a = b.prov.start_time, "end_time"_a = b.prov.end_time);
+                                   return py::dict("version"_a = b.provenance.version, "git_commit"_a = b.provenance.git_commit,
+                                                   "seed"_a = b.provenance.seed, "data_files"_a = files,
+                                                   "threads"_a = b.provenance.threads, "host"_a = b.provenance.host,
+                                                   "command_line"_a = b.provenance.command_line,
+                                                   "start_time"_a = b.provenance.start_time, "end_time"_a = b.provenance.end_time);
                                })
         .def("scenario_toml", [](const Batch& b, std::int64_t s) { return scenario_at(b, s).toml; }, "scenario"_a)
         .def("scenario_files", [](const Batch& b, std::int64_t s) { return scenario_at(b, s).files; }, "scenario"_a)
@@ -369,11 +304,11 @@ keep the simulation alive and show later weeks as they are simulated.
             "write",
             [](const Batch& b, const fs::path& out) {
                 py::gil_scoped_release nogil;
-                write_results(out, b.rs, b.prov);
+                write_results(out, b.results, b.provenance);
             },
             "path"_a, "Write the result file buurtsim run would write (atomically; docs/FORMAT.md).");
 
-    m.def("run_batch", &run_batch, "scenarios"_a, "table"_a, "replicates"_a, "threads"_a = 0,
+    m.def("run_batch", &run_batch_checked, "scenarios"_a, "table"_a, "replicates"_a, "threads"_a = 0,
           "command_line"_a = std::string("python: buurtsim.run"),
           R"doc(
 Run every scenario x replicate index, as `buurtsim run` does (common random

@@ -1,4 +1,4 @@
-"""Shared fixtures: where the CLI binary and the repository are."""
+"""Shared fixtures: where the CLI binary and the repository are, small scenario files."""
 import os
 import pathlib
 import subprocess
@@ -38,7 +38,17 @@ wijken = ["WK034403"]
 
 
 @pytest.fixture
-def tiny_scenario(tmp_path):
-    path = tmp_path / "tiny.toml"
-    path.write_text(TINY)
-    return path
+def scenario_file(tmp_path):
+    """Write scenario text to a file in the test's directory: scenario_file(text, name) -> path."""
+
+    def write(text, name="tiny.toml"):
+        path = tmp_path / name
+        path.write_text(text)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def tiny_scenario(scenario_file):
+    return scenario_file(TINY)

@@ -1,7 +1,8 @@
-"""Calibration helpers (experiments/calibration/calibrate.py): target statistics
-on synthetic result datasets, the secant search on toy functions, the output
-files, and that docs/CALIBRATION.md lists every target. Nothing here runs the
-model."""
+"""The calibration (experiments/calibration/*.py): target statistics on synthetic
+result datasets, the secant search on toy functions, the output files, that
+docs/CALIBRATION.md lists every target; then, on a tiny setting, the model runs
+(buurtsim.run, the same numbers as the command line), the parameter ranges
+(buurtsim.parameters()), and calibrate.py's fit and --final-only paths."""
 import math
 import pathlib
 import sys
@@ -13,9 +14,15 @@ from scipy import stats as sps
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "experiments" / "calibration"))
-import calibrate as cal  # noqa: E402
+import calibrate  # noqa: E402
+import calibration_doc  # noqa: E402
+import measures  # noqa: E402
+import model_runs  # noqa: E402
+import params_file  # noqa: E402
+import secant  # noqa: E402
+import targets  # noqa: E402
 
-TARGETS = cal.load_targets()
+TARGETS = targets.load_targets()
 
 
 def make_ds(reps=2, weeks=6, buurten=3, fill=None):
@@ -25,7 +32,7 @@ def make_ds(reps=2, weeks=6, buurten=3, fill=None):
     coords = {"replicate": np.arange(reps, dtype=np.int32), "week": np.arange(weeks, dtype=np.int32),
               "buurt": np.arange(buurten, dtype=np.int32)}
     data = {}
-    for name in cal.needed_variables(TARGETS):
+    for name in measures.needed_variables(TARGETS):
         data[name] = (dims, np.full(shape, np.nan if fill is None else fill, dtype=float))
     return xr.Dataset(data, coords=coords)
 
@@ -45,7 +52,7 @@ def test_targets_file_is_complete_and_consistent():
     for t in TARGETS:
         assert t.source and t.unit and t.label
         assert t.lower <= t.value <= t.upper
-        assert t.statistic in cal.STATISTICS
+        assert t.statistic in targets.STATISTICS
         assert t.direction in (-1, 1)
     by = {t.name: t for t in TARGETS}
     assert (by["lonely"].lower, by["lonely"].upper) == (45.0, 51.0)
@@ -71,32 +78,32 @@ def test_target_error_is_in_tolerance_units():
 # statistics
 
 
-def test_weighted_mean_weights_by_denominator_and_skips_nan():
+def test_weekly_weighted_mean_weights_by_denominator_and_skips_nan():
     ds = make_ds(reps=2, weeks=2, buurten=3)
     ds["adults"][:] = np.array([100, 300, 0])[None, None, :]
     ds["lonely_share"][:] = np.array([0.2, 0.6, np.nan])[None, None, :]
     # replicate 1, week 1: buurt 1 has no value (NaN) -> only buurt 0 counts
     ds["lonely_share"][1, 1, 1] = np.nan
-    v = cal.statistic(ds, "weighted_mean", "lonely_share", "adults", 100.0)
+    v = measures.statistic(ds, "weekly_weighted_mean", "lonely_share", "adults", 100.0)
     rep0 = (0.2 * 100 + 0.6 * 300) / 400 * 100  # 50 %
     assert v[0] == pytest.approx(rep0)
     assert v[1] == pytest.approx((rep0 + 20.0) / 2)
 
 
-def test_weighted_mean_of_65plus_uses_its_own_weight():
+def test_weekly_weighted_mean_of_65plus_uses_its_own_weight():
     ds = make_ds(reps=1, weeks=1, buurten=2)
     ds["adults"][:] = 100
     ds["adults_65plus"][0, 0, :] = [10, 30]
     ds["severely_lonely_share_65plus"][0, 0, :] = [0.1, 0.3]
     t = next(t for t in TARGETS if t.name == "severely_lonely_65plus")
     ds = ds.assign_coords(week=[60])
-    assert cal.target_statistic(ds, t, first=52)[0] == pytest.approx((1 + 9) / 40 * 100)
+    assert measures.target_statistic(ds, t, first=52)[0] == pytest.approx((1 + 9) / 40 * 100)
 
 
-def test_weighted_mean_all_nan_gives_nan():
+def test_weekly_weighted_mean_all_nan_gives_nan():
     ds = make_ds(reps=1, weeks=2, buurten=2)
     ds["adults"][:] = 0
-    v = cal.statistic(ds, "weighted_mean", "lonely_share", "adults", 100.0)
+    v = measures.statistic(ds, "weekly_weighted_mean", "lonely_share", "adults", 100.0)
     assert np.isnan(v[0])
 
 
@@ -104,7 +111,7 @@ def test_ratio_sums_counts_over_buurten():
     ds = make_ds(reps=1, weeks=2, buurten=2)
     ds["residents"][0, :, :] = [[1000, 3000], [2000, 2000]]
     ds["wmo_clients"][0, :, :] = [[100, 100], [40, 160]]
-    v = cal.statistic(ds, "ratio", "wmo_clients", "residents", 100.0)
+    v = measures.statistic(ds, "ratio", "wmo_clients", "residents", 100.0)
     assert v[0] == pytest.approx((5.0 + 5.0) / 2)
 
 
@@ -112,21 +119,21 @@ def test_annual_per_capita_sums_over_the_window_and_scales_to_a_year():
     ds = make_ds(reps=1, weeks=104, buurten=2)
     ds["adults"][:] = 500.0           # 1000 adults in the city
     ds["buurtteam_started"][:] = 0.5  # 1 case per week in the city -> 52 per year
-    v = cal.statistic(ds, "annual_per_capita", "buurtteam_started", "adults", 100.0)
+    v = measures.statistic(ds, "annual_per_capita", "buurtteam_started", "adults", 100.0)
     assert v[0] == pytest.approx(5.2)
     ds["residents"][:] = 1000.0
     ds["wmo_cost_eur"][:] = 1000.0    # 2000 EUR/week for 2000 residents -> 52 EUR/resident/year
-    assert cal.statistic(ds, "annual_per_capita", "wmo_cost_eur", "residents")[0] == pytest.approx(52.0)
+    assert measures.statistic(ds, "annual_per_capita", "wmo_cost_eur", "residents")[0] == pytest.approx(52.0)
 
 
-def test_event_weighted_mean_weights_waits_by_cases_started():
+def test_weighted_mean_weights_waits_by_cases_started():
     ds = make_ds(reps=1, weeks=3, buurten=2)
     ds["buurtteam_started"][0, :, :] = [[1, 3], [0, 0], [2, 0]]
     ds["buurtteam_wait_weeks"][0, :, :] = [[4.0, 0.0], [np.nan, np.nan], [1.0, np.nan]]
-    v = cal.statistic(ds, "event_weighted_mean", "buurtteam_wait_weeks", "buurtteam_started")
+    v = measures.statistic(ds, "weighted_mean", "buurtteam_wait_weeks", "buurtteam_started")
     assert v[0] == pytest.approx((4 * 1 + 0 * 3 + 1 * 2) / 6)
     ds["buurtteam_started"][:] = 0
-    assert np.isnan(cal.statistic(ds, "event_weighted_mean", "buurtteam_wait_weeks", "buurtteam_started")[0])
+    assert np.isnan(measures.statistic(ds, "weighted_mean", "buurtteam_wait_weeks", "buurtteam_started")[0])
 
 
 def test_measurement_window_is_inclusive_and_by_week_label():
@@ -134,8 +141,8 @@ def test_measurement_window_is_inclusive_and_by_week_label():
     ds["adults"][:] = 1.0
     ds["volunteers"][0, :, 0] = np.arange(10)
     t = next(t for t in TARGETS if t.name == "volunteers")
-    assert cal.target_statistic(ds, t, first=8)[0] == pytest.approx(100 * 8.5)
-    assert cal.select_weeks(ds, 2, 4).sizes["week"] == 3
+    assert measures.target_statistic(ds, t, first=8)[0] == pytest.approx(100 * 8.5)
+    assert measures.select_weeks(ds, 2, 4).sizes["week"] == 3
 
 
 def test_every_target_statistic_on_a_uniform_dataset():
@@ -145,7 +152,7 @@ def test_every_target_statistic_on_a_uniform_dataset():
     ds["cohesion_score"][:] = 6.0
     ds["buurtteam_wait_weeks"][:] = 1.25
     ds["wmo_cost_eur"][:] = 250.0
-    out = {t.name: cal.target_statistic(ds, t, first=52) for t in TARGETS}
+    out = {t.name: measures.target_statistic(ds, t, first=52) for t in TARGETS}
     for name, v in out.items():
         assert v.shape == (3,) and np.all(np.isfinite(v)), name
     assert out["lonely"][0] == pytest.approx(50.0)
@@ -158,12 +165,12 @@ def test_every_target_statistic_on_a_uniform_dataset():
 
 def test_summarize_percentiles_and_t_interval():
     v = np.array([1.0, 2.0, 3.0, 4.0, np.nan])
-    s = cal.summarize(v)
+    s = measures.summarize(v)
     assert s["n"] == 4 and s["mean"] == pytest.approx(2.5)
     half = sps.t.ppf(0.975, 3) * np.std([1, 2, 3, 4], ddof=1) / 2
     assert (s["ci_lo"], s["ci_hi"]) == (pytest.approx(2.5 - half), pytest.approx(2.5 + half))
     assert s["p025"] == pytest.approx(np.percentile([1, 2, 3, 4], 2.5))
-    assert np.isnan(cal.summarize(np.array([np.nan]))["mean"])
+    assert np.isnan(measures.summarize(np.array([np.nan]))["mean"])
 
 
 # --------------------------------------------------------------------------
@@ -176,7 +183,7 @@ def test_summarize_percentiles_and_t_interval():
     (lambda u: math.log(30 * math.exp(-3 * u) + 0.01), 0.0, -1, 2.0, -5, 5),  # steep decreasing (a queue)
 ])
 def test_secant_converges_on_monotone_functions(f, aim, direction, u0, lo, hi):
-    u, hist = cal.secant_solve(f, u0, aim, direction, probe=0.5, max_step=3.0, lo=lo, hi=hi, iterations=60,
+    u, hist = secant.secant_solve(f, u0, aim, direction, probe=0.5, max_step=3.0, lo=lo, hi=hi, iterations=60,
                                tol=1e-4)
     assert abs(f(u) - aim) < 1e-3
     assert lo <= u <= hi
@@ -186,53 +193,53 @@ def test_secant_converges_on_monotone_functions(f, aim, direction, u0, lo, hi):
 def test_secant_with_noise_gets_close():
     rng = np.random.default_rng(3)
     f = lambda u: 10 * u + rng.normal(0, 0.05)  # noisy linear response
-    u, _ = cal.secant_solve(f, 0.0, 5.0, 1, probe=0.1, max_step=1.0, lo=-5, hi=5, iterations=40, tol=0.05)
+    u, _ = secant.secant_solve(f, 0.0, 5.0, 1, probe=0.1, max_step=1.0, lo=-5, hi=5, iterations=40, tol=0.05)
     assert abs(u - 0.5) < 0.02
 
 
 def test_secant_stays_in_range_when_the_target_is_unreachable():
     f = lambda u: 1 / (1 + math.exp(-u))  # never reaches 2
-    u, _ = cal.secant_solve(f, 0.0, 2.0, 1, probe=0.5, max_step=2.0, lo=-4, hi=4, iterations=20)
+    u, _ = secant.secant_solve(f, 0.0, 2.0, 1, probe=0.5, max_step=2.0, lo=-4, hi=4, iterations=20)
     assert u == 4
 
 
 def test_update_slope_ignores_wrong_sign_and_short_steps_and_averages():
-    assert cal.update_slope(None, 0.0, 0.0, 1.0, 2.0, 1, min_du=1e-6) == 2.0
-    assert cal.update_slope(2.0, 0.0, 0.0, 1.0, -1.0, 1, min_du=1e-6) == 2.0     # wrong sign
-    assert cal.update_slope(2.0, 0.0, 0.0, 1e-9, 1.0, 1, min_du=1e-6) == 2.0     # too short
-    assert cal.update_slope(2.0, 0.0, 0.0, 1.0, 4.0, 1, min_du=1e-6, memory=0.5) == pytest.approx(3.0)
-    assert cal.update_slope(1.0, 0.0, 0.0, 1.0, 1000.0, 1, min_du=1e-6, memory=0.0) == pytest.approx(10.0)
+    assert secant.update_slope(None, 0.0, 0.0, 1.0, 2.0, 1, min_du=1e-6) == 2.0
+    assert secant.update_slope(2.0, 0.0, 0.0, 1.0, -1.0, 1, min_du=1e-6) == 2.0     # wrong sign
+    assert secant.update_slope(2.0, 0.0, 0.0, 1e-9, 1.0, 1, min_du=1e-6) == 2.0     # too short
+    assert secant.update_slope(2.0, 0.0, 0.0, 1.0, 4.0, 1, min_du=1e-6, memory=0.5) == pytest.approx(3.0)
+    assert secant.update_slope(1.0, 0.0, 0.0, 1.0, 1000.0, 1, min_du=1e-6, memory=0.0) == pytest.approx(10.0)
 
 
 def test_secant_step_is_damped_capped_and_clipped():
-    assert cal.secant_step(0.0, 10.0, 0.0, 2.0, 0.5, 100, -100, 100) == pytest.approx(-2.5)
-    assert cal.secant_step(0.0, 10.0, 0.0, 2.0, 1.0, 1.0, -100, 100) == pytest.approx(-1.0)
-    assert cal.secant_step(0.0, 10.0, 0.0, 2.0, 1.0, 100, -0.5, 100) == pytest.approx(-0.5)
-    assert cal.gain(0) > cal.gain(10) > 0
+    assert secant.secant_step(0.0, 10.0, 0.0, 2.0, 0.5, 100, -100, 100) == pytest.approx(-2.5)
+    assert secant.secant_step(0.0, 10.0, 0.0, 2.0, 1.0, 1.0, -100, 100) == pytest.approx(-1.0)
+    assert secant.secant_step(0.0, 10.0, 0.0, 2.0, 1.0, 100, -0.5, 100) == pytest.approx(-0.5)
+    assert secant.gain(0) > secant.gain(10) > 0
 
 
 def test_safeguard_bisects_when_the_step_leaves_the_bracket():
-    assert cal.safeguard(5.0, None, 1.0) == 5.0           # no bracket yet
-    assert cal.safeguard(0.5, 0.0, 1.0) == 0.5            # inside
-    assert cal.safeguard(3.0, 0.0, 1.0) == 0.5            # outside -> midpoint
-    assert cal.safeguard(-1.0, 1.0, 0.0) == 0.5           # decreasing response: bracket order does not matter
+    assert secant.safeguard(5.0, None, 1.0) == 5.0           # no bracket yet
+    assert secant.safeguard(0.5, 0.0, 1.0) == 0.5            # inside
+    assert secant.safeguard(3.0, 0.0, 1.0) == 0.5            # outside -> midpoint
+    assert secant.safeguard(-1.0, 1.0, 0.0) == 0.5           # decreasing response: bracket order does not matter
 
 
-def test_split_replicates_over_processes():
-    assert cal.split_replicates(20, 2) == [10, 10]
-    assert cal.split_replicates(5, 2) == [3, 2]
-    assert cal.split_replicates(1, 4) == [1]
-    assert sum(cal.split_replicates(7, 3)) == 7
+def test_split_replicates_into_chunks():
+    assert model_runs.split_replicates(20, 2) == [10, 10]
+    assert model_runs.split_replicates(5, 2) == [3, 2]
+    assert model_runs.split_replicates(1, 4) == [1]
+    assert sum(model_runs.split_replicates(7, 3)) == 7
 
 
 def test_pairs_use_log_scale_and_linked_parameters_keep_their_ratio():
     defaults = {"questions.rate_18_64": 0.01, "questions.rate_65_plus": 0.017}
     t = next(t for t in TARGETS if t.parameter == "questions.rate_18_64")
-    pairs = cal.make_pairs([t], {"questions.rate_18_64": 0.01}, {"questions.rate_18_64": (0.0, 1.0)})
+    pairs = secant.make_pairs([t], {"questions.rate_18_64": 0.01}, {"questions.rate_18_64": (0.0, 1.0)})
     p = pairs[0]
     assert p.u == pytest.approx(math.log(0.01)) and p.hi == pytest.approx(0.0)
     p.u = math.log(0.005)
-    vals = cal.param_values(pairs, defaults)
+    vals = secant.param_values(pairs, defaults)
     assert vals["questions.rate_18_64"] == pytest.approx(0.005)
     assert vals["questions.rate_65_plus"] == pytest.approx(0.0085)
 
@@ -244,33 +251,33 @@ def test_pairs_use_log_scale_and_linked_parameters_keep_their_ratio():
 def test_params_file_round_trip_and_header(tmp_path):
     path = tmp_path / "p.toml"
     vals = {"loneliness.intercept": 5.25, "community.recruit_rate": 2.5e-05, "wmo.referral_care": 0.61}
-    cal.write_params(path, vals, dict(date="2026-01-01", commit="abc", bin_commit="def"))
+    params_file.write_params(path, vals, dict(date="2026-01-01", commit="abc", bin_commit="def"))
     text = path.read_text()
     assert "generated by experiments/calibration/calibrate.py on 2026-01-01" in text.lower()
     assert "do not edit by hand" in text.lower() and "abc" in text
     assert "[loneliness]" in text and "[community]" in text
-    assert cal.read_params(path) == pytest.approx(vals)
+    assert params_file.read_params(path) == pytest.approx(vals)
 
 
 def test_rendered_doc_lists_targets_intervals_and_flags_drift():
     reps = 4
     final = {t.name: np.full(reps, t.value) + np.arange(reps) * 0.01 for t in TARGETS}
     final["lonely"] = np.full(reps, 60.0)  # out of band
-    specs = cal.drift_specs(TARGETS)
+    specs = measures.drift_specs(TARGETS)
     drift = {name: [1.0, 1.0, 1.0, 1.0, 1.0] for name in specs}
     drift["carers"] = [8.0, 8.0, 8.5, 9.0, 9.0]  # +12.5 %
     meta = dict(date="2026-01-01", commit="c", bin_commit="b", weeks=260, measure_from=52, scale_fit=0.1,
                 replicates_fit=2, replicates_refine=4, jobs=2, replicates_final=reps, seed_fit=1, seed_final=2, final_scale=1.0,
                 stop_fraction=0.2, refine=0, fit_seconds=60, fit_runs=3, final_seconds=30, machine="test")
     start = {t.parameter: 0.0 for t in TARGETS if t.parameter}
-    doc = cal.render_doc(meta, TARGETS, start, dict(start), {}, final, drift, specs, "history",
+    doc = calibration_doc.render_doc(meta, TARGETS, start, dict(start), {}, final, drift, specs, "history",
                          {"carers": "care relations still building up"})
     for t in TARGETS:
         assert t.label in doc
     assert "**no**" in doc and f"{len(TARGETS) - 1} of {len(TARGETS)} targets met" in doc
     assert "+12.5 %" in doc and "care relations still building up" in doc
     assert "t distribution" in doc and "2.5–97.5" in doc
-    assert cal.FIT_HISTORY_BEGIN in doc
+    assert calibration_doc.FIT_HISTORY_BEGIN in doc
 
 
 def test_calibration_doc_if_present_lists_every_target():
@@ -285,10 +292,171 @@ def test_calibration_doc_if_present_lists_every_target():
 def test_fit_settings_survive_in_the_doc_for_final_only(tmp_path):
     meta = dict(scale_fit=0.1, replicates_fit=2, replicates_refine=4, refine=5, jobs=2, seed_fit=1001,
                 stop_fraction=0.2, fit_seconds=1194.0, fit_runs=16, fit_date="2026-11-23", weeks=260)
-    block = cal.fit_history_block(meta, "| table |")
+    block = calibration_doc.fit_history_block(meta, "| table |")
     doc = tmp_path / "CALIBRATION.md"
-    doc.write_text(f"# x\n{cal.FIT_HISTORY_BEGIN}\n{block}\n{cal.FIT_HISTORY_END}\n")
-    history, fit_meta = cal.previous_fit_history(doc)
+    doc.write_text(f"# x\n{calibration_doc.FIT_HISTORY_BEGIN}\n{block}\n{calibration_doc.FIT_HISTORY_END}\n")
+    history, fit_meta = calibration_doc.previous_fit_history(doc)
     assert "| table |" in history
     assert fit_meta["fit_runs"] == 16 and fit_meta["scale_fit"] == 0.1 and "weeks" not in fit_meta
-    assert cal.previous_fit_history(tmp_path / "missing.md") == (None, {})
+    assert calibration_doc.previous_fit_history(tmp_path / "missing.md") == (None, {})
+
+
+def test_params_file_is_written_as_before(tmp_path):
+    """tomli_w writes the file the hand-written writer wrote, byte for byte."""
+    path = tmp_path / "p.toml"
+    params_file.write_params(path, {"wmo.referral_care": 0.61, "buurtteam.fte_per_10k": 6.8716,
+                                    "community.recruit_rate": 2.5e-05},
+                             dict(date="2026-01-01", commit="abc", bin_commit="def"))
+    assert path.read_text().split("\n")[6:] == ["",
+        "[buurtteam]", "fte_per_10k = 6.8716", "",
+        "[community]", "recruit_rate = 2.5e-05", "",
+        "[wmo]", "referral_care = 0.61", ""]
+
+
+def test_shipped_params_file_reads_and_rewrites_unchanged(tmp_path):
+    shipped = ROOT / "data" / "params" / "utrecht-2023.toml"
+    values = params_file.read_params(shipped)
+    header = shipped.read_text().split("\n")[:6]
+    date = header[2].split(" on ")[1].split(",")[0]
+    commit = header[2].rsplit(" ", 1)[1]
+    built = header[3].split("built from ")[1].rstrip(").")
+    out = tmp_path / "p.toml"
+    params_file.write_params(out, values, dict(date=date, commit=commit, bin_commit=built))
+    assert out.read_text() == shipped.read_text()
+
+
+# --------------------------------------------------------------------------
+# the library's definitions: weighted mean, t interval, parameter table
+
+
+def test_weighted_mean_is_the_comparisons_weighted_mean():
+    import buurtsim
+
+    rng = np.random.default_rng(5)
+    ds = make_ds(reps=3, weeks=5, buurten=4)
+    ds["buurtteam_started"][:] = rng.integers(0, 4, size=(3, 5, 4))
+    wait = rng.uniform(0, 3, size=(3, 5, 4))
+    ds["buurtteam_wait_weeks"][:] = np.where(ds["buurtteam_started"].values > 0, wait, np.nan)
+    t = next(t for t in TARGETS if t.name == "buurtteam_wait")
+    assert t.statistic == "weighted_mean"
+    assert buurtsim.aggregation(t.indicator) == ("weighted_mean", t.other)
+    ours = measures.statistic(ds, "weighted_mean", t.indicator, t.other)
+    theirs = buurtsim.horizon_values(ds.expand_dims(scenario=1), t.indicator)[0]
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_summarize_uses_the_comparisons_t_interval():
+    from buurtsim.compare import t_interval
+
+    v = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0])
+    s = measures.summarize(v)
+    n, mean, lo, hi = t_interval(v)
+    assert (s["n"], s["mean"], s["ci_lo"], s["ci_hi"]) == (n, mean, lo, hi)
+
+
+@pytest.fixture(scope="module")
+def defaults_ranges():
+    return model_runs.defaults_and_ranges()
+
+
+def test_every_fitted_parameter_has_a_default_and_a_range(defaults_ranges):
+    defaults, ranges = defaults_ranges
+    keys = [t.parameter for t in TARGETS if t.parameter] + [o for ls in secant.LINKED.values() for o in ls]
+    for key in keys:
+        lo, hi = ranges[key]
+        assert lo <= defaults[key] <= hi, key
+    assert "population.wijken" not in defaults  # lists and strings are not numeric
+
+
+def test_ranges_are_those_of_the_parameter_docs(defaults_ranges, run_cli):
+    """The ranges buurtsim.parameters() gives are the ones `buurtsim params --markdown` documents."""
+    import re
+
+    _, ranges = defaults_ranges
+    md = run_cli("params", "--markdown")
+    assert md.returncode == 0, md.stderr
+    pat = re.compile(r"^\|\s*`([\w.]+)`\s*\|[^|]*\|[^|]*\|\s*(?:number|integer)[^|]*?[\[(]\s*([-\d.eE+inf]+)"
+                     r"\s*,\s*([-\d.eE+inf]+)\s*[\])]")
+    documented = {m.group(1): (float(m.group(2)), float(m.group(3)))
+                  for m in map(pat.match, md.stdout.splitlines()) if m}
+    assert documented and set(documented) == set(ranges)
+    for key, (lo, hi) in documented.items():
+        assert ranges[key] == (pytest.approx(lo, rel=1e-6), pytest.approx(hi, rel=1e-6)), key
+
+
+# --------------------------------------------------------------------------
+# running the model, tiny
+
+
+TINY_BASE = """
+name = "calibration-tiny"
+[run]
+seed = 1001
+weeks = 6
+replicates = 1
+burn_in_weeks = 2
+[population]
+year = 2023
+scale = 1.0
+wijken = ["WK034403"]
+"""
+
+
+@pytest.fixture
+def tiny_base(scenario_file):
+    return scenario_file(TINY_BASE, "tiny-base.toml")
+
+
+def test_runner_chunks_use_seed_plus_j_as_the_command_line_did(tiny_base, run_cli, tmp_path):
+    """Chunk j of a model run is `buurtsim run --seed seed+j`: the numbers of the subprocess runner."""
+    variables = measures.needed_variables(TARGETS)
+    runner = model_runs.Runner(tiny_base, threads=2, variables=variables, jobs=2)
+    params = {"wmo.referral_care": 0.5, "buurtteam.fte_per_10k": 7.25}
+    ds = runner.run(params, scale=0.05, weeks=6, replicates=3, seed=40)
+    assert runner.count == 1 and sorted(ds.data_vars) == variables
+    assert list(ds["replicate"].values) == [0, 1, 2] and "scenario" not in ds.dims
+    out = tmp_path / "chunk1.h5"
+    r = run_cli("run", tiny_base, "-o", out, "--seed", 41, "--replicates", 1, "-q", "--set", "population.scale=0.05",
+                "--set", "run.weeks=6", "--set", "wmo.referral_care=0.5", "--set", "buurtteam.fte_per_10k=7.25")
+    assert r.returncode == 0, r.stderr
+    with xr.open_dataset(out, engine="h5netcdf") as cli:
+        for name in variables:
+            a = np.asarray(cli[name].isel(scenario=0, replicate=0).values, dtype=float)
+            b = np.asarray(ds[name].isel(replicate=2).values, dtype=float)  # chunks [2, 1]: replicate 2 = chunk 1
+            assert a.tobytes() == b.tobytes(), name
+
+
+def _tiny_args(tiny_base, tmp_path, *extra):
+    return ["--scenario", str(tiny_base), "--weeks", "6", "--measure-from", "2", "--burn-in", "2",
+            "--replicates-final", "2", "--final-scale", "0.05", "--threads", "2",
+            "--out-params", str(tmp_path / "params.toml"), "--out-doc", str(tmp_path / "CALIBRATION.md"), *extra]
+
+
+def test_calibrate_fits_and_documents_on_a_tiny_setting(tiny_base, tmp_path, capsys):
+    rc = calibrate.main(_tiny_args(tiny_base, tmp_path, "--scale", "0.05", "--iterations", "2",
+                                   "--refine-iterations", "1", "--replicates-fit", "1", "--replicates-refine", "1"))
+    assert rc == 0
+    values = params_file.read_params(tmp_path / "params.toml")
+    assert set(values) >= {t.parameter for t in TARGETS if t.parameter}
+    doc = (tmp_path / "CALIBRATION.md").read_text()
+    for t in TARGETS:
+        assert t.label in doc
+    assert "| s0 |" in doc and "| s1 |" in doc and "| f0 |" in doc  # both fit stages in the history
+    assert "fit-meta" in doc and "2 chunks" in doc
+    assert "[s1] worst error" in capsys.readouterr().out
+
+
+def test_calibrate_final_only_evaluates_the_params_file(tiny_base, tmp_path):
+    shipped = ROOT / "data" / "params" / "utrecht-2023.toml"
+    (tmp_path / "params.toml").write_text(shipped.read_text())
+    meta = dict(scale_fit=0.1, replicates_fit=2, replicates_refine=4, refine=5, jobs=2, seed_fit=1001,
+                stop_fraction=0.2, fit_seconds=1194.0, fit_runs=16, fit_date="2026-11-23")
+    (tmp_path / "CALIBRATION.md").write_text(
+        f"{calibration_doc.FIT_HISTORY_BEGIN}\n{calibration_doc.fit_history_block(meta, '| old fit |')}\n"
+        f"{calibration_doc.FIT_HISTORY_END}\n")
+    assert calibrate.main(_tiny_args(tiny_base, tmp_path, "--final-only")) == 0
+    assert (tmp_path / "params.toml").read_text() == shipped.read_text()  # not rewritten
+    doc = (tmp_path / "CALIBRATION.md").read_text()
+    assert "| old fit |" in doc and "`--final-only`" in doc and "fit 19.9 min (16 model runs)" in doc
+    for t in TARGETS:
+        assert t.label in doc

@@ -195,30 +195,6 @@ def test_horizon_values_follow_the_rules(py_three):
         buurtsim.aggregation("nonsense")
 
 
-def test_scenario_sources_agree(tmp_path, monkeypatch):
-    """A file, its name, TOML text and a dict give the same resolved scenario."""
-    text = (EXAMPLES / "quick.toml").read_text().replace('extends = "../scenarios/baseline.toml"',
-                                                     f'extends = "{SCEN / "baseline.toml"}"')
-    from_text = buurtsim.Scenario(text)
-    from_name = buurtsim.Scenario("quick")
-    from_path = buurtsim.Scenario(EXAMPLES / "quick.toml")
-    assert from_text.toml == from_name.toml == from_path.toml
-    assert from_name.files[-1].endswith("quick.toml")
-    d = buurtsim.Scenario({"name": "d", "population": {"scale": 0.05}, "run.weeks": 4})
-    assert d.name == "d" and d["population.scale"] == 0.05 and d["run.weeks"] == 4
-    kw = buurtsim.Scenario("quick", population__scale=0.05, set={"run.weeks": 4})
-    assert kw["population.scale"] == 0.05 and kw["run.weeks"] == 4
-    assert buurtsim.Scenario(kw, run__weeks=5)["run.weeks"] == 5     # overrides stack
-    assert buurtsim.Scenario("quick", buurtondersteuner__fte=0.5, population__wijken=("WK034403",))[
-        "buurtondersteuner.fte"] == 0.5
-    assert buurtsim.Scenario({"output.snapshot_weeks": [3, 1]})["output.snapshot_weeks"] == [1, 3]
-    monkeypatch.chdir(tmp_path)   # extends of TOML text: a shipped scenario when not in the current directory
-    short = buurtsim.Scenario('extends = "quick.toml"\nname = "short"\n[run]\nweeks = 3\n')
-    assert short["population.wijken"] == ["WK034403"] and short.files[-1].endswith("quick.toml")
-    assert buurtsim.Scenario({"description": 'a "quoted" \\ text'}).description == 'a "quoted" \\ text'
-    assert "population.scale" in buurtsim.parameters().index
-
-
 def test_run_with_output_writes_a_cli_result_file(tmp_path, run_cli):
     out = tmp_path / "py.h5"
     ds = buurtsim.run(THREE[:2], replicates=2, seed=3, set=SETS, output=out)
@@ -254,21 +230,6 @@ def test_snapshots_and_networks(tmp_path):
         buurtsim.snapshot(ds)
 
 
-def test_simulation_step_by_step_equals_run():
-    ds = buurtsim.run("quick", weeks=5, seed=4, replicates=2, population__scale=0.05)
-    sim = buurtsim.Simulation("quick", replicate=1, seed=4, weeks=5, population__scale=0.05)
-    sim.step(2)
-    assert sim.week == 2
-    part = sim.indicators()
-    assert part.sizes["week"] == 2
-    sim.run()
-    full = sim.indicators()
-    for name in ("questions_new", "lonely_share", "buurtteam_hours"):
-        assert np.array_equal(full[name].values, ds[name].isel(scenario=0, replicate=1).values, equal_nan=True)
-    with pytest.raises(buurtsim.UsageError, match="horizon"):
-        sim.step()
-
-
 def test_plots_draw(py_three):
     import matplotlib.pyplot as plt
 
@@ -292,7 +253,8 @@ def test_docstring_examples():
     """The examples in the docstrings run (those not marked +SKIP)."""
     import sys
 
-    for name in ("buurtsim.run", "buurtsim.compare", "buurtsim.errors", "buurtsim.report"):
+    for name in ("buurtsim.run", "buurtsim.params", "buurtsim.scenario", "buurtsim.data", "buurtsim.simulation",
+                 "buurtsim.compare", "buurtsim.errors", "buurtsim.report"):
         module = sys.modules[name]  # buurtsim.run etc. are the functions; these are the modules
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, extraglobs={"buurtsim": buurtsim})
         assert result.failed == 0, module.__name__

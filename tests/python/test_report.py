@@ -193,3 +193,63 @@ def test_python_m_buurtsim_report(result_file, tmp_path):
                        capture_output=True, text=True, env=env, cwd=tmp_path)
     assert r.returncode == 2 and r.stderr.startswith("buurtsim: error: cannot read result file")
     assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
+
+
+class Rows(html.parser.HTMLParser):
+    """The comparison tables' rows: (class, cells) per <tr> after an <h3>, keyed by that heading."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.heading, self.row, self.cell, self.where = {}, None, None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "h3":
+            self.where = "h3"
+            self.heading = ""
+        elif tag == "tr" and self.heading is not None:
+            self.row = (dict(attrs).get("class"), [])
+            self.tables.setdefault(self.heading, []).append(self.row)
+        elif tag == "td" and self.row is not None:
+            self.row[1].append("")
+            self.where = "td"
+
+    def handle_endtag(self, tag):
+        if tag in ("h3", "td"):
+            self.where = None
+
+    def handle_data(self, data):
+        if self.where == "h3":
+            self.heading += data
+        elif self.where == "td":
+            self.row[1][-1] += data
+
+
+def test_bold_rows_are_those_whose_interval_excludes_zero(report_html, result_file):
+    parser = Rows()
+    parser.feed(report_html.read_text(encoding="utf-8"))
+    t = buurtsim.compare(buurtsim.load(result_file), baseline="baseline")
+    checked = 0
+    for name in ("buurtondersteuners-targeted", "facilitator-every-wijk"):
+        rows = t[(t.scenario_name == name) & (t.area == "city") & (t.indicator != "euro_saved_per_euro_spent")]
+        heading = next(h for h in parser.tables if h.startswith(f"{name} minus baseline: whole area"))
+        shown = {cells[0]: cls for cls, cells in parser.tables[heading] if cells}
+        for _, r in rows.iterrows():
+            clear = np.isfinite(r.ci_low) and (r.ci_low > 0 or r.ci_high < 0)
+            assert (shown[r.label] == "clear") == clear, (name, r.label)
+            checked += 1
+        assert shown["Care cost saved per euro of intervention cost"] == "ratio"
+    assert checked > 10
+
+
+def test_text_from_the_scenarios_is_escaped(tmp_path, run_cli):
+    odd = tmp_path / "odd.toml"
+    odd.write_text(f'extends = "{SCEN / "buurtondersteuners-targeted.toml"}"\nname = "odd-<b>&x"\n'
+                   'description = "Tags <script>alert(1)</script> & \\"quotes\\""\n')
+    out = tmp_path / "odd.h5"
+    r = run_cli("run", SCEN / "baseline.toml", odd, "--replicates", 2, "--set", "run.weeks=4", "--set",
+                "population.scale=0.03", "--set", 'population.wijken=["WK034403"]', "-o", out, "-q")
+    assert r.returncode == 0, r.stderr
+    text = buurtsim.report(out, tmp_path / "odd.html").read_text(encoding="utf-8")
+    assert "<script" not in text and "<b>&x" not in text
+    assert "<h3>odd-&lt;b&gt;&amp;x</h3>" in text
+    assert "Tags &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;quotes&#34;." in text

@@ -1,0 +1,57 @@
+#pragma once
+/** @file batch.hpp
+ *  A batch: every scenario x replicate index, run on TBB, gathered into the
+ *  layout of a result file (io.hpp). The one batch loop of buurtsim: the CLI
+ *  (`buurtsim run`) adds progress and signals, the Python bindings the GIL
+ *  release and Ctrl-C, both through the per-week callback.
+ */
+#include "buurtsim/cbs_data.hpp"
+#include "buurtsim/io.hpp"
+#include "buurtsim/scenario.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace buurtsim {
+
+/** @brief Where a batch stands, as passed to its callback. */
+struct BatchProgress {
+    std::size_t weeks_done = 0;   ///< recorded replicate-weeks finished so far, over all jobs
+    std::size_t weeks_total = 0;  ///< recorded replicate-weeks of the whole batch
+};
+
+/** @brief Called after every simulated week of every job, burn-in weeks included, on the worker
+ *  thread that ran it (concurrently from several threads). Throwing cancels the batch: every job
+ *  stops at its next week and run_batch rethrows the exception. */
+using BatchCallback = std::function<void(const BatchProgress&)>;
+
+/** @brief A finished batch: what a result file holds. */
+struct BatchResult {
+    ResultSet results;      ///< every scenario, one Results per replicate index, in the order given
+    Provenance provenance;  ///< version, commit, seed, threads, host, times, the CBS file and its checksum
+};
+
+/** @brief Run every scenario x replicate index with common random numbers: replicate k of each
+ *  scenario is keyed by (run.seed, k). One job per (replicate, scenario), each owning its
+ *  Simulation, so results depend only on (params, replicate index) and are bit-identical for
+ *  any thread count.
+ *  @param scenarios at least one; they must agree on run.* and population.* (check_paired)
+ *  @param data the CBS table of population.year
+ *  @param replicates replicate indices (0..K-1 for a whole batch, {k} to re-run replicate k alone)
+ *  @param threads worker threads, 0 for every core (recorded in the provenance)
+ *  @param command_line recorded in the provenance
+ *  @param on_week progress and cancellation, see BatchCallback; may be empty
+ *  @throws UsageError for no scenarios, no replicates or threads < 0; whatever Simulation throws
+ *          (ParamError, DataError); whatever on_week throws; InternalError if the targeted buurten
+ *          of a scenario differ between replicates. */
+BatchResult run_batch(const std::vector<Scenario>& scenarios, const CbsTable& data,
+                      const std::vector<std::uint32_t>& replicates, int threads = 0,
+                      const std::string& command_line = "", const BatchCallback& on_week = {});
+
+/** @brief This machine's host name ("unknown" if it cannot be read), for provenance. */
+std::string host_name();
+
+}  // namespace buurtsim

@@ -1,0 +1,96 @@
+"""The engine's results as an :class:`xarray.Dataset` laid out like a result file of
+``buurtsim run`` (docs/FORMAT.md): :func:`dataset_from_batch`."""
+
+import numpy as np
+import xarray as xr
+
+from . import _core
+
+__all__ = ["dataset_from_batch", "COORD_ATTRS"]
+
+# Attributes of the coordinates and scenario variables, as the file writer
+# (model/src/io_hdf5.cpp) stores them; tests/python/test_python_api.py checks
+# they agree with a CLI result file.
+COORD_ATTRS = {
+    "scenario": {"long_name": "scenario index; names in scenario_name"},
+    "replicate": {"long_name": "replicate index k: random streams keyed by (seed, k), shared by every scenario"},
+    "week": {"units": "week", "long_name": "weeks since the start of the simulation"},
+    "buurt": {"long_name": "buurt index in the order of buurt_code"},
+    "buurt_code": {"long_name": "CBS buurt code"},
+    "buurt_name": {"long_name": "CBS buurt name"},
+    "wijk_code": {"long_name": "CBS code of the wijk containing the buurt"},
+    "wijk_name": {"long_name": "CBS name of the wijk containing the buurt"},
+    "scenario_name": {"long_name": "scenario name (unique in the file)"},
+    "scenario_toml": {"long_name": "the fully resolved scenario as TOML"},
+    "scenario_files": {"long_name": "scenario files read, base first, one path per line"},
+    "targeted": {"long_name": "1 if an intervention of the scenario targets the buurt, else 0",
+                 "flag_values": np.array([0, 1], dtype=np.int8), "flag_meanings": "not_targeted targeted"},
+}
+
+
+def _strings(values):
+    return np.array(list(values), dtype=object)
+
+
+def dataset_from_batch(batch):
+    """The :class:`xarray.Dataset` of a ``_core.Batch``: the layout of a ``buurtsim run`` file.
+
+    The engine's arrays are views of its memory; here they are gathered into
+    one ``(scenario, replicate, week, buurt)`` array per indicator (int32 for
+    counts, float64 otherwise, as in files).
+    """
+    names = batch.scenario_names
+    ids = batch.replicate_ids
+    views = [[batch.indicators(s, j) for j in range(len(ids))] for s in range(len(names))]
+    geo = batch.geography
+    n_buurt = len(geo["buurt_code"])
+    n_week = next(iter(views[0][0].values())).shape[0]
+
+    coords = {
+        "scenario": ("scenario", np.arange(len(names), dtype=np.int32)),
+        "replicate": ("replicate", np.asarray(ids, dtype=np.int32)),
+        "week": ("week", np.arange(n_week, dtype=np.int32)),
+        "buurt": ("buurt", np.arange(n_buurt, dtype=np.int32)),
+        "buurt_code": ("buurt", _strings(geo["buurt_code"])),
+        "buurt_name": ("buurt", _strings(geo["buurt_name"])),
+        "wijk_code": ("buurt", _strings(geo["wijk_code"])),
+        "wijk_name": ("buurt", _strings(geo["wijk_name"])),
+        "scenario_name": ("scenario", _strings(names)),
+    }
+    coords = {k: xr.Variable(dims, values, attrs=dict(COORD_ATTRS[k])) for k, (dims, values) in coords.items()}
+
+    targeted = np.zeros((len(names), n_buurt), dtype=np.int8)
+    for s in range(len(names)):
+        t = batch.targeted(s)
+        if t.size:
+            targeted[s] = t
+    data = {
+        "scenario_toml": xr.Variable("scenario", _strings(batch.scenario_toml(s) for s in range(len(names))),
+                                     attrs=dict(COORD_ATTRS["scenario_toml"])),
+        "scenario_files": xr.Variable("scenario",
+                                      _strings("\n".join(batch.scenario_files(s)) for s in range(len(names))),
+                                      attrs=dict(COORD_ATTRS["scenario_files"])),
+        "targeted": xr.Variable(("scenario", "buurt"), targeted, attrs=dict(COORD_ATTRS["targeted"])),
+    }
+    dims = ("scenario", "replicate", "week", "buurt")
+    for spec in _core.indicator_specs():
+        name = spec["name"]
+        out = np.empty((len(names), len(ids), n_week, n_buurt), dtype=np.int32 if spec["integer"] else np.float64)
+        for s in range(len(names)):
+            for j in range(len(ids)):
+                out[s, j] = views[s][j][name]
+        data[name] = xr.Variable(dims, out, attrs={"units": spec["unit"], "long_name": spec["meaning"]})
+
+    prov = batch.provenance
+    attrs = {
+        "title": "buurtsim results",
+        "format_version": _core.format_version,
+        "buurtsim_version": prov["version"],
+        "git_commit": prov["git_commit"],
+        "seed": np.uint64(prov["seed"]),
+    }
+    attrs.update({f"provenance_{k}": v for k, v in prov.items()})
+    ds = xr.Dataset(coords=coords, attrs=attrs)  # coordinates first: dims in file order
+    for name, var in data.items():
+        ds[name] = var
+    return ds

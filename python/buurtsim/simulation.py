@@ -3,6 +3,7 @@
 import numbers
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from . import _core
@@ -87,6 +88,18 @@ class Simulation:
             coords[key] = ("buurt", _strings(geo[key]))
         return xr.Dataset(data, coords=coords, attrs={"scenario_name": self.scenario.name,
                                                        "replicate": self.replicate})
+
+    def phase_times(self):
+        """Where the time went: a :class:`pandas.DataFrame` with one row per phase of the weekly schedule, in
+        schedule order, columns ``seconds`` (wall clock so far, burn-in included) and ``share`` (of the total).
+
+        >>> sim = buurtsim.Simulation("quick", weeks=4, population__scale=0.05)   # doctest: +SKIP
+        >>> sim.run(); sim.phase_times().sort_values("seconds").tail(3)           # doctest: +SKIP
+        """
+        seconds = np.asarray(self.core.phase_seconds(), dtype=float)
+        total = seconds.sum()
+        return pd.DataFrame({"seconds": seconds, "share": seconds / total if total > 0 else np.zeros_like(seconds)},
+                            index=pd.Index(list(_core.Simulation.phase_names), name="phase"))
 
     def snapshots(self):
         """Snapshots taken so far (``output.snapshot_weeks``), as a list of dicts of read-only numpy arrays."""

@@ -260,7 +260,17 @@ keep the simulation alive and show later weeks as they are simulated.
             "uint8 per buurt: 1 if an intervention of the scenario targets it.")
         .def(
             "snapshots", [](py::object self) { return snapshot_views(self.cast<Simulation&>().results(), self); },
-            "Snapshots taken so far (output.snapshot_weeks): a list of dicts of read-only arrays.");
+            "Snapshots taken so far (output.snapshot_weeks): a list of dicts of read-only arrays.")
+        .def_property_readonly_static(
+            "phase_names",
+            [](py::object) {
+                std::vector<std::string> out;
+                for (std::string_view n : Simulation::phase_names()) out.emplace_back(n);
+                return out;
+            },
+            "Names of the weekly phases, in the order step() runs them.")
+        .def("phase_seconds", &Simulation::phase_seconds,
+             "Wall-clock seconds spent in each phase so far (burn-in included), in phase_names order.");
 
     py::class_<Batch>(m, "Batch", "Every scenario x replicate of one run_batch call, with its provenance.")
         .def_property_readonly("scenario_names",

@@ -38,3 +38,16 @@ def test_simulation_checks_its_arguments():
     with pytest.raises(ValueError, match="weeks must be >= 1"):
         sim.step(0)
     assert repr(sim) == "<buurtsim.Simulation 'quick' replicate 0, week 0>"
+
+
+def test_phase_times_name_every_phase_in_schedule_order():
+    sim = buurtsim.Simulation("quick", weeks=3, population__scale=0.03, run__burn_in_weeks=0)
+    before = sim.phase_times()
+    assert list(before.index) == list(buurtsim._core.Simulation.phase_names)
+    assert (before.seconds == 0).all() and (before.share == 0).all()
+    sim.run()
+    t = sim.phase_times()
+    assert t.index.name == "phase" and "observe" in t.index and "buurtteam" in t.index
+    assert (t.seconds >= 0).all() and t.seconds.sum() > 0
+    assert abs(t.share.sum() - 1) < 1e-12
+    assert t.loc["observe", "seconds"] > 0  # scans every tie every week: never free

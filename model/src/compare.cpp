@@ -20,16 +20,19 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 using I = Indicator;
 using A = Aggregation;
 
-const std::vector<double>& values_of(const Results& r, Indicator i) {
+/// The values of `i`; IoError if they are absent (a file of an older minor version), InternalError if
+/// they are there with the wrong length (a bug).
+std::span<const double> values_of(const ReplicateValues& r, Indicator i) {
     const auto& v = r.values[std::size_t(i)];
+    if (v.empty() && r.weeks * r.buurten > 0)
+        throw IoError("the result file has no indicator " + std::string(spec_of(i).name)
+                      + ", which the comparison needs (written by an older buurtsim?)");
     if (v.size() != std::size_t(r.weeks) * r.buurten)
-        throw InternalError("compare: indicator " + std::string(indicator_specs()[std::size_t(i)].name)
-                            + " is not loaded (" + std::to_string(v.size()) + " values)");
+        throw InternalError("compare: indicator " + std::string(spec_of(i).name) + " has " + std::to_string(v.size())
+                            + " values for " + std::to_string(r.weeks) + " weeks and " + std::to_string(r.buurten)
+                            + " buurten");
     return v;
 }
-
-constexpr std::string_view savings_label = "Care cost saved per euro of intervention cost";
-constexpr std::string_view savings_unit = "EUR/EUR";
 
 ComparisonRow empty_row(ComparisonRow r) {
     r.replicates = 0;
@@ -37,75 +40,77 @@ ComparisonRow empty_row(ComparisonRow r) {
     return r;
 }
 
-std::string name_of(Indicator i) { return std::string(indicator_specs()[std::size_t(i)].name); }
+std::string name_of(Indicator i) { return std::string(spec_of(i).name); }
 
-std::string join_names(const std::vector<ScenarioRun>& scenarios) {
+std::string join_names(const std::vector<std::string>& names) {
     std::string s;
-    for (std::size_t k = 0; k < scenarios.size(); ++k) s += (k ? ", " : "") + std::string("\"") + scenarios[k].name + "\"";
+    for (std::size_t k = 0; k < names.size(); ++k) s += (k ? ", " : "") + std::string("\"") + names[k] + "\"";
     return s;
 }
 
 }  // namespace
 
-const std::vector<KeyIndicator>& key_indicators() {
-    static const std::vector<KeyIndicator> list = {
-        {I::buurtteam_hours, A::flow, I::count_, "h", "Buurtteam hours"},
-        {I::buurtteam_wait_weeks, A::weighted_mean, I::buurtteam_started, "week",
-         "Wait for the buurtteam (mean per started case)"},
-        {I::wmo_clients, A::stock, I::count_, "persons", "Wmo clients (mean per week)"},
-        {I::escalations, A::flow, I::count_, "events", "Crises (escalated questions)"},
-        {I::questions_unmet_open, A::stock, I::count_, "questions", "Unmet questions (mean open per week)"},
-        {I::lonely_share, A::weighted_mean, I::adults, "share of adults", "Lonely adults"},
-        {I::severely_lonely_share, A::weighted_mean, I::adults, "share of adults", "Severely lonely adults"},
-        {I::cohesion_score, A::weighted_mean, I::adults, "0-10", "Social cohesion score"},
-        {I::informal_care_hours, A::flow, I::count_, "h", "Informal help hours (network, mantelzorg)"},
-        {I::volunteer_hours, A::flow, I::count_, "h", "Volunteer hours"},
-        {I::buurtteam_cost_eur, A::flow, I::count_, "EUR", "Buurtteam cost"},
-        {I::wmo_cost_eur, A::flow, I::count_, "EUR", "Wmo cost"},
-        {I::intervention_cost_eur, A::flow, I::count_, "EUR", "Intervention cost"},
-        {I::total_cost_eur, A::flow, I::count_, "EUR", "Total cost (buurtteam + Wmo + interventions)"},
+const std::vector<Indicator>& key_indicators() {
+    static const std::vector<Indicator> list = {
+        I::buurtteam_hours,   I::buurtteam_wait_weeks,  I::wmo_clients,         I::escalations,
+        I::questions_unmet_open, I::lonely_share,       I::severely_lonely_share, I::cohesion_score,
+        I::informal_care_hours, I::volunteer_hours,     I::buurtteam_cost_eur,  I::wmo_cost_eur,
+        I::intervention_cost_eur, I::total_cost_eur,
     };
     return list;
 }
 
 std::vector<Indicator> comparison_inputs() {
     std::vector<Indicator> out;
-    for (const auto& k : key_indicators()) {
-        out.push_back(k.indicator);
-        if (k.how == A::weighted_mean) out.push_back(k.weight);
+    for (Indicator k : key_indicators()) {
+        out.push_back(k);
+        if (spec_of(k).how == A::weighted_mean) out.push_back(spec_of(k).weight);
     }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 
-double horizon_value(const Results& r, const KeyIndicator& k, const std::vector<std::uint8_t>& area,
+ReplicateValues view_of(const Results& r) {
+    ReplicateValues v;
+    v.weeks = r.weeks;
+    v.buurten = r.buurten;
+    for (std::size_t i = 0; i < n_indicators; ++i) v.values[i] = r.values[i];
+    return v;
+}
+
+double horizon_value(const Results& r, Indicator i, const std::vector<std::uint8_t>& area, std::uint32_t weeks_from) {
+    return horizon_value(view_of(r), i, area, weeks_from);
+}
+
+double horizon_value(const ReplicateValues& r, Indicator i, const std::vector<std::uint8_t>& area,
                      std::uint32_t weeks_from) {
     if (area.size() != r.buurten)
         throw InternalError("horizon_value: " + std::to_string(area.size()) + " area flags for "
                             + std::to_string(r.buurten) + " buurten");
-    const auto& v = values_of(r, k.indicator);
+    const IndicatorSpec& spec = spec_of(i);
+    const auto v = values_of(r, i);
     const std::size_t nb = r.buurten;
-    switch (k.how) {
+    switch (spec.how) {
         case A::flow:
         case A::stock: {
             double sum = 0;
             for (std::uint32_t w = weeks_from; w < r.weeks; ++w)
                 for (std::size_t b = 0; b < nb; ++b)
                     if (area[b]) sum += v[w * nb + b];
-            if (k.how == A::flow) return sum;
+            if (spec.how == A::flow) return sum;
             return r.weeks > weeks_from ? sum / double(r.weeks - weeks_from) : nan;
         }
         case A::weighted_mean: {
-            const auto& wt = values_of(r, k.weight);
+            const auto wt = values_of(r, spec.weight);
             double num = 0, den = 0;
             for (std::uint32_t w = weeks_from; w < r.weeks; ++w)
                 for (std::size_t b = 0; b < nb; ++b) {
-                    const std::size_t i = w * nb + b;
+                    const std::size_t k = w * nb + b;
                     // A share is NaN exactly where its weight is 0 (FORMAT.md rule 4): skip, not NaN * 0.
-                    if (area[b] && wt[i] > 0 && !std::isnan(v[i])) {
-                        num += wt[i] * v[i];
-                        den += wt[i];
+                    if (area[b] && wt[k] > 0 && !std::isnan(v[k])) {
+                        num += wt[k] * v[k];
+                        den += wt[k];
                     }
                 }
             return den > 0 ? num / den : nan;
@@ -140,32 +145,79 @@ MeanInterval t_interval(const std::vector<double>& x, double level) {
     return m;
 }
 
+PairedDifference paired_difference(const std::vector<double>& baseline, const std::vector<double>& scenario,
+                                   double level) {
+    if (baseline.size() != scenario.size())
+        throw InternalError("paired_difference: " + std::to_string(baseline.size()) + " baseline values, "
+                            + std::to_string(scenario.size()) + " scenario values");
+    std::vector<double> b_vals, s_vals, diffs;
+    for (std::size_t j = 0; j < baseline.size(); ++j)
+        // A pair counts only if both are defined (e.g. some buurtteam case started in both).
+        if (std::isfinite(baseline[j]) && std::isfinite(scenario[j])) {
+            b_vals.push_back(baseline[j]);
+            s_vals.push_back(scenario[j]);
+            diffs.push_back(scenario[j] - baseline[j]);
+        }
+    const MeanInterval d = t_interval(diffs, level);
+    PairedDifference p;
+    p.replicates = std::int32_t(d.n);
+    p.baseline_mean = t_interval(b_vals, level).mean;
+    p.scenario_mean = t_interval(s_vals, level).mean;
+    p.estimate = d.mean;
+    p.ci_low = d.low;
+    p.ci_high = d.high;
+    p.relative_change = p.baseline_mean != 0 && std::isfinite(p.baseline_mean) ? d.mean / p.baseline_mean : nan;
+    return p;
+}
+
+void check_baseline(const std::vector<std::string>& names, const std::string& baseline, std::uint32_t weeks_from,
+                    std::uint32_t weeks) {
+    if (std::find(names.begin(), names.end(), baseline) == names.end())
+        throw UsageError("baseline \"" + baseline + "\" is not a scenario of the file; its scenarios are "
+                         + join_names(names));
+    if (names.size() < 2)
+        throw UsageError("the file holds only the scenario \"" + baseline
+                         + "\": nothing to compare it with (run several scenarios into one file: "
+                           "buurtsim run A.toml B.toml -o OUT.h5)");
+    if (weeks_from >= weeks)
+        throw UsageError("the horizon must start before the last week: weeks_from = " + std::to_string(weeks_from)
+                         + " but the file has " + std::to_string(weeks) + " weeks (0-" + std::to_string(weeks - 1)
+                         + ")");
+}
+
+ComparisonInput comparison_input(const ResultSet& rs) {
+    ComparisonInput in;
+    in.buurten = std::uint32_t(rs.geo.buurten.size());
+    in.replicate_ids = rs.replicate_ids;
+    for (const ScenarioRun& s : rs.scenarios) {
+        in.scenario_names.push_back(s.name);
+        in.targeted.push_back(s.targeted);
+        std::vector<ReplicateValues> reps;
+        for (const Results& r : s.replicates) reps.push_back(view_of(r));
+        in.values.push_back(std::move(reps));
+    }
+    return in;
+}
+
 Comparison compare_scenarios(const ResultSet& rs, const std::string& baseline, std::uint32_t weeks_from,
                              double confidence) {
-    const auto base_it = std::find_if(rs.scenarios.begin(), rs.scenarios.end(),
-                                      [&](const ScenarioRun& s) { return s.name == baseline; });
-    if (base_it == rs.scenarios.end())
-        throw Error("baseline \"" + baseline + "\" is not a scenario of the file; its scenarios are "
-                    + join_names(rs.scenarios));
-    if (rs.scenarios.size() < 2)
-        throw Error("the file holds only the scenario \"" + baseline
-                    + "\": nothing to compare it with (run several scenarios into one file: "
-                      "buurtsim run A.toml B.toml -o OUT.h5)");
-    const ScenarioRun& base = *base_it;
-    BUURTSIM_ASSERT(!base.replicates.empty());
-    const std::uint32_t weeks = base.replicates.front().weeks;
-    const std::size_t nb = rs.geo.buurten.size();
-    if (weeks_from >= weeks)
-        throw Error("the horizon must start before the last week: weeks_from = " + std::to_string(weeks_from)
-                    + " but the file has " + std::to_string(weeks) + " weeks (0-" + std::to_string(weeks - 1) + ")");
-    for (const ScenarioRun& s : rs.scenarios) {
-        BUURTSIM_ASSERT(s.replicates.size() == rs.replicate_ids.size());
-        for (const Results& r : s.replicates) {
+    return compare_scenarios(comparison_input(rs), baseline, weeks_from, confidence);
+}
+
+Comparison compare_scenarios(const ComparisonInput& in, const std::string& baseline, std::uint32_t weeks_from,
+                             double confidence) {
+    const auto& names = in.scenario_names;
+    BUURTSIM_ASSERT(in.values.size() == names.size() && in.targeted.size() == names.size());
+    const std::size_t b_pos = std::size_t(std::find(names.begin(), names.end(), baseline) - names.begin());
+    const std::uint32_t weeks = b_pos < names.size() && !in.values[b_pos].empty() ? in.values[b_pos].front().weeks : 0;
+    check_baseline(names, baseline, weeks_from, weeks);
+    const auto& base = in.values[b_pos];
+    const std::size_t nb = in.buurten;
+    for (const auto& reps : in.values) {
+        BUURTSIM_ASSERT(reps.size() == in.replicate_ids.size());
+        for (const ReplicateValues& r : reps) {
             BUURTSIM_ASSERT(r.weeks == weeks && r.buurten == nb);
-            for (Indicator i : comparison_inputs())
-                if (r.values[std::size_t(i)].size() != std::size_t(weeks) * nb)
-                    throw IoError("the result file has no indicator " + name_of(i)
-                                  + ", which the comparison needs (written by an older buurtsim?)");
+            for (Indicator i : comparison_inputs()) (void)values_of(r, i);
         }
     }
 
@@ -173,26 +225,26 @@ Comparison compare_scenarios(const ResultSet& rs, const std::string& baseline, s
     c.baseline = baseline;
     c.weeks_from = weeks_from;
     c.weeks = weeks;
-    c.replicate_ids = rs.replicate_ids;
+    c.replicate_ids = in.replicate_ids;
     c.confidence = confidence;
-    const std::size_t n_rep = rs.replicate_ids.size();
-    const KeyIndicator* total = nullptr;
-    const KeyIndicator* intervention = nullptr;
-    for (const auto& k : key_indicators()) {
-        if (k.indicator == I::total_cost_eur) total = &k;
-        if (k.indicator == I::intervention_cost_eur) intervention = &k;
-    }
-    BUURTSIM_ASSERT(total && intervention);
+    const std::size_t n_rep = in.replicate_ids.size();
+    auto per_replicate = [&](const std::vector<ReplicateValues>& reps, Indicator i, const std::vector<std::uint8_t>& area) {
+        std::vector<double> out;
+        for (std::size_t j = 0; j < n_rep; ++j) out.push_back(horizon_value(reps[j], i, area, weeks_from));
+        return out;
+    };
 
-    for (const ScenarioRun& scen : rs.scenarios) {
-        if (&scen == &base) continue;
+    for (std::size_t s_pos = 0; s_pos < names.size(); ++s_pos) {
+        if (s_pos == b_pos) continue;
+        const auto& scen = in.values[s_pos];
         std::vector<std::uint8_t> city(nb, 1), targeted(nb, 0);
-        for (std::size_t b = 0; b < nb && b < scen.targeted.size(); ++b) targeted[b] = scen.targeted[b] ? 1 : 0;
+        for (std::size_t b = 0; b < nb && b < in.targeted[s_pos].size(); ++b)
+            targeted[b] = in.targeted[s_pos][b] ? 1 : 0;
         for (const auto& [area_name, area] : {std::pair{"city", &city}, std::pair{"targeted", &targeted}}) {
             const auto n_buurten = std::int32_t(std::count(area->begin(), area->end(), 1));
             auto row = [&](std::string indicator, std::string_view label, std::string_view unit) {
                 ComparisonRow r;
-                r.scenario = scen.name;
+                r.scenario = names[s_pos];
                 r.area = area_name;
                 r.indicator = std::move(indicator);
                 r.label = label;
@@ -202,31 +254,22 @@ Comparison compare_scenarios(const ResultSet& rs, const std::string& baseline, s
             };
             if (n_buurten == 0) {
                 // No targeted buurten (e.g. no interventions): nothing to estimate, not a zero effect.
-                for (const auto& k : key_indicators()) c.rows.push_back(empty_row(row(name_of(k.indicator), k.label, k.unit)));
+                for (Indicator k : key_indicators())
+                    c.rows.push_back(empty_row(row(name_of(k), label_of(k), horizon_unit(k))));
                 c.rows.push_back(empty_row(row(std::string(savings_indicator), savings_label, savings_unit)));
                 continue;
             }
-            for (const auto& k : key_indicators()) {
-                ComparisonRow r = row(name_of(k.indicator), k.label, k.unit);
-                std::vector<double> b_vals, s_vals, diffs;
-                for (std::size_t j = 0; j < n_rep; ++j) {
-                    const double bv = horizon_value(base.replicates[j], k, *area, weeks_from);
-                    const double sv = horizon_value(scen.replicates[j], k, *area, weeks_from);
-                    // A pair counts only if both are defined (e.g. some buurtteam case started in both).
-                    if (std::isfinite(bv) && std::isfinite(sv)) {
-                        b_vals.push_back(bv);
-                        s_vals.push_back(sv);
-                        diffs.push_back(sv - bv);
-                    }
-                }
-                const MeanInterval d = t_interval(diffs, confidence);
-                r.replicates = std::int32_t(d.n);
-                r.baseline_mean = t_interval(b_vals, confidence).mean;
-                r.scenario_mean = t_interval(s_vals, confidence).mean;
-                r.estimate = d.mean;
-                r.ci_low = d.low;
-                r.ci_high = d.high;
-                r.relative_change = r.baseline_mean != 0 && std::isfinite(r.baseline_mean) ? d.mean / r.baseline_mean : nan;
+            for (Indicator k : key_indicators()) {
+                ComparisonRow r = row(name_of(k), label_of(k), horizon_unit(k));
+                const PairedDifference p =
+                    paired_difference(per_replicate(base, k, *area), per_replicate(scen, k, *area), confidence);
+                r.replicates = p.replicates;
+                r.baseline_mean = p.baseline_mean;
+                r.scenario_mean = p.scenario_mean;
+                r.estimate = p.estimate;
+                r.ci_low = p.ci_low;
+                r.ci_high = p.ci_high;
+                r.relative_change = p.relative_change;
                 c.rows.push_back(std::move(r));
             }
             // Care cost saved per euro spent on interventions, per replicate pair:
@@ -235,10 +278,10 @@ Comparison compare_scenarios(const ResultSet& rs, const std::string& baseline, s
             ComparisonRow r = row(std::string(savings_indicator), savings_label, savings_unit);
             std::vector<double> ratios;
             for (std::size_t j = 0; j < n_rep; ++j) {
-                const double b_care = horizon_value(base.replicates[j], *total, *area, weeks_from)
-                                      - horizon_value(base.replicates[j], *intervention, *area, weeks_from);
-                const double s_int = horizon_value(scen.replicates[j], *intervention, *area, weeks_from);
-                const double s_care = horizon_value(scen.replicates[j], *total, *area, weeks_from) - s_int;
+                const double b_care = horizon_value(base[j], I::total_cost_eur, *area, weeks_from)
+                                      - horizon_value(base[j], I::intervention_cost_eur, *area, weeks_from);
+                const double s_int = horizon_value(scen[j], I::intervention_cost_eur, *area, weeks_from);
+                const double s_care = horizon_value(scen[j], I::total_cost_eur, *area, weeks_from) - s_int;
                 ratios.push_back(s_int > 0 ? (b_care - s_care) / s_int : nan);
             }
             const MeanInterval q = t_interval(ratios, confidence);

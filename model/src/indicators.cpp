@@ -1,76 +1,73 @@
-// Indicator names, units and meanings: the single list behind the HDF5
-// datasets and docs/FORMAT.md. "Adults" are residents 18+.
+// The indicator specs, generated from the one list BUURTSIM_INDICATORS
+// (buurtsim/indicators.hpp), and checked at compile time.
 #include "buurtsim/indicators.hpp"
+
+#include "buurtsim/error.hpp"
 
 namespace buurtsim {
 
-const std::array<IndicatorSpec, n_indicators>& indicator_specs() {
-    static const std::array<IndicatorSpec, n_indicators> specs = {{
-        {"residents", true, "persons", "Residents living in the buurt."},
-        {"adults", true, "persons", "Residents 18+ (denominator of the shares)."},
-        {"adults_65plus", true, "persons", "Residents 65+ (denominator of severely_lonely_share_65plus)."},
-        {"questions_new", true, "questions/week", "Support questions that arose this week."},
-        {"questions_solved_network", true, "questions/week",
-         "Questions solved this week by someone in the resident's own network (care questions: a network member became the carer)."},
-        {"questions_solved_community", true, "questions/week",
-         "Questions solved this week by a support volunteer of the buurt or a neighbour found by a buurtondersteuner."},
-        {"questions_brokered", true, "questions/week",
-         "Questions taken up this week by a buurtondersteuner (solved in the community or referred on)."},
-        {"questions_solved_professional", true, "questions/week",
-         "Questions solved this week by the buurtteam (case closed)."},
-        {"questions_unmet_open", true, "questions",
-         "Questions open at the end of the week that no one is working on (not waiting for or in a buurtteam case, not cared for)."},
-        {"questions_dropped", true, "questions/week",
-         "Questions given up this week: open for buurtteam.give_up_after_weeks without help, or left the buurtteam waiting list (hazard 1 / buurtteam.leave_list_weeks_mean a week)."},
-        {"escalations", true, "events/week",
-         "Unmet questions that escalated into a crisis this week (urgent buurtteam referral)."},
-        {"buurtteam_referrals", true, "questions/week",
-         "Questions that entered the buurtteam waiting list this week."},
-        {"buurtteam_started", true, "cases/week",
-         "Buurtteam cases of residents of the buurt that started this week (left the waiting list)."},
-        {"buurtteam_clients", true, "persons",
-         "Residents of the buurt with an open buurtteam case at the end of the week."},
-        {"buurtteam_waiting", true, "persons",
-         "Residents of the buurt on the buurtteam waiting list at the end of the week."},
-        {"buurtteam_wait_weeks", false, "week",
-         "Mean weeks waited by residents of the buurt whose case started this week; NaN if none started."},
-        {"buurtteam_hours", false, "h/week",
-         "Buurtteam hours spent this week on cases of residents of the buurt."},
-        {"wmo_clients", true, "persons", "Residents with a Wmo maatwerk provision at the end of the week."},
-        {"wmo_new", true, "persons/week", "New Wmo maatwerk provisions this week."},
-        {"wmo_cost_eur", false, "EUR/week", "Cost of the Wmo maatwerk provisions of the buurt's residents this week."},
-        {"informal_care_hours", false, "h/week",
-         "Hours of help given this week by network members (one-off help and mantelzorg) to residents of the buurt."},
-        {"volunteer_hours", false, "h/week", "Hours support volunteers spent this week on questions of the buurt's residents."},
-        {"volunteers", true, "persons", "Adults of the buurt who volunteer (any kind) at the end of the week."},
-        {"carers", true, "persons", "Residents (15+) of the buurt giving mantelzorg at the end of the week."},
-        {"carers_overburdened", true, "persons", "Carers of the buurt whose burden is 1 or more."},
-        {"carers_withdrawn", true, "persons/week",
-         "Overburdened carers of the buurt's residents who stopped this week; the care question opens again."},
-        {"care_recipients", true, "persons",
-         "Residents of the buurt whose care question is answered by a mantelzorger at the end of the week."},
-        {"meeting_visits", true, "visits/week", "Visits to buurtkamers and activities in the buurt this week."},
-        {"lonely_share", false, "share of adults", "Adults with De Jong Gierveld score 3-11 (lonely); NaN without adults."},
-        {"severely_lonely_share", false, "share of adults", "Adults with De Jong Gierveld score 9-11 (severely lonely)."},
-        {"severely_lonely_share_65plus", false, "share of residents 65+",
-         "Residents 65+ with De Jong Gierveld score 9-11; NaN without residents 65+."},
-        {"cohesion_score", false, "0-10",
-         "Perceived social cohesion: mean over adults of the five statements' Likert answers (1-5) mapped to 0-10."},
-        {"cohesion_know_each_other", false, "share of adults", "Adults agreeing (4-5) that people here know each other well."},
-        {"cohesion_interact_pleasantly", false, "share of adults", "Adults agreeing that people here interact pleasantly."},
-        {"cohesion_gezellig", false, "share of adults", "Adults agreeing they live in a gezellige buurt with togetherness."},
-        {"cohesion_interact_a_lot", false, "share of adults", "Adults agreeing that people here interact a lot."},
-        {"cohesion_feel_comfortable", false, "share of adults", "Adults agreeing they feel at home with the people here."},
-        {"mean_ties_in_buurt", false, "ties/adult",
-         "Mean over adults of the number of ties (any type) to residents of the same buurt."},
-        {"share_knowing_5_in_buurt", false, "share of adults",
-         "Adults with at least 5 ties outside their household to residents of the same buurt."},
-        {"buurtteam_cost_eur", false, "EUR/week", "buurtteam_hours times costs.buurtteam_hour_eur."},
-        {"intervention_cost_eur", false, "EUR/week",
-         "Cost of the scenario's interventions attributed to the buurt this week (0 without interventions)."},
-        {"total_cost_eur", false, "EUR/week", "buurtteam_cost_eur + wmo_cost_eur + intervention_cost_eur."},
-    }};
-    return specs;
+namespace {
+
+constexpr Indicator none = Indicator::count_;  // the weight of an indicator that is not a weighted mean
+
+constexpr std::array<IndicatorSpec, n_indicators> specs = {{
+#define BUURTSIM_INDICATOR_SPEC(name, dtype, unit, how, weight, label, meaning) \
+    {#name, std::string_view(#dtype) == "int32", unit, meaning, Aggregation::how, []{ using enum Indicator; return weight; }(), label},
+    BUURTSIM_INDICATORS(BUURTSIM_INDICATOR_SPEC)
+#undef BUURTSIM_INDICATOR_SPEC
+}};
+
+/// The rules docs/FORMAT.md states for the list: file dtype int32 or float64,
+/// a weight exactly for weighted means, and that weight a count.
+consteval bool specs_are_consistent() {
+#define BUURTSIM_INDICATOR_DTYPE(name, dtype, ...) \
+    if (std::string_view(#dtype) != "int32" && std::string_view(#dtype) != "float64") return false;
+    BUURTSIM_INDICATORS(BUURTSIM_INDICATOR_DTYPE)
+#undef BUURTSIM_INDICATOR_DTYPE
+    for (const auto& s : specs) {
+        if (s.name.empty() || s.unit.empty() || s.meaning.empty()) return false;
+        if ((s.how == Aggregation::weighted_mean) != (s.weight != none)) return false;
+        if (s.weight != none && !specs[std::size_t(s.weight)].integer) return false;
+    }
+    return true;
+}
+static_assert(specs_are_consistent(), "BUURTSIM_INDICATORS breaks a rule of docs/FORMAT.md");
+
+}  // namespace
+
+const std::array<IndicatorSpec, n_indicators>& indicator_specs() { return specs; }
+
+const IndicatorSpec& spec_of(Indicator i) {
+    if (i >= Indicator::count_) throw InternalError("spec_of: not an indicator (" + std::to_string(int(i)) + ")");
+    return specs[std::size_t(i)];
+}
+
+Indicator indicator_named(std::string_view name) {
+    for (std::size_t i = 0; i < n_indicators; ++i)
+        if (specs[i].name == name) return Indicator(i);
+    return Indicator::count_;
+}
+
+std::string_view aggregation_name(Aggregation a) {
+    switch (a) {
+        case Aggregation::flow: return "flow";
+        case Aggregation::stock: return "stock";
+        case Aggregation::weighted_mean: return "weighted_mean";
+    }
+    throw InternalError("aggregation_name: unknown aggregation");
+}
+
+std::string_view label_of(Indicator i) {
+    const IndicatorSpec& s = spec_of(i);
+    return s.label.empty() ? s.meaning : s.label;
+}
+
+std::string horizon_unit(Indicator i) {
+    const IndicatorSpec& s = spec_of(i);
+    constexpr std::string_view per_week = "/week";
+    if (s.how == Aggregation::flow && s.unit.ends_with(per_week))
+        return std::string(s.unit.substr(0, s.unit.size() - per_week.size()));
+    return std::string(s.unit);
 }
 
 }  // namespace buurtsim

@@ -1,6 +1,7 @@
 // Reading result files (docs/FORMAT.md) back: the data variables, for
 // `buurtsim compare`. Follows the read rule: same MAJOR format version only;
 // unknown names are ignored; indicators added by a later MINOR may be absent.
+#include "buurtsim/datasets.hpp"
 #include "buurtsim/error.hpp"
 #include "buurtsim/io.hpp"
 #include "hdf5_util.hpp"
@@ -131,6 +132,17 @@ public:
         return v;
     }
 
+    /// Fails unless `ds` has the type class of the spec's dtype (integer, float or string).
+    void expect_dtype(hid_t ds, const DatasetSpec& spec) const {
+        const std::string name(spec.name);
+        Handle type{check(H5Dget_type(ds), "reading the type of '/" + name + "'"), H5Tclose};
+        const H5T_class_t want = spec.dtype == Dtype::string                                  ? H5T_STRING
+                                 : spec.dtype == Dtype::float32 || spec.dtype == Dtype::float64 ? H5T_FLOAT
+                                                                                                : H5T_INTEGER;
+        if (H5Tget_class(type.get()) != want)
+            fail("'/" + name + "' is not of dtype " + std::string(dtype_name(spec.dtype)));
+    }
+
     hsize_t dim_size(hid_t f, const char* name) const {
         Handle ds = dataset(f, name);
         const auto d = dims(ds.get(), name);
@@ -244,12 +256,15 @@ ResultSet read_results(const std::filesystem::path& in, const std::vector<Indica
     if (which.empty())
         for (std::size_t i = 0; i < n_indicators; ++i) which.push_back(Indicator(i));
     const std::size_t slab = std::size_t(n_week) * n_buurt;
+    const auto data_variables = dataset_specs(DatasetGroup::data_variable);
     for (Indicator ind : which) {
-        const std::string name(indicator_specs()[std::size_t(ind)].name);
+        const DatasetSpec& spec = *data_variables.at(std::size_t(ind));
+        const std::string name(spec.name);
         // Absent: an indicator added after this file's minor version; left empty.
         if (rd.check(H5Lexists(f, name.c_str(), H5P_DEFAULT), "looking up '/" + name + "'") == 0) continue;
         Handle ds = rd.dataset(f, name);
         rd.expect_dims(rd.dims(ds.get(), name), {n_scen, n_rep, n_week, n_buurt}, name);
+        rd.expect_dtype(ds.get(), spec);
         const auto all = rd.numbers<double>(ds.get(), name, n_scen * n_rep * slab, H5T_NATIVE_DOUBLE);
         for (hsize_t s = 0; s < n_scen; ++s)
             for (hsize_t r = 0; r < n_rep; ++r) {

@@ -5,27 +5,15 @@ import numpy as np
 import xarray as xr
 
 from . import _core
+from .datasets import attrs as dataset_attrs, datasets
 
 __all__ = ["dataset_from_batch", "COORD_ATTRS"]
 
-# Attributes of the coordinates and scenario variables, as the file writer
-# (model/src/io_hdf5.cpp) stores them; tests/python/test_python_api.py checks
+# Attributes of the coordinates and scenario variables, from the dataset spec the
+# file writer uses (buurtsim.datasets); tests/python/test_python_api.py checks
 # they agree with a CLI result file.
-COORD_ATTRS = {
-    "scenario": {"long_name": "scenario index; names in scenario_name"},
-    "replicate": {"long_name": "replicate index k: random streams keyed by (seed, k), shared by every scenario"},
-    "week": {"units": "week", "long_name": "weeks since the start of the simulation"},
-    "buurt": {"long_name": "buurt index in the order of buurt_code"},
-    "buurt_code": {"long_name": "CBS buurt code"},
-    "buurt_name": {"long_name": "CBS buurt name"},
-    "wijk_code": {"long_name": "CBS code of the wijk containing the buurt"},
-    "wijk_name": {"long_name": "CBS name of the wijk containing the buurt"},
-    "scenario_name": {"long_name": "scenario name (unique in the file)"},
-    "scenario_toml": {"long_name": "the fully resolved scenario as TOML"},
-    "scenario_files": {"long_name": "scenario files read, base first, one path per line"},
-    "targeted": {"long_name": "1 if an intervention of the scenario targets the buurt, else 0",
-                 "flag_values": np.array([0, 1], dtype=np.int8), "flag_meanings": "not_targeted targeted"},
-}
+COORD_ATTRS = {s["name"]: dataset_attrs(s) for group in ("dimension", "coordinate", "scenario_variable")
+               for s in datasets(group)}
 
 
 def _strings(values):
@@ -37,7 +25,7 @@ def dataset_from_batch(batch):
 
     The engine's arrays are views of its memory; here they are gathered into
     one ``(scenario, replicate, week, buurt)`` array per indicator (int32 for
-    counts, float64 otherwise, as in files).
+    counts, float64 otherwise, as the dataset spec says).
     """
     names = batch.scenario_names
     ids = batch.replicate_ids
@@ -72,14 +60,13 @@ def dataset_from_batch(batch):
                                       attrs=dict(COORD_ATTRS["scenario_files"])),
         "targeted": xr.Variable(("scenario", "buurt"), targeted, attrs=dict(COORD_ATTRS["targeted"])),
     }
-    dims = ("scenario", "replicate", "week", "buurt")
-    for spec in _core.indicator_specs():
+    for spec in datasets("data_variable"):
         name = spec["name"]
-        out = np.empty((len(names), len(ids), n_week, n_buurt), dtype=np.int32 if spec["integer"] else np.float64)
+        out = np.empty((len(names), len(ids), n_week, n_buurt), dtype=spec["dtype"])
         for s in range(len(names)):
             for j in range(len(ids)):
                 out[s, j] = views[s][j][name]
-        data[name] = xr.Variable(dims, out, attrs={"units": spec["unit"], "long_name": spec["meaning"]})
+        data[name] = xr.Variable(spec["dims"], out, attrs=dataset_attrs(spec))
 
     prov = batch.provenance
     attrs = {

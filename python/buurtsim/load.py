@@ -8,11 +8,13 @@ import numpy as np
 import xarray as xr
 
 from . import _core
+from .datasets import TIE_TYPES, datasets
 from .errors import IoError, UsageError
 
-__all__ = ["load", "read_comparison", "snapshot_names", "snapshot", "snapshot_graph"]
+__all__ = ["load", "read_comparison", "snapshot_names", "snapshot", "snapshot_graph", "TIE_TYPES"]
 
-TIE_TYPES = ("household", "neighbour", "friend", "weak", "met")
+# Node attributes of a snapshot graph: the per-resident variables (not the resident dimension itself).
+NODE_VARIABLES = tuple(s["name"] for s in datasets("snapshot") if s["dims"] == ("resident",) and s["name"] != "resident")
 
 
 def load(path):
@@ -146,8 +148,7 @@ def snapshot_graph(source, scenario=0, replicate=0, week=None):
     else:
         ds = snapshot(source, scenario, replicate, week)
         snap = {k: ds[k].values for k in ds.data_vars}
-    node_keys = [k for k in ("buurt", "age", "age_band", "household", "household_type", "vulnerability",
-                             "loneliness", "roles", "self_reliance") if k in snap]
+    node_keys = [k for k in NODE_VARIABLES if k in snap]
     n = len(snap["age"])
     columns = {k: np.asarray(snap[k]).tolist() for k in node_keys}
     G = nx.Graph()

@@ -7,6 +7,7 @@ import pandas as pd
 import xarray as xr
 
 from . import _core
+from .datasets import attrs as dataset_attrs, datasets
 from .data import cbs_table
 from .dataset import _strings
 from .errors import UsageError
@@ -80,9 +81,8 @@ class Simulation:
         done = self.core.week
         views = self.core.indicators()
         data = {}
-        for spec in _core.indicator_specs():
-            data[spec["name"]] = xr.Variable(("week", "buurt"), views[spec["name"]][:done],
-                                             attrs={"units": spec["unit"], "long_name": spec["meaning"]})
+        for spec in datasets("data_variable"):
+            data[spec["name"]] = xr.Variable(("week", "buurt"), views[spec["name"]][:done], attrs=dataset_attrs(spec))
         coords = {"week": np.arange(done, dtype=np.int32), "buurt": np.arange(len(geo["buurt_code"]), dtype=np.int32)}
         for key in ("buurt_code", "buurt_name", "wijk_code", "wijk_name"):
             coords[key] = ("buurt", _strings(geo[key]))

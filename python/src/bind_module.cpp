@@ -1,7 +1,8 @@
 // buurtsim._core: the private compiled part of the buurtsim package. It is
 // thin on purpose (STYLE 18-19): it builds and runs simulations with the GIL
-// released and hands results to numpy without copies; conversion to pandas
-// and xarray, comparison, plots and reports are plain Python (buurtsim/*.py).
+// released and hands results to numpy without copies, with the result file's
+// spec and the paired comparison; conversion to pandas and xarray, plots and
+// reports are plain Python (buurtsim/*.py).
 #include "bind.hpp"
 
 #include "buurtsim/io.hpp"
@@ -18,4 +19,6 @@ PYBIND11_MODULE(_core, m) {
     python::bind_scenario(m);
     python::bind_simulation(m);
     python::bind_interventions(m);
+    python::bind_results(m);
+    python::bind_compare(m);
 }

@@ -1,11 +1,9 @@
 // Scenarios: load a file, parse TOML text (both with "key=value" overrides,
-// exactly as `buurtsim run --set`), read parameter values; the parameter,
-// indicator and comparison tables the Python layer builds on.
+// exactly as `buurtsim run --set`), read parameter values; the parameter
+// table the Python layer builds on.
 #include "bind.hpp"
 
-#include "buurtsim/compare.hpp"
 #include "buurtsim/error.hpp"
-#include "buurtsim/indicators.hpp"
 #include "buurtsim/params.hpp"
 #include "buurtsim/scenario.hpp"
 
@@ -51,15 +49,6 @@ py::object param_value(const Params& params, std::string_view key) {
                          + "\" (the names are listed by buurtsim.parameters() and in docs/PARAMETERS.md)");
     Params p = params;  // accessors take Params&
     return std::visit([&](auto ref) -> py::object { return py::cast(ref(p)); }, spec->ref);
-}
-
-const char* aggregation_name(Aggregation a) {
-    switch (a) {
-        case Aggregation::flow: return "flow";
-        case Aggregation::stock: return "stock";
-        case Aggregation::weighted_mean: return "weighted_mean";
-    }
-    return "?";
 }
 
 }  // namespace
@@ -118,34 +107,6 @@ message the command line prints.
           "Raise UsageError unless the scenarios can share one result file (unique names, the same run.* and "
           "population.* keys that make replicates paired); labels name them in the message.");
     m.def("default_toml", [] { return to_toml(default_params()); }, "Every default as a scenario file.");
-
-    m.def(
-        "indicator_specs",
-        [] {
-            py::list out;
-            for (const auto& s : indicator_specs())
-                out.append(py::dict("name"_a = std::string(s.name), "integer"_a = s.integer,
-                                    "unit"_a = std::string(s.unit), "meaning"_a = std::string(s.meaning)));
-            return out;
-        },
-        "The indicators in file order: name, integer (int32 in files, else float64), unit, meaning.");
-    m.def(
-        "key_indicators",
-        [] {
-            py::list out;
-            for (const auto& k : key_indicators()) {
-                const auto name = indicator_specs()[std::size_t(k.indicator)].name;
-                py::object weight = py::none();
-                if (k.how == Aggregation::weighted_mean)
-                    weight = py::str(std::string(indicator_specs()[std::size_t(k.weight)].name));
-                out.append(py::dict("indicator"_a = std::string(name), "how"_a = aggregation_name(k.how),
-                                    "weight"_a = weight, "unit"_a = std::string(k.unit),
-                                    "label"_a = std::string(k.label)));
-            }
-            return out;
-        },
-        "The indicators of `buurtsim compare`, in table order, with their aggregation over the horizon.");
-    m.attr("savings_indicator") = std::string(savings_indicator);
 }
 
 }  // namespace buurtsim::python

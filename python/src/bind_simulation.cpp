@@ -2,7 +2,7 @@
 // run_batch (every scenario x replicate on TBB, as `buurtsim run` does).
 // Long calls release the GIL; Ctrl-C (KeyboardInterrupt) is checked between
 // weeks. Indicators leave as numpy arrays that view the C++ vectors (no
-// copy); the array's base keeps the owning object alive.
+// copy, bind_results.cpp); the array's base keeps the owning object alive.
 #include "bind.hpp"
 
 #include "buurtsim/batch.hpp"
@@ -34,52 +34,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace pybind11::literals;
-
-// ---------------------------------------------------------------- arrays without copies
-
-/// A read-only numpy array over `v` with `shape`; `base` owns the memory.
-template <class T>
-py::array view(const std::vector<T>& v, std::vector<py::ssize_t> shape, py::handle base) {
-    if (v.empty()) return py::array(py::dtype::of<T>(), shape);  // nothing to share
-    py::array a(py::dtype::of<T>(), std::move(shape), v.data(), base);
-    a.attr("setflags")("write"_a = false);
-    return a;
-}
-
-/// Indicators of one replicate: {name: array (weeks, buurten) float64}, in indicator order.
-py::dict indicator_views(const Results& r, py::handle base) {
-    py::dict out;
-    const auto& specs = indicator_specs();
-    for (std::size_t i = 0; i < n_indicators; ++i)
-        out[py::str(std::string(specs[i].name))] =
-            view(r.values[i], {py::ssize_t(r.weeks), py::ssize_t(r.buurten)}, base);
-    return out;
-}
-
-/// Snapshots of one replicate: a list of {"week": int, variable: array} in week order.
-py::list snapshot_views(const Results& r, py::handle base) {
-    py::list out;
-    for (const Snapshot& s : r.snapshots) {
-        const auto n = py::ssize_t(s.age.size()), e = py::ssize_t(s.source.size());
-        py::dict d;
-        d["week"] = s.week;
-        d["buurt"] = view(s.buurt, {n}, base);
-        d["age"] = view(s.age, {n}, base);
-        d["age_band"] = view(s.age_band, {n}, base);
-        d["household"] = view(s.household, {n}, base);
-        d["household_type"] = view(s.household_type, {n}, base);
-        d["vulnerability"] = view(s.vulnerability, {n}, base);
-        d["loneliness"] = view(s.loneliness, {n}, base);
-        d["roles"] = view(s.roles, {n}, base);
-        d["self_reliance"] = view(s.self_reliance, {n}, base);
-        d["source"] = view(s.source, {e}, base);
-        d["target"] = view(s.target, {e}, base);
-        d["tie_type"] = view(s.tie_type, {e}, base);
-        d["strength"] = view(s.strength, {e}, base);
-        out.append(std::move(d));
-    }
-    return out;
-}
 
 py::dict geography_dict(const Geography& geo) {
     std::vector<std::string> code, name, wcode, wname;

@@ -25,9 +25,9 @@ const double t975_df2 = 0.95 * std::sqrt(2.0 / (1.0 - 0.95 * 0.95));
 constexpr double t975_df4 = 2.776445105;
 constexpr double t95_df4 = 2.131846786;
 
-const KeyIndicator& key(Indicator i) {
-    for (const auto& k : key_indicators())
-        if (k.indicator == i) return k;
+Indicator key(Indicator i) {
+    for (Indicator k : key_indicators())
+        if (k == i) return k;
     FAIL("not a key indicator");
     throw 0;
 }

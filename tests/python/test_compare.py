@@ -4,8 +4,8 @@ Runs two tiny scenarios (tests/python/conftest.py TINY, and a copy with fewer
 buurtteam FTE) with 3 replicates into one file, and checks: the scenario
 dimension; that replicate k of the pair equals replicate k of a run of one
 scenario and of a `--only-replicate k` run, bit for bit; that the comparison
-table (CSV and /comparison) agrees with an independent numpy/scipy
-recomputation from the file; that identical scenarios differ by exactly 0; and
+table (CSV and /comparison) agrees with the numpy/scipy reference
+(reference_compare.py) recomputed from the file; that identical scenarios differ by exactly 0; and
 the user errors (exit code 2 with a message naming what is wrong).
 
 The binary is $BUURTSIM_BIN, default <repo>/build/bin/buurtsim. Run with the
@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
-from scipy import stats
 
 from conftest import ROOT, TINY
+from reference_compare import KEY, SAVINGS, horizon, t_summary
 
 SEED = 7
 REPLICATES = 3
@@ -32,25 +32,6 @@ LOW = TINY.replace('name = "tiny"', 'name = "low"') + "[buurtteam]\nfte_per_10k 
 CSV_COLUMNS = ["scenario_name", "area", "indicator", "label", "unit", "buurten", "replicates", "baseline_mean",
                "scenario_mean", "estimate", "ci_low", "ci_high", "relative_change"]
 
-# Independent definition of the horizon values (docs/FORMAT.md, "Comparison group"):
-# indicator -> ("flow" | "stock" | weight indicator).
-KEY = {
-    "buurtteam_hours": "flow",
-    "buurtteam_wait_weeks": "buurtteam_started",
-    "wmo_clients": "stock",
-    "escalations": "flow",
-    "questions_unmet_open": "stock",
-    "lonely_share": "adults",
-    "severely_lonely_share": "adults",
-    "cohesion_score": "adults",
-    "informal_care_hours": "flow",
-    "volunteer_hours": "flow",
-    "buurtteam_cost_eur": "flow",
-    "wmo_cost_eur": "flow",
-    "intervention_cost_eur": "flow",
-    "total_cost_eur": "flow",
-}
-SAVINGS = "euro_saved_per_euro_spent"
 
 
 def run(binary, *args, timeout=600):
@@ -147,31 +128,8 @@ def test_only_replicate_outside_the_batch_is_an_error(buurtsim_bin, files, tmp_p
 
 
 def reference_horizon(ds, name, scenario, mask, weeks_from=0):
-    """Horizon value per replicate, recomputed with numpy from the file (not the C++ code)."""
-    sel = dict(scenario=scenario, week=slice(weeks_from, None))
-    v = ds[name].isel(**sel).values[..., mask].astype(float)  # (replicate, week, buurt)
-    how = KEY[name]
-    if how == "flow":
-        return v.sum(axis=(1, 2))
-    if how == "stock":
-        return v.sum(axis=2).mean(axis=1)
-    w = ds[how].isel(**sel).values[..., mask].astype(float)
-    use = (w > 0) & ~np.isnan(v)
-    num = np.where(use, v * w, 0).sum(axis=(1, 2))
-    den = np.where(use, w, 0).sum(axis=(1, 2))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / den, np.nan)
-
-
-def t_summary(x):
-    x = x[np.isfinite(x)]
-    if len(x) == 0:
-        return 0, math.nan, math.nan, math.nan
-    m = x.mean()
-    if len(x) < 2:
-        return len(x), m, math.nan, math.nan
-    half = stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x))
-    return len(x), m, m - half, m + half
+    """Horizon value per replicate, recomputed by the numpy reference from the file (not the C++ code)."""
+    return horizon(ds, name, mask, weeks_from)[scenario]
 
 
 def close(got, want, what):

@@ -258,3 +258,39 @@ def test_docstring_examples():
         module = sys.modules[name]  # buurtsim.run etc. are the functions; these are the modules
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, extraglobs={"buurtsim": buurtsim})
         assert result.failed == 0, module.__name__
+
+
+@pytest.mark.parametrize("weeks_from", [0, 3])
+def test_compare_equals_the_numpy_reference(py_three, weeks_from):
+    """buurtsim.compare (the C++ code) gives the table of the slow numpy reference: columns, dtypes, values."""
+    import reference_compare
+
+    labels = {k["indicator"]: (k["label"], k["unit"]) for k in buurtsim._core.key_indicators()}
+    labels[reference_compare.SAVINGS] = (buurtsim._core.savings_label, buurtsim._core.savings_unit)
+    ours = buurtsim.compare(py_three, "baseline", weeks_from=weeks_from)
+    ref = reference_compare.compare(py_three, "baseline", weeks_from, labels=labels)
+    assert list(ours.columns) == list(ref.columns) == reference_compare.COLUMNS
+    assert list(ours.dtypes) == list(ref.dtypes)
+    for col in ours.columns:
+        if ours[col].dtype.kind == "f":
+            np.testing.assert_allclose(ours[col].to_numpy(), ref[col].to_numpy(), rtol=1e-10, atol=1e-10,
+                                       equal_nan=True, err_msg=col)
+        else:
+            assert ours[col].tolist() == ref[col].tolist(), col
+
+
+def test_compare_by_wijk_and_horizon_values_equal_the_numpy_reference(py_three):
+    import reference_compare
+
+    ds = py_three
+    for ind in ("questions_new", "lonely_share", "severely_lonely_share_65plus", "wmo_clients", "buurtteam_wait_weeks"):
+        mask = np.zeros(ds.sizes["buurt"], dtype=bool)
+        mask[::2] = True
+        np.testing.assert_allclose(buurtsim.horizon_values(ds, ind, mask, 2), reference_compare.horizon(ds, ind, mask, 2),
+                                   rtol=1e-12, equal_nan=True, err_msg=ind)
+        w = buurtsim.compare_by_wijk(ds, ind)
+        h = reference_compare.horizon(ds, ind, np.ones(ds.sizes["buurt"], dtype=bool))
+        for s, (_, row) in enumerate(w.iterrows(), start=1):
+            want = reference_compare.pair_row(h[0], h[s])
+            for k, v in want.items():
+                np.testing.assert_allclose(row[k], v, rtol=1e-10, equal_nan=True, err_msg=f"{ind} {k}")

@@ -306,3 +306,50 @@ def test_module_metadata():
     assert names[:3] == ["residents", "adults", "adults_65plus"]
     assert {k["indicator"] for k in _core.key_indicators()} <= set(names)
     assert any(p["name"] == "population.scale" for p in _core.param_table())
+
+
+# ---------------------------------------------------------------- comparison and dataset spec (bind_compare, bind_results)
+
+def _arrays(shape, names=("buurtteam_hours",), dtype=np.float64):
+    return {n: np.ones(shape, dtype=dtype) for n in names}
+
+
+def test_compare_bindings_check_their_arguments():
+    shape = (2, 3, 4, 5)
+    area = np.ones((2, 5), dtype=np.uint8)
+    h = _core.horizon_values(_arrays(shape), shape, "buurtteam_hours", area, 0)
+    assert h.shape == (2, 3) and h.dtype == np.float64 and (h == 4 * 5).all()
+    # int32 arrays are accepted (converted); a view of float64 data is read in place
+    assert (_core.horizon_values(_arrays(shape, dtype=np.int32), shape, "buurtteam_hours", area, 1) == 15).all()
+    with pytest.raises(ValueError, match="shape"):
+        _core.horizon_values(_arrays((2, 3, 4, 6)), shape, "buurtteam_hours", area, 0)
+    with pytest.raises(ValueError, match="not an indicator"):
+        _core.horizon_values({"bananas": np.ones(shape)}, shape, "buurtteam_hours", area, 0)
+    with pytest.raises(buurtsim.UsageError, match='unknown indicator "bananas"'):
+        _core.horizon_values(_arrays(shape), shape, "bananas", area, 0)
+    with pytest.raises(ValueError, match="area"):
+        _core.horizon_values(_arrays(shape), shape, "buurtteam_hours", np.ones(5, dtype=np.uint8), 0)
+    with pytest.raises(buurtsim.IoError, match="no indicator adults"):
+        _core.horizon_values(_arrays(shape, ("lonely_share",)), shape, "lonely_share", area, 0)
+    with pytest.raises(TypeError):
+        _core.horizon_values(_arrays(shape), shape, "buurtteam_hours", area, -1)
+    with pytest.raises(buurtsim.UsageError, match='baseline "x" is not a scenario'):
+        _core.check_baseline(["a", "b"], "x", 0, 4)
+    assert _core.t_interval([1.0, 2.0, 3.0])[:2] == (3, 2.0)
+    with pytest.raises(ValueError):
+        _core.paired_difference([1.0], [1.0, 2.0])
+
+
+def test_dataset_spec_binding():
+    specs = _core.dataset_specs()
+    groups = {s["group"] for s in specs}
+    assert groups == {"dimension", "coordinate", "scenario_variable", "data_variable", "snapshot", "comparison"}
+    data = [s["name"] for s in specs if s["group"] == "data_variable"]
+    assert data == [s["name"] for s in _core.indicator_specs()]
+    for s in specs:
+        assert isinstance(s["dims"], tuple) and s["dims"]
+        assert s["dtype"] == "string" or np.dtype(s["dtype"])
+    assert _core.dataset_table_markdown("dimension").startswith("| dataset | dtype | dims | units | meaning |")
+    with pytest.raises(ValueError):
+        _core.dataset_table_markdown("bananas")
+    assert buurtsim.TIE_TYPES == ("household", "neighbour", "friend", "weak", "met")

@@ -1,60 +1,121 @@
 #pragma once
 /** @file indicators.hpp
  *  Per-buurt, per-week indicators and per-resident snapshots. The list of
- *  indicators below is the single source for the HDF5 dataset names, dtypes,
- *  units and meanings (docs/FORMAT.md documents the same list and a test
- *  checks they agree).
+ *  indicators below (BUURTSIM_INDICATORS) is the single source for the enum,
+ *  the HDF5 dataset names, dtypes, units, meanings and aggregation rules
+ *  (docs/FORMAT.md shows the same table and a test checks they agree).
  */
 #include <array>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
 namespace buurtsim {
 
+/** @brief How an indicator becomes one value over weeks and buurten (a horizon value, a city series). */
+enum class Aggregation : std::uint8_t {
+    flow,           ///< sum over weeks and buurten (hours, euro, events per week)
+    stock,          ///< mean over weeks of the sum over buurten (persons, open questions)
+    weighted_mean,  ///< mean over weeks and buurten weighted by another indicator (shares, scores, waits)
+};
+
+/** The indicators, in file order: the one list behind the Indicator enum and
+ *  indicator_specs() (so the two cannot drift), the HDF5 data variables
+ *  (datasets.hpp), the Python views and docs/FORMAT.md "Data variables".
+ *  X(name, file dtype, unit, aggregation, weight of a weighted_mean (none
+ *  otherwise), label for comparison tables ("" : the meaning), meaning).
+ *  A new indicator is one line here plus the code that computes it. */
+#define BUURTSIM_INDICATORS(X) \
+    X(residents, int32, "persons", stock, none, "", \
+      "Residents living in the buurt.") \
+    X(adults, int32, "persons", stock, none, "", \
+      "Residents 18+ (denominator of the shares).") \
+    X(adults_65plus, int32, "persons", stock, none, "", \
+      "Residents 65+ (denominator of severely_lonely_share_65plus).") \
+    X(questions_new, int32, "questions/week", flow, none, "", \
+      "Support questions that arose this week.") \
+    X(questions_solved_network, int32, "questions/week", flow, none, "", \
+      "Questions solved this week by someone in the resident's own network (care questions: a network member became the carer).") \
+    X(questions_solved_community, int32, "questions/week", flow, none, "", \
+      "Questions solved this week by a support volunteer of the buurt or a neighbour found by a buurtondersteuner.") \
+    X(questions_brokered, int32, "questions/week", flow, none, "", \
+      "Questions taken up this week by a buurtondersteuner (solved in the community or referred on).") \
+    X(questions_solved_professional, int32, "questions/week", flow, none, "", \
+      "Questions solved this week by the buurtteam (case closed).") \
+    X(questions_unmet_open, int32, "questions", stock, none, "Unmet questions (mean open per week)", \
+      "Questions open at the end of the week that no one is working on (not waiting for or in a buurtteam case, not cared for).") \
+    X(questions_dropped, int32, "questions/week", flow, none, "", \
+      "Questions given up this week: open for buurtteam.give_up_after_weeks without help, or left the buurtteam waiting list (hazard 1 / buurtteam.leave_list_weeks_mean a week).") \
+    X(escalations, int32, "events/week", flow, none, "Crises (escalated questions)", \
+      "Unmet questions that escalated into a crisis this week (urgent buurtteam referral).") \
+    X(buurtteam_referrals, int32, "questions/week", flow, none, "", \
+      "Questions that entered the buurtteam waiting list this week.") \
+    X(buurtteam_started, int32, "cases/week", flow, none, "", \
+      "Buurtteam cases of residents of the buurt that started this week (left the waiting list).") \
+    X(buurtteam_clients, int32, "persons", stock, none, "", \
+      "Residents of the buurt with an open buurtteam case at the end of the week.") \
+    X(buurtteam_waiting, int32, "persons", stock, none, "", \
+      "Residents of the buurt on the buurtteam waiting list at the end of the week.") \
+    X(buurtteam_wait_weeks, float64, "week", weighted_mean, buurtteam_started, "Wait for the buurtteam (mean per started case)", \
+      "Mean weeks waited by residents of the buurt whose case started this week; NaN if none started.") \
+    X(buurtteam_hours, float64, "h/week", flow, none, "Buurtteam hours", \
+      "Buurtteam hours spent this week on cases of residents of the buurt.") \
+    X(wmo_clients, int32, "persons", stock, none, "Wmo clients (mean per week)", \
+      "Residents with a Wmo maatwerk provision at the end of the week.") \
+    X(wmo_new, int32, "persons/week", flow, none, "", \
+      "New Wmo maatwerk provisions this week.") \
+    X(wmo_cost_eur, float64, "EUR/week", flow, none, "Wmo cost", \
+      "Cost of the Wmo maatwerk provisions of the buurt's residents this week.") \
+    X(informal_care_hours, float64, "h/week", flow, none, "Informal help hours (network, mantelzorg)", \
+      "Hours of help given this week by network members (one-off help and mantelzorg) to residents of the buurt.") \
+    X(volunteer_hours, float64, "h/week", flow, none, "Volunteer hours", \
+      "Hours support volunteers spent this week on questions of the buurt's residents.") \
+    X(volunteers, int32, "persons", stock, none, "", \
+      "Adults of the buurt who volunteer (any kind) at the end of the week.") \
+    X(carers, int32, "persons", stock, none, "", \
+      "Residents (15+) of the buurt giving mantelzorg at the end of the week.") \
+    X(carers_overburdened, int32, "persons", stock, none, "", \
+      "Carers of the buurt whose burden is 1 or more.") \
+    X(carers_withdrawn, int32, "persons/week", flow, none, "", \
+      "Overburdened carers of the buurt's residents who stopped this week; the care question opens again.") \
+    X(care_recipients, int32, "persons", stock, none, "", \
+      "Residents of the buurt whose care question is answered by a mantelzorger at the end of the week.") \
+    X(meeting_visits, int32, "visits/week", flow, none, "", \
+      "Visits to buurtkamers and activities in the buurt this week.") \
+    X(lonely_share, float64, "share of adults", weighted_mean, adults, "Lonely adults", \
+      "Adults with De Jong Gierveld score 3-11 (lonely); NaN without adults.") \
+    X(severely_lonely_share, float64, "share of adults", weighted_mean, adults, "Severely lonely adults", \
+      "Adults with De Jong Gierveld score 9-11 (severely lonely).") \
+    X(severely_lonely_share_65plus, float64, "share of residents 65+", weighted_mean, adults_65plus, "", \
+      "Residents 65+ with De Jong Gierveld score 9-11; NaN without residents 65+.") \
+    X(cohesion_score, float64, "0-10", weighted_mean, adults, "Social cohesion score", \
+      "Perceived social cohesion: mean over adults of the five statements' Likert answers (1-5) mapped to 0-10.") \
+    X(cohesion_know_each_other, float64, "share of adults", weighted_mean, adults, "", \
+      "Adults agreeing (4-5) that people here know each other well.") \
+    X(cohesion_interact_pleasantly, float64, "share of adults", weighted_mean, adults, "", \
+      "Adults agreeing that people here interact pleasantly.") \
+    X(cohesion_gezellig, float64, "share of adults", weighted_mean, adults, "", \
+      "Adults agreeing they live in a gezellige buurt with togetherness.") \
+    X(cohesion_interact_a_lot, float64, "share of adults", weighted_mean, adults, "", \
+      "Adults agreeing that people here interact a lot.") \
+    X(cohesion_feel_comfortable, float64, "share of adults", weighted_mean, adults, "", \
+      "Adults agreeing they feel at home with the people here.") \
+    X(mean_ties_in_buurt, float64, "ties/adult", weighted_mean, adults, "", \
+      "Mean over adults of the number of ties (any type) to residents of the same buurt.") \
+    X(share_knowing_5_in_buurt, float64, "share of adults", weighted_mean, adults, "", \
+      "Adults with at least 5 ties outside their household to residents of the same buurt.") \
+    X(buurtteam_cost_eur, float64, "EUR/week", flow, none, "Buurtteam cost", \
+      "buurtteam_hours times costs.buurtteam_hour_eur.") \
+    X(intervention_cost_eur, float64, "EUR/week", flow, none, "Intervention cost", \
+      "Cost of the scenario's interventions attributed to the buurt this week (0 without interventions).") \
+    X(total_cost_eur, float64, "EUR/week", flow, none, "Total cost (buurtteam + Wmo + interventions)", \
+      "buurtteam_cost_eur + wmo_cost_eur + intervention_cost_eur.")
+
 enum class Indicator : std::uint8_t {
-    residents,
-    adults,
-    adults_65plus,
-    questions_new,
-    questions_solved_network,
-    questions_solved_community,
-    questions_brokered,
-    questions_solved_professional,
-    questions_unmet_open,
-    questions_dropped,
-    escalations,
-    buurtteam_referrals,
-    buurtteam_started,
-    buurtteam_clients,
-    buurtteam_waiting,
-    buurtteam_wait_weeks,
-    buurtteam_hours,
-    wmo_clients,
-    wmo_new,
-    wmo_cost_eur,
-    informal_care_hours,
-    volunteer_hours,
-    volunteers,
-    carers,
-    carers_overburdened,
-    carers_withdrawn,
-    care_recipients,
-    meeting_visits,
-    lonely_share,
-    severely_lonely_share,
-    severely_lonely_share_65plus,
-    cohesion_score,
-    cohesion_know_each_other,
-    cohesion_interact_pleasantly,
-    cohesion_gezellig,
-    cohesion_interact_a_lot,
-    cohesion_feel_comfortable,
-    mean_ties_in_buurt,
-    share_knowing_5_in_buurt,
-    buurtteam_cost_eur,
-    intervention_cost_eur,
-    total_cost_eur,
+#define BUURTSIM_INDICATOR_ENUM(name, ...) name,
+    BUURTSIM_INDICATORS(BUURTSIM_INDICATOR_ENUM)
+#undef BUURTSIM_INDICATOR_ENUM
     count_  ///< number of indicators, not an indicator
 };
 constexpr std::size_t n_indicators = static_cast<std::size_t>(Indicator::count_);
@@ -64,10 +125,29 @@ struct IndicatorSpec {
     bool integer;  ///< stored as int32 in the file (counts); else float64
     std::string_view unit;
     std::string_view meaning;
+    Aggregation how;     ///< over weeks and buurten
+    Indicator weight;    ///< weighted_mean only (adults, adults_65plus, buurtteam_started); else count_
+    std::string_view label;  ///< plain language, for tables; empty: use the meaning
 };
 
 /** @brief Specs in Indicator order. */
 const std::array<IndicatorSpec, n_indicators>& indicator_specs();
+
+/** @brief The spec of one indicator. @throws InternalError for Indicator::count_. */
+const IndicatorSpec& spec_of(Indicator i);
+
+/** @brief The indicator named `name`, or Indicator::count_ if there is none. */
+Indicator indicator_named(std::string_view name);
+
+/** @brief "flow", "stock" or "weighted_mean". */
+std::string_view aggregation_name(Aggregation a);
+
+/** @brief The label for tables: the spec's label, else its meaning. */
+std::string_view label_of(Indicator i);
+
+/** @brief The unit of a horizon value of `i`: a flow summed over weeks drops its "/week"
+ *  ("h/week" -> "h"); stocks and weighted means keep the unit. */
+std::string horizon_unit(Indicator i);
 
 /** @brief Roles a resident holds, a bitmask in snapshots. */
 enum Role : std::uint8_t {

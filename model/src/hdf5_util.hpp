@@ -125,26 +125,22 @@ public:
         const char* p = value.c_str();
         check(H5Awrite(attr.get(), type.get(), &p), what);
     }
-    void attr_u64(hid_t obj, const std::string& obj_name, const char* name, std::uint64_t value) const {
+    /// A scalar numeric attribute stored as `file_type` (the HDF5 type of the value's own width).
+    template <class T>
+    void attr_scalar(hid_t obj, const std::string& obj_name, const char* name, hid_t file_type, T value) const {
         const std::string what = "writing attribute '" + std::string(name) + "' of '" + obj_name + "'";
         Handle space = scalar_space();
-        Handle attr{check(H5Acreate2(obj, name, H5T_STD_U64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), what),
-                    H5Aclose};
-        check(H5Awrite(attr.get(), H5T_NATIVE_UINT64, &value), what);
+        Handle attr{check(H5Acreate2(obj, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), what), H5Aclose};
+        check(H5Awrite(attr.get(), native_type<T>(), &value), what);
+    }
+    void attr_u64(hid_t obj, const std::string& obj_name, const char* name, std::uint64_t value) const {
+        attr_scalar(obj, obj_name, name, H5T_STD_U64LE, value);
     }
     void attr_f64(hid_t obj, const std::string& obj_name, const char* name, double value) const {
-        const std::string what = "writing attribute '" + std::string(name) + "' of '" + obj_name + "'";
-        Handle space = scalar_space();
-        Handle attr{check(H5Acreate2(obj, name, H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), what),
-                    H5Aclose};
-        check(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, &value), what);
+        attr_scalar(obj, obj_name, name, H5T_IEEE_F64LE, value);
     }
     void attr_i32(hid_t obj, const std::string& obj_name, const char* name, std::int32_t value) const {
-        const std::string what = "writing attribute '" + std::string(name) + "' of '" + obj_name + "'";
-        Handle space = scalar_space();
-        Handle attr{check(H5Acreate2(obj, name, H5T_STD_I32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), what),
-                    H5Aclose};
-        check(H5Awrite(attr.get(), H5T_NATIVE_INT32, &value), what);
+        attr_scalar(obj, obj_name, name, H5T_STD_I32LE, value);
     }
 
     /// A 1-D numeric attribute of `n` values of `file_type`, read from memory of `mem_type`.
@@ -302,6 +298,7 @@ public:
         else if constexpr (std::is_same_v<T, std::uint32_t>) return H5T_NATIVE_UINT32;
         else if constexpr (std::is_same_v<T, float>) return H5T_NATIVE_FLOAT;
         else if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
+        else if constexpr (std::is_same_v<T, std::uint64_t>) return H5T_NATIVE_UINT64;
         else static_assert(!sizeof(T), "no native HDF5 type");
     }
 

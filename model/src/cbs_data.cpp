@@ -40,7 +40,7 @@ bool is_text_column(std::string_view name) {
 std::string read_bytes(const std::filesystem::path& path) {
     input_file::Contents file = input_file::read(path, max_data_file_bytes);
     if (file.problem != input_file::Problem::none)
-        throw DataError(path.string() + ": "
+        throw DataError(input_file::shown_path(path) + ": "
                         + input_file::describe(file, "CBS data file", max_data_file_bytes, "data files"));
     return std::move(file.bytes);
 }

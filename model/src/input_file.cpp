@@ -87,6 +87,15 @@ Contents read(const std::filesystem::path& path, std::uintmax_t max_bytes) {
     return c;
 }
 
+std::string shown_path(const std::filesystem::path& path) {
+    std::string out;
+    for (const char c : path.string()) {
+        if (c == '\0') out += "\\0";
+        else out += c;
+    }
+    return out;
+}
+
 std::string describe(const Contents& c, std::string_view subject, std::uintmax_t max_bytes,
                      std::string_view limit_of) {
     const std::string s(subject);

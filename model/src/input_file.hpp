@@ -22,6 +22,9 @@ struct Contents {
 /// The bytes of `path`, or the problem; never blocks on a FIFO or device.
 Contents read(const std::filesystem::path& path, std::uintmax_t max_bytes);
 
+/// The path for messages, a NUL byte shown as \0 (messages are C strings).
+std::string shown_path(const std::filesystem::path& path);
+
 /// The problem as a sentence about `subject` (e.g. "scenario file \"a.toml\""),
 /// with `limit_of` naming whose limit max_bytes is (e.g. "scenario files").
 std::string describe(const Contents& c, std::string_view subject, std::uintmax_t max_bytes,

@@ -145,7 +145,7 @@ def test_selection_or_scale_without_residents_is_an_error(run_cli, tiny_scenario
                              "--set", "population.wijken=[]", "--set", 'population.buurten=["BU03440952"]'))
     assert "has no residents at population.scale = 0.05" in err
     err = _bad_input(run_cli("run", tiny_scenario, "-o", tmp_path / "o.h5", "--set", "population.scale=1e-6"))
-    assert "has no residents at population.scale = 1e-06" in err
+    assert "the 10 buurten selected by population.buurten and population.wijken have no residents at population.scale = 1e-06" in err
 
 
 def test_scenario_file_that_is_a_fifo_is_an_error(run_cli, tmp_path):

@@ -7,15 +7,13 @@
 #include "buurtsim/cbs_data.hpp"
 
 #include "buurtsim/error.hpp"
+#include "input_file.hpp"
 
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <iterator>
 #include <limits>
 #include <memory>
@@ -29,21 +27,22 @@ constexpr std::string_view text_columns[] = {"gwb_code_10", "gwb_code_8", "regio
 // Without these a row cannot be placed or populated.
 constexpr std::string_view required_columns[] = {"gwb_code_10", "regio", "recs", "a_inw"};
 
+bool is_count_column(std::string_view name) {
+    return std::find(std::begin(cbs_count_columns), std::end(cbs_count_columns), name)
+           != std::end(cbs_count_columns);
+}
+
 bool is_text_column(std::string_view name) {
     return std::find(std::begin(text_columns), std::end(text_columns), name)
            != std::end(text_columns);
 }
 
 std::string read_bytes(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        const int err = errno;
-        throw DataError(path.string() + ": cannot open CBS data file ("
-                        + (err ? std::strerror(err) : "unknown error") + ")");
-    }
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw DataError(path.string() + ": read error");
-    return bytes;
+    input_file::Contents file = input_file::read(path, max_data_file_bytes);
+    if (file.problem != input_file::Problem::none)
+        throw DataError(input_file::shown_path(path) + ": "
+                        + input_file::describe(file, "CBS data file", max_data_file_bytes, "data files"));
+    return std::move(file.bytes);
 }
 
 std::string sha256_hex(std::string_view bytes) {
@@ -183,6 +182,7 @@ CbsTable CbsTable::read_csv(const std::filesystem::path& path) {
     // Header: map names to positions; text columns are remembered separately.
     std::unordered_map<std::string, std::size_t> position;
     std::vector<std::size_t> numeric_field;  // file position of numeric column i
+    std::vector<char> is_count;              // numeric column i is a count the model reads
     for (std::size_t i = 0; i < header.fields.size(); ++i) {
         const std::string name(trim(header.fields[i]));
         if (name.empty())
@@ -194,6 +194,7 @@ CbsTable CbsTable::read_csv(const std::filesystem::path& path) {
         if (!is_text_column(name)) {
             t.columns_.emplace(name, numeric_field.size());
             numeric_field.push_back(i);
+            is_count.push_back(is_count_column(name));
         }
     }
     for (std::string_view req : required_columns)
@@ -241,6 +242,11 @@ CbsTable CbsTable::read_csv(const std::filesystem::path& path) {
                 throw DataError(at + "column " + header.fields[numeric_field[c]] + ": value \""
                                 + raw
                                 + "\" is not a number (expected a number or \".\" for missing)");
+            // Checked here, so that no count is ever scaled into an allocation.
+            if (is_count[c] && !(std::isnan(v) || (v >= 0 && v <= max_cbs_count)))
+                throw DataError(at + "column " + header.fields[numeric_field[c]] + ": value \"" + raw
+                                + "\" is not a count of people or households (expected a number in [0, "
+                                + std::to_string(std::int64_t(max_cbs_count)) + "] or \".\" for missing)");
             t.values_.push_back(v);
         }
         t.rows_.push_back(std::move(row));

@@ -129,11 +129,11 @@ def keyword_overrides(kwargs):
 
 
 def positive_int(name, value, minimum):
-    """An int argument >= minimum (None passes): TypeError / ValueError otherwise."""
+    """An int argument >= minimum (None passes): ParamTypeError / ParamError otherwise."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+        raise ParamTypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
     if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+        raise ParamError(f"{name} must be >= {minimum}, got {value}")
     return int(value)

@@ -11,7 +11,7 @@ from .datasets import attrs as dataset_attrs, datasets
 from .data import cbs_table
 from .dataset import _strings
 from .errors import UsageError
-from .params import positive_int
+from .params import ParamTypeError, positive_int
 from .scenario import Scenario
 
 __all__ = ["Simulation"]
@@ -38,9 +38,9 @@ class Simulation:
 
     def __init__(self, scenario, replicate=0, *, seed=None, weeks=None, data_dir=None, set=None, **overrides):
         if isinstance(replicate, bool) or not isinstance(replicate, numbers.Integral):
-            raise TypeError(f"replicate must be an int, got {type(replicate).__name__} {replicate!r}")
+            raise ParamTypeError(f"replicate must be an int, got {type(replicate).__name__} {replicate!r}")
         if replicate < 0:
-            raise ValueError(f"replicate must be an index >= 0, got {replicate}")
+            raise UsageError(f"replicate must be an index >= 0, got {replicate}")
         seed = positive_int("seed", seed, 0)
         weeks = positive_int("weeks", weeks, 1)
         if weeks is not None:

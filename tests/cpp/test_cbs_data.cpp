@@ -3,6 +3,7 @@
 #include "buurtsim/error.hpp"
 
 #include <catch2/catch.hpp>
+#include <sys/stat.h>
 
 #include <cmath>
 #include <filesystem>
@@ -163,5 +164,89 @@ TEST_CASE("other malformed input", "[cbs][errors]") {
     SECTION("stray quote") {
         const auto p = write_tmp("stray.csv", header + "GM0344,Ut\"recht,Gemeente,1,1\n");
         REQUIRE_THROWS_WITH(CbsTable::read_csv(p), Catch::Contains(":2: stray \""));
+    }
+}
+
+// ------------------------------------------------------------------ hostile files
+
+namespace {
+
+// The message of the DataError that reading `p` throws; fails the test if it does not.
+std::string read_error(const fs::path& p) {
+    try {
+        CbsTable::read_csv(p);
+    } catch (const DataError& e) {
+        return e.what();
+    }
+    FAIL("expected a DataError");
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("only regular files of bounded size are read", "[cbs][errors][hostile]") {
+    const fs::path dir = fs::path(BUURTSIM_TEST_TMP) / "cbs_data";
+    fs::create_directories(dir);
+    SECTION("a FIFO is refused at once instead of blocking") {
+        const fs::path fifo = dir / "fifo.csv";
+        fs::remove(fifo);
+        REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+        CHECK(read_error(fifo) == fifo.string() + ": CBS data file is a FIFO (named pipe), not a regular file"
+                                                  " (only regular files are read as input)");
+        fs::remove(fifo);
+    }
+    SECTION("a device that never ends") {
+        CHECK_THAT(read_error("/dev/zero"), Catch::StartsWith("/dev/zero: CBS data file is a character device"));
+    }
+    SECTION("a directory") {
+        CHECK_THAT(read_error(dir), Catch::Contains("is a directory, not a regular file"));
+    }
+    SECTION("a file larger than the limit") {
+        const fs::path big = dir / "big.csv";
+        {
+            std::ofstream out(big, std::ios::binary);
+            out << header;
+            out.seekp(std::streamoff(buurtsim::max_data_file_bytes));  // sparse: no disk needed
+            out << "\n";
+        }
+        CHECK(read_error(big) == big.string() + ": CBS data file is larger than 32 MiB (33554432 bytes),"
+                                                " the limit for data files");
+        fs::remove(big);
+    }
+    SECTION("a file of exactly the limit is read") {
+        const fs::path edge = dir / "edge.csv";
+        {
+            std::string text = header + "GM0344,Utrecht,Gemeente,10,5\n";
+            text.resize(std::size_t(buurtsim::max_data_file_bytes), '\n');
+            std::ofstream(edge, std::ios::binary) << text;
+        }
+        CHECK(CbsTable::read_csv(edge).rows().size() == 1);
+        fs::remove(edge);
+    }
+    SECTION("a NUL byte in the name") {
+        CHECK(read_error(std::string("data\0.csv", 9)) == "data\\0.csv: the name of CBS data file contains a NUL byte");
+    }
+}
+
+TEST_CASE("counts the model reads must be counts", "[cbs][errors][hostile]") {
+    SECTION("negative") {
+        const auto p = write_tmp("negative.csv", header + "GM0344,Utrecht,Gemeente,10,5\nBU03440111,X,Buurt,-5,1\n");
+        CHECK(read_error(p) == p.string() + ":3: column a_inw: value \"-5\" is not a count of people or households"
+                                            " (expected a number in [0, 20000000] or \".\" for missing)");
+    }
+    SECTION("10^15 residents") {
+        const auto p = write_tmp("huge.csv", header + "GM0344,Utrecht,Gemeente,1e15,5\n");
+        CHECK_THAT(read_error(p), Catch::StartsWith(p.string() + ":2: column a_inw: value \"1e15\" is not a count"));
+    }
+    SECTION("other count columns, on any row") {
+        const auto p = write_tmp("men.csv", header + "GM0344,Utrecht,Gemeente,10,20000001\n");
+        CHECK_THAT(read_error(p), Catch::StartsWith(p.string() + ":2: column a_man: value \"20000001\""));
+    }
+    SECTION("the limit itself, missing values and columns the model does not read pass") {
+        const auto p = write_tmp("edge-counts.csv", "gwb_code_10,regio,recs,a_inw,a_man,p_other\n"
+                                                    "GM0344,Utrecht,Gemeente,20000000,.,-3\n");
+        const auto t = CbsTable::read_csv(p);
+        CHECK(t.value(0, "a_inw") == 20000000);
+        CHECK(t.value(0, "p_other") == -3);
     }
 }

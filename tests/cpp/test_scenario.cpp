@@ -1,57 +1,13 @@
-// Scenario files, overrides, to_toml() and docs/PARAMETERS.md.
-#include "buurtsim/error.hpp"
-#include "buurtsim/scenario.hpp"
+// The loader (model/src/scenario.cpp) and TOML values (scenario_value.cpp):
+// files, extends, --set overrides, types and ranges.
+#include "scenario_fixture.hpp"
 
-#include <catch2/catch.hpp>
+#include <sys/stat.h>
 
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <string>
 
 using namespace buurtsim;
-namespace fs = std::filesystem;
-
-namespace {
-
-// The message of the ParamError that `f` throws; fails the test if it does not.
-template <class F>
-std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const ParamError& e) {
-        return e.what();
-    }
-    FAIL("expected a ParamError");
-    return {};
-}
-
-Params parse(const std::string& text, const std::vector<std::string>& overrides = {}) {
-    return parse_scenario(text, "scenario.toml", overrides).params;
-}
-
-std::string parse_error(const std::string& text, const std::vector<std::string>& overrides = {}) {
-    return error_of([&] { parse(text, overrides); });
-}
-
-// A fresh scratch directory per test case.
-fs::path scratch(const std::string& name) {
-    const fs::path dir = fs::path(BUURTSIM_TEST_TMP) / "test_scenario" / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
-void write(const fs::path& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-    REQUIRE(out.good());
-}
-
-}  // namespace
-
-// ------------------------------------------------------------------ reading
+using namespace buurtsim::test;
 
 TEST_CASE("empty text gives the defaults", "[scenario]") {
     const Scenario s = parse_scenario("", "empty.toml");
@@ -88,43 +44,6 @@ benefit_vulnerability_odds = 2   # an integer is fine for a real parameter
     CHECK(p.buurtteam.refer_after_weeks == 3);
     CHECK(p.buurtteam.give_up_after_weeks == 20);
     CHECK(p.run.replicates == default_params().run.replicates);  // untouched keys keep defaults
-}
-
-TEST_CASE("unknown keys are errors with a did-you-mean", "[scenario]") {
-    SECTION("typo in a table") {
-        CHECK(parse_error("[run]\nseed = 3\n\n[population]\nscael = 0.5\n")
-              == "scenario.toml:5: unknown key \"population.scael\" (did you mean \"population.scale\"?)");
-    }
-    SECTION("dotted key") {
-        CHECK(parse_error("population.scael = 0.5\n")
-              == "scenario.toml:1: unknown key \"population.scael\" (did you mean \"population.scale\"?)");
-    }
-    SECTION("right name in the wrong table: the last segment is matched") {
-        CHECK(parse_error("[network]\nscale = 0.5\n")
-              == "scenario.toml:2: unknown key \"network.scale\" (did you mean \"population.scale\"?)");
-    }
-    SECTION("key outside its table") {
-        CHECK(parse_error("weeks = 10\n")
-              == "scenario.toml:1: unknown key \"weeks\" (did you mean \"run.weeks\"?)");
-    }
-    SECTION("extends misspelt") {
-        CHECK(parse_error("extend = \"base.toml\"\n")
-              == "scenario.toml:1: unknown key \"extend\" (did you mean \"extends\"?)");
-    }
-    SECTION("nothing close: no suggestion") {
-        CHECK(parse_error("\n\nbananas = 3\n") == "scenario.toml:3: unknown key \"bananas\" (see docs/PARAMETERS.md)");
-    }
-    SECTION("unknown table") {
-        CHECK(parse_error("[run]\nseed = 1\n[populaton]\nscale = 0.5\n")
-              == "scenario.toml:3: unknown table [populaton] (did you mean [population]?)");
-    }
-    SECTION("a table name used as a value") {
-        CHECK_THAT(parse_error("population = 0.5\n"),
-                   Catch::StartsWith("scenario.toml:1: \"population\" is a table of parameters, not a value"));
-    }
-    SECTION("the first problem in the file is reported") {
-        CHECK_THAT(parse_error("[run]\nzzz = 1\naaa = 2\n"), Catch::StartsWith("scenario.toml:2: unknown key \"run.zzz\""));
-    }
 }
 
 TEST_CASE("wrong value types are errors naming file, line, key, value and rule", "[scenario]") {
@@ -197,20 +116,6 @@ TEST_CASE("integer lists are sorted and de-duplicated silently", "[scenario]") {
                Catch::Contains("\nsnapshot_weeks = [1, 9]\n"));
 }
 
-TEST_CASE("snapshot weeks must lie within the run; the message names both keys and where they were set",
-          "[scenario]") {
-    CHECK_NOTHROW(parse("[run]\nweeks = 10\n[output]\nsnapshot_weeks = [0, 9]\n"));
-    CHECK(parse_error("[run]\nweeks = 10\n[output]\nsnapshot_weeks = [3, 10]\n")
-          == "output.snapshot_weeks must all be less than run.weeks (weeks are numbered from 0), got 10"
-             " (scenario.toml:4) and run.weeks 10 (scenario.toml:2)");
-    CHECK(parse_error("", {"output.snapshot_weeks=[300]"})
-          == "output.snapshot_weeks must all be less than run.weeks (weeks are numbered from 0), got 300"
-             " (--set output.snapshot_weeks=[300]) and run.weeks 260 (default)");
-    // Lowering run.weeks after the list was set is caught too.
-    CHECK_THAT(parse_error("[output]\nsnapshot_weeks = [52]\n", {"run.weeks=52"}),
-               Catch::Contains("got 52 (scenario.toml:2) and run.weeks 52 (--set run.weeks=52)"));
-}
-
 TEST_CASE("TOML syntax errors give file:line:column and the parser's description", "[scenario]") {
     const std::string msg = parse_error("[run]\nseed = 1\nweeks = = 3\n");
     CHECK_THAT(msg, Catch::StartsWith("scenario.toml:3:"));
@@ -218,25 +123,6 @@ TEST_CASE("TOML syntax errors give file:line:column and the parser's description
     CHECK_THAT(parse_error("[run\n"), Catch::StartsWith("scenario.toml:1:"));
     CHECK_THAT(parse_error("[run]\nseed = 1\nseed = 2\n"), Catch::StartsWith("scenario.toml:3:"));
 }
-
-TEST_CASE("cross-field validation runs after parsing and names where keys were set", "[scenario]") {
-    const std::string msg = parse_error("[buurtteam]\nrefer_after_weeks = 12\n");
-    CHECK_THAT(msg, Catch::StartsWith("buurtteam.refer_after_weeks must be less than buurtteam.give_up_after_weeks"));
-    CHECK_THAT(msg, Catch::Contains("got 12 (scenario.toml:2) and 12 (default)"));
-    CHECK_THAT(parse_error("", {"buurtteam.give_up_after_weeks=1"}),
-               Catch::Contains("got 4 (default) and 1 (--set buurtteam.give_up_after_weeks=1)"));
-    CHECK_THAT(parse_error("name = \"\"\n"), Catch::StartsWith("name must not be empty"));
-    CHECK_THAT(parse_error("[population]\nwijken = [\"BU03440111\"]\n"),
-               Catch::StartsWith("population.wijken: element 1, \"BU03440111\", is not a wijk code")
-                   && Catch::EndsWith("(scenario.toml:2)"));
-    CHECK_THAT(parse_error("[buurtteam]\nleave_list_weeks_mean = 0.5\n"),
-               Catch::StartsWith("buurtteam.leave_list_weeks_mean must be 0 (nobody leaves) or at least 1 week")
-                   && Catch::EndsWith("got 0.5 (scenario.toml:2)"));
-    CHECK_NOTHROW(parse_scenario("[buurtteam]\nleave_list_weeks_mean = 0\n", "scenario.toml"));
-    CHECK_NOTHROW(parse_scenario("[buurtteam]\nleave_list_weeks_mean = 1\n", "scenario.toml"));
-}
-
-// ------------------------------------------------------------------ files and extends
 
 TEST_CASE("load_scenario reads a file; a file without a name is named after its stem", "[scenario]") {
     const fs::path dir = scratch("load");
@@ -319,7 +205,6 @@ TEST_CASE("a missing extends file is an error naming the file and the extends li
           == "scenario.toml:1: key extends: value 3 has type integer, expected a string (a path relative to this file)");
 }
 
-// ------------------------------------------------------------------ overrides
 
 TEST_CASE("overrides key=value", "[scenario]") {
     SECTION("TOML values of each kind") {
@@ -359,100 +244,60 @@ TEST_CASE("overrides key=value", "[scenario]") {
     }
 }
 
-// ------------------------------------------------------------------ writing
 
-TEST_CASE("to_toml round-trips the defaults and modified params", "[scenario]") {
-    const Params d = default_params();
-    const std::string text = to_toml(d);
-    CHECK(to_toml(parse_scenario(text, "resolved").params) == text);
+// ------------------------------------------------------------------ hostile files and overrides
 
-    Params p = d;
-    p.name = "quotes \" and \\ backslash\nnewline\ttab \x01 and ünïcode";
-    p.description = "";
-    p.run.seed = 4294967295;
-    p.population.scale = 0.1;
-    p.population.buurten = {"BU03440111", "BU03440112"};
-    p.network.block_households = 10.0 / 3.0;
-    p.questions.rate_18_64 = 1e-7;
-    p.questions.hours_mean = 123.456789012345678;
-    p.help.hours_working_age = 168;
-    p.buurtteam.case_weeks_mean = 12.345678901234567;
-    p.output.snapshot_weeks = {0, 52, 259};
-    const std::string mod = to_toml(p);
-    const Params q = parse_scenario(mod, "resolved").params;
-    CHECK(to_toml(q) == mod);
-    CHECK(q.name == p.name);
-    CHECK(q.run.seed == p.run.seed);
-    CHECK(q.population.buurten == p.population.buurten);
-    CHECK(q.network.block_households == p.network.block_households);  // bit-exact doubles
-    CHECK(q.questions.rate_18_64 == p.questions.rate_18_64);
-    CHECK(q.questions.hours_mean == p.questions.hours_mean);
-    CHECK(q.help.hours_working_age == 168.0);
-    CHECK(q.buurtteam.case_weeks_mean == p.buurtteam.case_weeks_mean);
-    CHECK(q.output.snapshot_weeks == p.output.snapshot_weeks);
-    CHECK_THAT(mod, Catch::Contains("\nsnapshot_weeks = [0, 52, 259]\n"));
-}
-
-TEST_CASE("to_toml layout: top-level keys, then one commented table per section in table order", "[scenario]") {
-    const std::string text = to_toml(default_params());
-    const auto name_at = text.find("\nname = \"unnamed\"\n");
-    const auto run_at = text.find("\n[run]\n");
-    const auto pop_at = text.find("\n[population]\n");
-    const auto bt_at = text.find("\n[buurtteam]\n");
-    REQUIRE(name_at != std::string::npos);
-    REQUIRE(run_at != std::string::npos);
-    CHECK(name_at < run_at);
-    CHECK(run_at < pop_at);
-    CHECK(pop_at < bt_at);
-    CHECK_THAT(text, Catch::Contains("# share; Fraction of residents simulated; buurtteam capacity scales with it.\nscale = 1.0\n"));
-    CHECK_THAT(text, Catch::Contains("\nblock_households = 20.0\n"));  // a real default "20" is written as a float
-    CHECK_THAT(text, Catch::Contains("\nweeks = 260\n"));
-    CHECK_THAT(text, Catch::Contains("\nbuurten = []\n"));
-    CHECK_THAT(text, Catch::Contains("\n[output]\n# week; "));
-    CHECK_THAT(text, Catch::Contains("\nsnapshot_weeks = []\n"));
-    // Every parameter line is preceded by its comment.
-    std::istringstream in(text);
-    std::string line, previous;
-    int values = 0;
-    while (std::getline(in, line)) {
-        if (!line.empty() && line[0] != '#' && line[0] != '[') {
-            ++values;
-            CHECK_THAT(previous, Catch::StartsWith("# "));
-        }
-        previous = line;
+TEST_CASE("scenario files must be regular files of bounded size", "[scenario][hostile]") {
+    const fs::path dir = scratch("hostile-files");
+    SECTION("a FIFO is refused at once instead of blocking") {
+        const fs::path fifo = dir / "fifo.toml";
+        REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+        CHECK(error_of([&] { load_scenario(fifo); })
+              == "scenario file " + ("\"" + fifo.generic_string() + "\"")
+                     + " is a FIFO (named pipe), not a regular file (only regular files are read as input)");
     }
-    CHECK(values == static_cast<int>(param_table().size()));
-}
-
-TEST_CASE("parameters_markdown has one table row per parameter", "[scenario]") {
-    const std::string md = parameters_markdown();
-    CHECK_THAT(md, Catch::StartsWith("# Parameters\n\n"));
-    CHECK_THAT(md, Catch::Contains("| key | default | unit | range | meaning | source |"));
-    CHECK_THAT(md, Catch::Contains("| `population.scale` | `1.0` | share | number in (0, 1] |"));
-    CHECK_THAT(md, Catch::Contains("| `run.weeks` | `260` | week | integer in [1, 5200] |"));
-    CHECK_THAT(md, Catch::Contains("| `output.snapshot_weeks` | `[]` | week | list of integers in [0, 5200] |"));
-    std::istringstream in(md);
-    std::string line;
-    int rows = 0;
-    while (std::getline(in, line)) {
-        if (line.rfind("| `", 0) != 0) continue;
-        ++rows;
-        int pipes = 0;  // unescaped pipes: 7 for six cells, whatever the text holds
-        for (std::size_t i = 0; i < line.size(); ++i)
-            if (line[i] == '|' && (i == 0 || line[i - 1] != '\\')) ++pipes;
-        CHECK(pipes == 7);
+    SECTION("a device, directly or through extends") {
+        CHECK_THAT(error_of([&] { load_scenario("/dev/zero"); }),
+                   Catch::StartsWith("scenario file \"/dev/zero\" is a character device, not a regular file"));
+        write(dir / "zero.toml", "extends = \"/dev/zero\"\n");
+        CHECK_THAT(error_of([&] { load_scenario(dir / "zero.toml"); }),
+                   Catch::Contains("zero.toml:1: scenario file \"/dev/zero\" is a character device"));
     }
-    CHECK(rows == static_cast<int>(param_table().size()));
+    SECTION("a directory") {
+        CHECK_THAT(error_of([&] { load_scenario(dir); }), Catch::Contains("is a directory, not a regular file"));
+    }
+    SECTION("larger than max_scenario_file_bytes") {
+        std::string text = "name = \"big\"\n";
+        text.resize(std::size_t(max_scenario_file_bytes), '\n');
+        write(dir / "edge.toml", text);
+        CHECK(load_scenario(dir / "edge.toml").params.name == "big");
+        write(dir / "big.toml", text + "\n");
+        CHECK(error_of([&] { load_scenario(dir / "big.toml"); })
+              == "scenario file \"" + (dir / "big.toml").generic_string()
+                     + "\" is larger than 1 MiB (1048576 bytes), the limit for scenario files");
+    }
 }
 
-TEST_CASE("docs/PARAMETERS.md is in sync with the parameter table", "[scenario]") {
-    const fs::path path = fs::path(BUURTSIM_SOURCE_DIR) / "docs" / "PARAMETERS.md";
-    std::ifstream in(path, std::ios::binary);
-    INFO("docs/PARAMETERS.md is missing or out of date; regenerate it with "
-         "`build/bin/buurtsim params --markdown > docs/PARAMETERS.md`");
-    REQUIRE(in.good());
-    std::ostringstream text;
-    text << in.rdbuf();
-    const bool in_sync = text.str() == parameters_markdown();
-    REQUIRE(in_sync);
+TEST_CASE("an extends chain deeper than max_extends_depth is an error, not a stack overflow", "[scenario][hostile]") {
+    const fs::path dir = scratch("deep-extends");
+    auto chain = [&](std::size_t n) {  // f0 extends f1 ... extends f(n-1)
+        for (std::size_t k = 0; k < n; ++k)
+            write(dir / ("f" + std::to_string(k) + ".toml"),
+                  k + 1 < n ? "extends = \"f" + std::to_string(k + 1) + ".toml\"\n" : "run.seed = 9\n");
+        return dir / "f0.toml";
+    };
+    CHECK(load_scenario(chain(max_extends_depth)).params.run.seed == 9);
+    const std::string e = error_of([&] { load_scenario(chain(3000)); });
+    CHECK_THAT(e, Catch::StartsWith((dir / "f63.toml").generic_string() + ":1: extends chain is deeper than 64 files: "
+                                    + (dir / "f0.toml").generic_string() + " -> "));
+    CHECK_THAT(e, Catch::Contains(" -> ... -> ") && Catch::EndsWith("f63.toml -> f64.toml"));
+}
+
+TEST_CASE("NUL bytes in overrides and extends are errors", "[scenario][hostile]") {
+    using namespace std::string_literals;
+    CHECK(parse_error("", {"name=a\0b"s}) == "--set \"name=a\\u0000b\": contains a NUL byte; keys and values cannot contain NUL");
+    CHECK(parse_error("", {"na\0me=x"s}) == "--set \"na\\u0000me=x\": contains a NUL byte; keys and values cannot contain NUL");
+    CHECK(parse_error("extends = \"a\\u0000b.toml\"\n")
+          == "scenario.toml:1: extends \"a\\u0000b.toml\": a file name cannot contain a NUL byte");
+    CHECK_THAT(error_of([] { load_scenario("a\0b.toml"s); }), Catch::Contains("contains a NUL byte"));
 }

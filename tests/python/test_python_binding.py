@@ -186,6 +186,41 @@ def test_missing_data_is_a_data_error_with_the_cli_message(run_cli, tmp_path):
     assert "cbs-kwb-utrecht-2023.csv" in str(e.value)
 
 
+@pytest.mark.parametrize("kwargs, error, builtin, needle", [
+    ({"replicates": "3"}, buurtsim.ParamError, TypeError, "replicates must be an int, got str '3'"),
+    ({"replicates": 0}, buurtsim.ParamError, ValueError, "replicates must be >= 1, got 0"),
+    ({"seed": -1}, buurtsim.ParamError, ValueError, "seed must be >= 0, got -1"),
+    ({"seed": 2**70}, buurtsim.ParamError, ValueError, "run.seed"),
+    ({"weeks": 0}, buurtsim.ParamError, ValueError, "weeks must be >= 1"),
+    ({"threads": -2}, buurtsim.ParamError, ValueError, "threads must be >= 0"),
+])
+def test_bad_run_arguments_are_buurtsim_errors(kwargs, error, builtin, needle):
+    with pytest.raises(error, match=needle.replace("(", r"\(")) as e:
+        buurtsim.run(QUICK, **kwargs)
+    assert isinstance(e.value, builtin)
+
+
+def test_bad_simulation_arguments_are_buurtsim_errors():
+    with pytest.raises(buurtsim.UsageError, match="replicate must be an index >= 0, got -1"):
+        buurtsim.Simulation(QUICK, -1)
+    with pytest.raises(buurtsim.ParamError, match="replicate must be an int") as e:
+        buurtsim.Simulation(QUICK, "0")
+    assert isinstance(e.value, TypeError)
+    with pytest.raises(buurtsim.ParamError, match="seed must be >= 0"):
+        buurtsim.Simulation(QUICK, seed=-1)
+
+
+def test_hostile_scenarios_are_param_errors(tmp_path):
+    for k in range(3000):
+        (tmp_path / f"f{k}.toml").write_text(f'extends = "f{k + 1}.toml"\n' if k < 2999 else "")
+    with pytest.raises(buurtsim.ParamError, match="extends chain is deeper than 64 files"):
+        buurtsim.Scenario(tmp_path / "f0.toml")
+    with pytest.raises(buurtsim.ParamError, match="must not contain a NUL byte|contains a NUL byte"):
+        buurtsim.Scenario(QUICK, name="a\0b")
+    with pytest.raises(buurtsim.ParamError, match="control characters"):
+        buurtsim.Scenario(QUICK, name="a\nb")
+
+
 def test_bad_result_file_is_an_io_error_with_the_cli_message(run_cli, tmp_path):
     not_h5 = tmp_path / "notes.h5"
     not_h5.write_text("not a result\n")

@@ -4,6 +4,7 @@
  *  read by name; "." (CBS: not available or secret) becomes NaN.
  */
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -11,6 +12,19 @@
 #include <vector>
 
 namespace buurtsim {
+
+/** @brief The largest CBS data file buurtsim reads (all of the Netherlands is about 10 MiB). */
+inline constexpr std::uintmax_t max_data_file_bytes = std::uintmax_t(32) << 20;
+
+/** @brief The largest value of a count column the model reads (cbs_count_columns): no Dutch
+ *  area has more people or households (the Netherlands has about 18 million residents). */
+inline constexpr double max_cbs_count = 20'000'000;
+
+/** @brief Columns the model reads as counts of people or households: "." or a number in
+ *  [0, max_cbs_count]. */
+inline constexpr std::string_view cbs_count_columns[] = {
+    "a_inw",   "a_man",   "a_vrouw", "a_00_14",  "a_15_24",  "a_25_44",  "a_45_64",  "a_65_oo",
+    "a_hh",    "a_1p_hh", "a_hh_z_k", "a_hh_m_k", "a_soz_ow", "a_soz_wb", "a_soz_ao"};
 
 /** @brief Area level as in the CBS `recs` column. */
 enum class AreaLevel { gemeente, wijk, buurt };
@@ -27,8 +41,10 @@ struct CbsRow {
 class CbsTable {
 public:
     /** @brief Read a CBS CSV.
-     *  @throws DataError naming file, line and column for a missing file, missing
-     *          required column, wrong field count, or a non-numeric value. */
+     *  @throws DataError naming file, line and column for a missing file, a file that is
+     *          not a regular file or larger than max_data_file_bytes, a missing required
+     *          column, a wrong field count, a non-numeric value, or a count column value
+     *          outside [0, max_cbs_count]. */
     static CbsTable read_csv(const std::filesystem::path& path);
 
     const std::vector<CbsRow>& rows() const { return rows_; }

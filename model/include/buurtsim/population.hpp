@@ -71,6 +71,10 @@ struct BuurtTarget {
     std::uint32_t disability = 0;
 };
 
+/** @brief The most residents one population may have: the Netherlands has about 18 million.
+ *  Checked on the CBS targets before any resident is built. */
+inline constexpr std::uint64_t max_residents = 20'000'000;
+
 /** @brief The synthetic residents. */
 struct Population {
     Geography geo;
@@ -102,7 +106,8 @@ Geography select_geography(const CbsTable& table, const PopulationParams& p);
 
 /** @brief Build the synthetic population. Deterministic in (seed, replicate)
  *  and independent of the thread count.
- *  @throws ParamError for unknown codes, DataError for unusable CBS rows. */
+ *  @throws ParamError for parameters out of their ranges (the parameter table), unknown codes, or a
+ *  selection with no residents or more than max_residents; DataError for unusable CBS rows. */
 Population synthesize_population(const CbsTable& table, const PopulationParams& p,
                                  std::uint64_t seed, std::uint32_t replicate);
 

@@ -7,12 +7,19 @@
  */
 #include "buurtsim/params.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace buurtsim {
+
+/** @brief The largest scenario file buurtsim reads (the resolved defaults are about 30 KiB). */
+inline constexpr std::uintmax_t max_scenario_file_bytes = std::uintmax_t(1) << 20;
+
+/** @brief The longest chain of `extends`: a file and at most this many bases. */
+inline constexpr std::size_t max_extends_depth = 64;
 
 /** @brief A resolved scenario: its params and where they came from. */
 struct Scenario {
@@ -23,7 +30,9 @@ struct Scenario {
 
 /** @brief Load a scenario file, then apply overrides "key=value" (value in TOML syntax;
  *         a bare word is taken as a string).
- *  @throws ParamError (file:line, key, value, rule), including for extends cycles and missing files. */
+ *  @throws ParamError (file:line, key, value, rule), including for extends cycles, extends chains
+ *          deeper than max_extends_depth, missing files, files that are not regular files or
+ *          larger than max_scenario_file_bytes, and NUL bytes in overrides. */
 Scenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
 
 /** @brief Same, from TOML text; `source` names it in messages; `extends` is relative to `base_dir`. */

@@ -336,6 +336,10 @@ def main(argv=None):
                    help="do not write; exit 1 if the document's model part differs from what would be written")
     args = p.parse_args(argv)
 
+    if args.scale < 0.2:
+        print(f"warning: at scale {args.scale} a buurtondersteuner has {24 * args.scale:.2g} h a week per FTE "
+              "(client_hours_per_fte x scale) and takes questions in whole 1.5 h units: its effect is cut or "
+              "lost (docs/EVIDENCE.md, How to read)", file=sys.stderr)
     settings = dict(replicates=args.replicates, scale=args.scale, weeks=args.weeks, weeks_from=args.weeks_from,
                     seed=args.seed, wijken=args.wijken, scenarios=SCENARIOS)
     t0 = time.time()

@@ -199,7 +199,7 @@ def _num(x, unit=""):
     if x is None or not np.isfinite(x):
         return "–"
     if unit in ("EUR", "EUR/week"):
-        return f"€{x:,.0f}"
+        return f"-€{-x:,.0f}" if x < 0 else f"€{x:,.0f}"
     a = abs(x)
     if unit.startswith("share"):
         return f"{100 * x:.2f} %"

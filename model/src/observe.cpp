@@ -88,7 +88,7 @@ void Engine::observe() {
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         std::uint32_t adults = 0, seniors = 0, open = 0, waiting = 0, clients = 0, cared = 0, wmo = 0;
         std::uint32_t volunteers = 0, carers = 0, overburdened = 0, lonely = 0, severe = 0, severe_65 = 0;
-        std::uint32_t know5 = 0, agree[5] = {0, 0, 0, 0, 0};
+        std::uint32_t know5 = 0, agree[5] = {0, 0, 0, 0, 0}, carers_supported = 0;
         double ties_buurt = 0, score = 0;
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
             const Embedding e = embedding_of(net_, pop_, i);
@@ -101,6 +101,7 @@ void Engine::observe() {
             if (s.caring_for[i] != no_one) {
                 ++carers;
                 overburdened += s.burden[i] >= 1.f;
+                carers_supported += s.supported_until[i] > week_;
             }
             if (!is_adult(i)) continue;
             ++adults;
@@ -170,6 +171,9 @@ void Engine::observe() {
         set(Indicator::intervention_cost_eur, iv_cost);
         set(Indicator::total_cost_eur, bt_cost + wmo_eur + iv_cost);
         set(Indicator::questions_brokered, w.brokered);
+        set(Indicator::questions_light_help, w.light_help);
+        set(Indicator::questions_carer_found, w.carer_found);
+        set(Indicator::carers_supported, carers_supported);
     });
 }
 

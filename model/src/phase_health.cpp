@@ -1,7 +1,8 @@
 // Phase 1: health and life events. Self-reliance relaxes towards a target set
 // by age and vulnerability, with weekly noise; episodes (a psychological
 // crisis, a fall, a relapse) start with a hazard that rises as self-reliance
-// falls, knock self-reliance down and last a geometric number of weeks.
+// falls, knock self-reliance down and last a geometric number of weeks; a
+// resident who recently received support (State::supported_until) loses less.
 // Only adults: children raise no questions of their own in this model.
 #include "simulation_detail.hpp"
 
@@ -23,7 +24,8 @@ void Engine::health_and_life_events() {
             } else {
                 const double hazard = h.episode_rate_low + (h.episode_rate_high - h.episode_rate_low) * clamp01(sr);
                 if (u[1] < hazard) {
-                    sr -= h.episode_drop;
+                    // Support received (light help, a carer found) cushions the loss (Levers::support_loss_factor).
+                    sr -= s.supported_until[i] > week_ ? h.episode_drop * levers_.support_loss_factor[b] : h.episode_drop;
                     s.episode_weeks[i] = std::uint16_t(std::min<std::uint32_t>(
                         65535, geometric_weeks(u[2], h.episode_weeks_mean)));
                 }

@@ -150,6 +150,8 @@ void Engine::ask_community() {
 // buurtteam's urgent list whether or not the resident knows the way).
 // Otherwise a resident who knows the way brings a care question at once and
 // any other after refer_after_weeks; anyone gives up after give_up_after_weeks.
+// A resident who recently received light support (State::supported_until)
+// has the hazard and the self-reliance loss multiplied by the support levers.
 void Engine::escalate_or_turn_to_buurtteam() {
     State& s = state_;
     const BuurtteamParams& bt = params_.buurtteam;
@@ -160,10 +162,14 @@ void Engine::escalate_or_turn_to_buurtteam() {
         Buurtteam& team = s.teams[pop_.geo.buurten[b].wijk];
         double hazard = e.base_hazard * (1.0 + e.weeks_effect * s.weeks_open[i]);
         if (pop_.vulnerability[i]) hazard *= e.vulnerable_multiplier;
+        // Recent light support (State::supported_until) lowers the hazard and the loss (levers).
+        const bool supported = s.supported_until[i] > week_;
+        if (supported) hazard *= levers_.support_escalation_factor[b];
         ++s.weeks_open[i];
         if (key_.uniform4(rng::Stream::escalation, week_, i)[0] < hazard) {
             ++s.week[b].escalations;
-            s.self_reliance[i] = clamp01(s.self_reliance[i] - e.self_reliance_drop);
+            s.self_reliance[i] = clamp01(s.self_reliance[i] - (supported ? e.self_reliance_drop * levers_.support_loss_factor[b]
+                                                                         : e.self_reliance_drop));
             s.kind[i] = QuestionKind::care;
             team.enqueue_urgent(i, week_);
             s.status[i] = QuestionStatus::waiting;

@@ -1,6 +1,7 @@
 // Phase 7: carers and volunteers.
 // Mantelzorg: a carer gives the recipient's weekly care hours; burden grows
-// with hours above what is sustainable and recovers slowly; an overburdened
+// with hours above what is sustainable (less for a carer who receives support:
+// Levers::carer_burden_relief) and recovers slowly; an overburdened
 // carer may withdraw, and then the recipient's care question opens again.
 // Care otherwise ends after its geometric duration. Care relationships can
 // cross buurten, so this loop runs serially in resident order.
@@ -24,8 +25,10 @@ void Engine::carers_and_volunteers() {
         s.week[pop_.buurt[r]].informal_hours += hours;
         s.contacts_week[i] += 1.f;
         s.contacts_week[r] += 1.f;
-        s.burden[i] = std::max(0.f, s.burden[i] + float(c.burden_rate * std::max(0.0, hours - c.sustainable_hours) -
-                                                    c.recovery_rate));
+        // A supported carer (advice, respite: State::supported_until) has part of the growth removed.
+        double growth = c.burden_rate * std::max(0.0, hours - c.sustainable_hours);
+        if (s.supported_until[i] > week_) growth *= 1.0 - levers_.carer_burden_relief[pop_.buurt[i]];
+        s.burden[i] = std::max(0.f, s.burden[i] + float(growth - c.recovery_rate));
         const bool withdraw = s.burden[i] >= 1.f && key_.uniform4(rng::Stream::carers, week_, i, 1)[0] < c.withdraw_rate;
         if (withdraw) {
             ++s.week[pop_.buurt[r]].withdrawn;

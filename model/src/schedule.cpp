@@ -53,6 +53,9 @@ void Engine::set_levers() {
     Levers& l = levers_;
     std::fill(l.seats_per_1000.begin(), l.seats_per_1000.end(), params_.meeting.seats_per_1000);
     std::fill(l.recruit_multiplier.begin(), l.recruit_multiplier.end(), 1.0);
+    std::fill(l.support_escalation_factor.begin(), l.support_escalation_factor.end(), 1.0);
+    std::fill(l.support_loss_factor.begin(), l.support_loss_factor.end(), 1.0);
+    std::fill(l.carer_burden_relief.begin(), l.carer_burden_relief.end(), 0.0);
     std::fill(l.visitor_recruit_multiplier.begin(), l.visitor_recruit_multiplier.end(), 1.0);
     for (auto* v : {&l.learn_community, &l.learn_buurtteam_vulnerable, &l.broker_hours, &l.broker_reach,
                     &l.intervention_cost_eur})

@@ -56,6 +56,7 @@ void Engine::init_state() {
     s.care_weeks.assign(n, 0);
     s.burden.assign(n, 0.f);
     s.wmo_weeks.assign(n, 0);
+    s.supported_until.assign(n, 0);
     s.contacts_week.assign(n, 0.f);
     s.contacts_recent.assign(n, 0.f);
     s.djg.assign(n, 0);

@@ -69,6 +69,9 @@ struct State {
     std::vector<float> burden;              ///< carer burden; overburdened at >= 1
     std::vector<std::uint16_t> wmo_weeks;   ///< weeks of Wmo provision left (0: none)
 
+    // --- support: light help or carer support received (what it does: Levers::support_*, carer_burden_relief)
+    std::vector<std::uint32_t> supported_until;  ///< supported while the week index is below this (0: never)
+
     // --- wellbeing (updated in observe)
     std::vector<float> contacts_week;       ///< contacts this week (encounters, help, care)
     std::vector<float> contacts_recent;     ///< moving average of contacts per week
@@ -87,7 +90,7 @@ struct State {
     struct BuurtWeek {
         std::uint32_t new_questions = 0, solved_network = 0, solved_community = 0, solved_professional = 0;
         std::uint32_t dropped = 0, escalations = 0, referrals = 0, cases_started = 0, wmo_new = 0, visits = 0;
-        std::uint32_t withdrawn = 0, brokered = 0;
+        std::uint32_t withdrawn = 0, brokered = 0, light_help = 0, carer_found = 0;
         double informal_hours = 0, volunteer_hours = 0, buurtteam_hours = 0, wait_sum = 0;
     };
     std::vector<BuurtWeek> week;

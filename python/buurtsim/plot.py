@@ -36,6 +36,8 @@ _SHORT = {
     "care_recipients": "Receiving mantelzorg", "meeting_visits": "Visits to meeting places",
     "severely_lonely_share_65plus": "Severely lonely residents 65+", "mean_ties_in_buurt": "Ties within the buurt",
     "share_knowing_5_in_buurt": "Adults knowing 5+ people in the buurt",
+    "questions_light_help": "Light help by a buurtondersteuner", "questions_carer_found": "Mantelzorger found by a buurtondersteuner",
+    "carers_supported": "Mantelzorgers supported by a buurtondersteuner",
 }
 # Labels per week, where the comparison's label describes an average over the horizon.
 _WEEKLY = {

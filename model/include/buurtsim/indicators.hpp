@@ -110,7 +110,13 @@ enum class Aggregation : std::uint8_t {
     X(intervention_cost_eur, float64, "EUR/week", flow, none, "Intervention cost", \
       "Cost of the scenario's interventions attributed to the buurt this week (0 without interventions).") \
     X(total_cost_eur, float64, "EUR/week", flow, none, "Total cost (buurtteam + Wmo + interventions)", \
-      "buurtteam_cost_eur + wmo_cost_eur + intervention_cost_eur.")
+      "buurtteam_cost_eur + wmo_cost_eur + intervention_cost_eur.") \
+    X(questions_light_help, int32, "questions/week", flow, none, "", \
+      "Questions a buurtondersteuner answered itself this week with light help (counted in questions_solved_community too).") \
+    X(questions_carer_found, int32, "questions/week", flow, none, "", \
+      "Care questions for which a buurtondersteuner found a mantelzorger this week (in the network: counted in questions_solved_network; else in questions_solved_community).") \
+    X(carers_supported, int32, "persons", stock, none, "", \
+      "Mantelzorgers of the buurt giving care at the end of the week while supported by a buurtondersteuner (advice, respite).")
 
 enum class Indicator : std::uint8_t {
 #define BUURTSIM_INDICATOR_ENUM(name, ...) name,

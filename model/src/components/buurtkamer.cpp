@@ -2,8 +2,14 @@
 // place in each targeted buurt (extra seats for the meeting phase) whose
 // makelaar helps this week's visitors into volunteering (a recruitment
 // multiplier for visitors). Cost: running cost plus the makelaar.
+// The makelaar's effect saturates: the visitors of one buurtkamer are few, so
+// a second FTE meets the same people. The boost is recruit_boost x
+// k (1 - exp(-makelaar_fte / k)), k = saturation_fte: like the FTE when
+// small, never beyond recruit_boost x k.
 #include "components/builtin.hpp"
 #include "components/param_rows.hpp"
+
+#include <cmath>
 
 namespace buurtsim {
 namespace {
@@ -17,6 +23,7 @@ struct BuurtkamerParams {
     double recruit_boost;           // relative increase of recruitment among visitors per makelaar FTE
     double cost_per_year;           // running cost of one buurtkamer, euro per year
     double cost_per_fte_year;       // sociaal makelaar, euro per FTE per year
+    double saturation_fte;          // makelaar FTE at which the recruitment boost reaches 63 % of its ceiling
 };
 
 class Run final : public ComponentRun {
@@ -26,13 +33,14 @@ public:
         reaches.assign(pop.geo.buurten.size(), 0);
         for (std::uint32_t b : buurten_) reaches[b] = 1;
         weekly_cost_ = (k_.cost_per_year + k_.makelaar_fte * k_.cost_per_fte_year) / weeks_per_year;
+        visitor_boost_ = k_.recruit_boost * k_.saturation_fte * -std::expm1(-k_.makelaar_fte / k_.saturation_fte);
     }
 
     void set_levers(std::int64_t w, Levers& l) const override {
         if (!active(k_.start_week, k_.end_week, w)) return;
         for (std::uint32_t b : buurten_) {
             l.seats_per_1000[b] += k_.seats_per_1000;
-            l.visitor_recruit_multiplier[b] += k_.recruit_boost * k_.makelaar_fte;
+            l.visitor_recruit_multiplier[b] += visitor_boost_;
             l.intervention_cost_eur[b] += weekly_cost_ * scale_;
         }
     }
@@ -42,6 +50,7 @@ private:
     double scale_;
     std::vector<std::uint32_t> buurten_;
     double weekly_cost_ = 0;  // euro per targeted buurt per week while active
+    double visitor_boost_ = 0;  // added to the visitors' recruitment multiplier (saturating in makelaar FTE)
 };
 
 class Buurtkamer final : public Component {
@@ -68,8 +77,13 @@ public:
          "Sociaal makelaar FTE per buurtkamer, helping visitors into volunteering.", "assumption",
          PART_R(BuurtkamerParams, makelaar_fte)},
         {"buurtkamer.recruit_boost", "1.0", "ratio per FTE", 0, 100,
-         "Relative increase of volunteer recruitment among this week's visitors, per makelaar FTE.", "assumption",
+         "Relative increase of volunteer recruitment among this week's visitors, per makelaar FTE of effective FTE "
+         "(saturation_fte).", "assumption",
          PART_R(BuurtkamerParams, recruit_boost)},
+        {"buurtkamer.saturation_fte", "1.0", "FTE", 0, 20,
+         "Saturation of the makelaar's recruitment effect: effective FTE = k (1 - exp(-makelaar_fte / k)), k this value. "
+         "Plausible 0.5-2: one makelaar can speak to most visitors of one buurtkamer; more FTE meet the same visitors.",
+         "assumption", PART_R(BuurtkamerParams, saturation_fte), true},
         {"buurtkamer.cost_per_year", "25000", "EUR/year", 0, 1e7,
          "Running cost of one buurtkamer (rent, activities) per year.", "assumption", PART_R(BuurtkamerParams, cost_per_year)},
         {"buurtkamer.cost_per_fte_year", "70000", "EUR/FTE/year", 0, 1e7,

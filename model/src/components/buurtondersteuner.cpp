@@ -1,9 +1,16 @@
 // The buurtondersteuner: a paid person embedded in one buurt (DESIGN 1).
 // Residents who know the ondersteuner (a share that grows as they embed)
-// bring open questions; the brokerage phase (phase_brokerage.cpp) looks for
-// a neighbour or volunteer and refers on what the community cannot solve.
-// This component sets that phase's levers in its buurten: the week's hours,
-// the reach, and its own random sub-streams; and it charges its cost.
+// bring any open question; the brokerage phase (phase_brokerage.cpp) triages
+// it (what the community can carry, what needs a professional), gives light
+// help itself, finds a neighbour, volunteer or mantelzorger, and refers on
+// only what needs professional help. Mantelzorgers who know the ondersteuner
+// bring their strain and get advice and respite (lower burden growth).
+// Residents and carers helped count as supported for a while: a lower
+// escalation hazard, a smaller loss of self-reliance, lower carer burden
+// growth (the support levers, read by the escalation, health and carers
+// phases). This component sets those levers in its buurten: the week's
+// hours, the reach, the triage and light-help rules, what support does, and
+// its own random sub-streams; and it charges its cost.
 #include "components/builtin.hpp"
 #include "components/param_rows.hpp"
 
@@ -23,6 +30,15 @@ struct OndersteunerParams {
     double hours_per_question;      // hours to broker one question
     std::int64_t match_attempts;    // residents or volunteers tried per question before referring on
     double cost_per_fte_year;       // euro
+    double light_help_hours;        // light help: questions needing at most this many hours (0: none)
+    double triage_care_hours;       // triage: care questions of at most this many hours a week the community can carry (0: none)
+    double triage_self_reliance;    // ... for residents with at least this self-reliance
+    double carer_burden;            // carers with at least this burden bring their strain
+    double carer_hours;             // ondersteuner hours per strained carer supported (0: no carer support)
+    double carer_burden_relief;     // share of a supported carer's burden growth removed
+    std::int64_t support_weeks;     // weeks a resident or carer helped counts as supported
+    double support_escalation_factor;  // multiplies a supported resident's escalation hazard
+    double support_loss_factor;     // multiplies a supported resident's self-reliance loss
 };
 
 class Run final : public ComponentRun {
@@ -36,6 +52,13 @@ public:
     }
 
     void set_levers(std::int64_t w, Levers& l) const override {
+        if (w < o_.start_week) return;
+        // Support already given keeps its effect until it runs out, also after the end week.
+        for (std::uint32_t b : buurten_) {
+            l.support_escalation_factor[b] *= o_.support_escalation_factor;
+            l.support_loss_factor[b] *= o_.support_loss_factor;
+            l.carer_burden_relief[b] = 1.0 - (1.0 - l.carer_burden_relief[b]) * (1.0 - o_.carer_burden_relief);
+        }
         if (!active(o_.start_week, o_.end_week, w)) return;
         const double weeks_in = double(w - o_.start_week + 1);
         const double reach = o_.reach_max * (1.0 - std::exp(-weeks_in / o_.embedding_weeks));
@@ -49,6 +72,12 @@ public:
         l.broker_hours_per_question = o_.hours_per_question;
         l.broker_match_attempts = o_.match_attempts;
         l.broker_sub = streams_.sub(0);
+        l.broker_light_help_hours = o_.light_help_hours;
+        l.broker_triage_care_hours = o_.triage_care_hours;
+        l.broker_triage_self_reliance = o_.triage_self_reliance;
+        l.broker_carer_burden = o_.carer_burden;
+        l.broker_carer_hours = o_.carer_hours;
+        l.broker_support_weeks = o_.support_weeks;
     }
 
 private:
@@ -63,7 +92,8 @@ class Ondersteuner final : public Component {
 public:
     std::string_view name() const override { return "buurtondersteuner"; }
     std::string_view summary() const override {
-        return "a paid person per buurt who brokers residents' questions to neighbours and volunteers";
+        return "a paid person per buurt who triages residents' questions, gives light help, finds neighbours, "
+               "volunteers and mantelzorgers, supports carers and refers on what needs a professional";
     }
     std::uint32_t streams() const override { return 3; }  // who knows them, order of clients, matching
     std::vector<ParamSpec> params() const override {
@@ -99,6 +129,46 @@ public:
         {"buurtondersteuner.cost_per_fte_year", "75000", "EUR/FTE/year", 0, 1e7,
          "Cost of one buurtondersteuner FTE per year, overhead included.",
          "assumption: salary of a social worker (CAO Sociaal Werk) plus overhead", PART_R(OndersteunerParams, cost_per_fte_year)},
+        {"buurtondersteuner.light_help_hours", "2.0", "h", 0, 40,
+         "Light help: the ondersteuner answers a practical, social or information question itself (information and forms, "
+         "a short practical hand, a listening ear) when it needs at most this many hours and the week's hours allow; 0: no light help. "
+         "Plausible 1-4: one conversation, a form or a phone call, not a course of help.",
+         "assumption", PART_R(OndersteunerParams, light_help_hours)},
+        {"buurtondersteuner.triage_care_hours", "4.0", "h/week", 0, 168,
+         "Triage: a care question of at most this many hours a week (of a resident with at least triage_self_reliance, "
+         "not in an episode) is one the community can carry; the ondersteuner looks for a mantelzorger in the resident's "
+         "network or among willing adults of the buurt before referring. Other care questions go to the buurtteam at once; "
+         "0: every care question at once. Plausible 2-8: below the 8 h/week of the 'low' need level of the peer model "
+         "(Gostoli & Silverman), the hours a neighbour or volunteer gives.",
+         "assumption", PART_R(OndersteunerParams, triage_care_hours)},
+        {"buurtondersteuner.triage_self_reliance", "0.4", "0..1", 0, 1,
+         "Triage: least self-reliance of a resident whose care question the community can carry. "
+         "Plausible 0.3-0.6: below it the need is judged professional (the vulnerable target groups sit near 0.6 on average).",
+         "assumption", PART_R(OndersteunerParams, triage_self_reliance)},
+        {"buurtondersteuner.carer_burden", "0.5", "burden", 0, 10,
+         "Mantelzorg support: carers whose burden reaches this bring their strain to the ondersteuner (overburdened at 1). "
+         "Plausible 0.3-0.8: carers ask once the strain is felt, before they break down.",
+         "assumption", PART_R(OndersteunerParams, carer_burden)},
+        {"buurtondersteuner.carer_hours", "2.0", "h", 0, 40,
+         "Ondersteuner hours per strained carer supported (advice, arranging respite); 0: no carer support. "
+         "Plausible 1-4: a home visit and a few calls.",
+         "assumption", PART_R(OndersteunerParams, carer_hours)},
+        {"buurtondersteuner.carer_burden_relief", "0.3", "share", 0, 1,
+         "Share of a supported carer's burden growth removed (advice, respite) while the support lasts. "
+         "Plausible 0.1-0.5: reviews of carer support find small to moderate effects on burden.",
+         "assumption", PART_R(OndersteunerParams, carer_burden_relief)},
+        {"buurtondersteuner.support_weeks", "26", "week", 0, 520,
+         "Weeks a resident the ondersteuner helped (light help, a helper or carer found) or a carer it supported counts as supported. "
+         "Plausible 12-52: the resident knows whom to ask for a season or two.",
+         "assumption", PART_I(OndersteunerParams, support_weeks)},
+        {"buurtondersteuner.support_escalation_factor", "0.7", "ratio", 0, 1,
+         "Multiplies the escalation hazard of a supported resident's open questions (early light help: a known contact, "
+         "problems caught small). Plausible 0.5-0.9; no Dutch effect size found.",
+         "assumption", PART_R(OndersteunerParams, support_escalation_factor)},
+        {"buurtondersteuner.support_loss_factor", "0.7", "ratio", 0, 1,
+         "Multiplies the self-reliance a supported resident loses when an episode starts or a question escalates. "
+         "Plausible 0.5-0.9; no Dutch effect size found.",
+         "assumption", PART_R(OndersteunerParams, support_loss_factor)},
         };
     }
     void validate(const Params& p, const KeyOrigin& at) const override {

@@ -4,11 +4,20 @@
 // meetings (extra seats) and raises volunteer recruitment. Its intensity is
 // FTE per 10,000 real residents of the wijk; its cost is spread over the
 // wijk's buurten by residents.
+//
+// Dose-response saturates: a wijk has only so many initiatives, meeting
+// places and residents to reach, so extra FTE reach the same ones. Every
+// effect is driven by the effective intensity
+//   k (1 - exp(-intensity / k)),  k = saturation_fte_per_10k,
+// which grows like the intensity when it is small and never exceeds k; and a
+// weekly rate r becomes the probability 1 - exp(-r x effective intensity),
+// which stays below 1 whatever the FTE.
 #include "components/builtin.hpp"
 #include "components/param_rows.hpp"
 
 #include "buurtsim/error.hpp"
 
+#include <cmath>
 #include <numeric>
 
 namespace buurtsim {
@@ -25,6 +34,7 @@ struct FacilitatorParams {
     double extra_seats_per_1000;    // extra meeting visits per week per 1000 residents, per FTE/10k residents
     double recruit_boost;           // relative increase of volunteer recruitment per FTE/10k residents
     double cost_per_fte_year;
+    double saturation;              // FTE per 10k residents at which the effects reach 63 % of their ceiling
 };
 
 class Run final : public ComponentRun {
@@ -74,15 +84,21 @@ public:
             l.intervention_cost_eur[b] += weekly_cost_[wijk_[b]] * scale_ * share_[b];
             const double intensity = intensity_[wijk_[b]];
             if (intensity <= 0) continue;
-            l.learn_community[b] = f_.info_rate * intensity;
-            l.learn_buurtteam_vulnerable[b] = f_.outreach_rate * intensity;
-            l.seats_per_1000[b] += f_.extra_seats_per_1000 * intensity;
-            l.recruit_multiplier[b] += f_.recruit_boost * intensity;
+            const double x = effective_intensity(intensity);
+            l.learn_community[b] = 1.0 - std::exp(-f_.info_rate * x);
+            l.learn_buurtteam_vulnerable[b] = 1.0 - std::exp(-f_.outreach_rate * x);
+            l.seats_per_1000[b] += f_.extra_seats_per_1000 * x;
+            l.recruit_multiplier[b] += f_.recruit_boost * x;
         }
         l.information_sub = streams_.sub(0);
     }
 
 private:
+    // Saturating dose-response: ~intensity when small, at most the saturation intensity.
+    double effective_intensity(double intensity) const {
+        return f_.saturation * -std::expm1(-intensity / f_.saturation);
+    }
+
     FacilitatorParams f_;
     double scale_;
     StreamBlock streams_;
@@ -113,17 +129,24 @@ public:
         {"facilitator.wijken", "[]", "-", 0, 0, "Targeted wijk codes (with every_wijk = false).", "scenario choice",
          PART_L(FacilitatorParams, wijken)},
         {"facilitator.info_rate", "0.01", "1/week per FTE/10k", 0, 1,
-         "Weekly probability, per FTE per 10,000 residents, that an adult who does not know where to find community help learns it (wijkportaal, kennismarkt).",
+         "Weekly rate, per FTE per 10,000 residents of effective intensity, at which an adult who does not know where to find "
+         "community help learns it (wijkportaal, kennismarkt); the weekly probability is 1 - exp(-info_rate x effective intensity).",
          "assumption", PART_R(FacilitatorParams, info_rate)},
         {"facilitator.outreach_rate", "0.01", "1/week per FTE/10k", 0, 1,
          "Same for residents in a vulnerability group learning the way to the buurtteam (outreach).", "assumption",
          PART_R(FacilitatorParams, outreach_rate)},
         {"facilitator.extra_seats_per_1000", "5", "visits/week/1000 per FTE/10k", 0, 1000,
-         "Extra meeting visits (meetings, learning community) per 1000 residents per week, per FTE per 10,000 residents.",
+         "Extra meeting visits (meetings, learning community) per 1000 residents per week, per FTE per 10,000 residents of effective intensity.",
          "assumption", PART_R(FacilitatorParams, extra_seats_per_1000)},
         {"facilitator.recruit_boost", "0.3", "ratio per FTE/10k", 0, 100,
-         "Relative increase of volunteer recruitment in the wijk per FTE per 10,000 residents.", "assumption",
+         "Relative increase of volunteer recruitment in the wijk per FTE per 10,000 residents of effective intensity.", "assumption",
          PART_R(FacilitatorParams, recruit_boost)},
+        {"facilitator.saturation_fte_per_10k", "1.0", "FTE/10k residents", 0, 100,
+         "Saturation of the facilitator's effects: effective intensity = k (1 - exp(-intensity / k)), k this value, so "
+         "effects grow like the FTE when few and never beyond what k FTE per 10,000 residents would give linearly. "
+         "Plausible 0.5-2: one facilitator per 10,000 residents can know most initiatives and meeting places of that area; "
+         "beyond that extra FTE reach the same initiatives and residents.",
+         "assumption", PART_R(FacilitatorParams, saturation), true},
         {"facilitator.cost_per_fte_year", "80000", "EUR/FTE/year", 0, 1e7,
          "Cost of one facilitator FTE per year, overhead included.", "assumption", PART_R(FacilitatorParams, cost_per_fte_year)},
         };

@@ -101,7 +101,7 @@ void Engine::observe() {
             if (s.caring_for[i] != no_one) {
                 ++carers;
                 overburdened += s.burden[i] >= 1.f;
-                carers_supported += s.supported_until[i] > week_;
+                carers_supported += s.carer_supported_until[i] > week_;
             }
             if (!is_adult(i)) continue;
             ++adults;

@@ -46,9 +46,11 @@ struct Client {
 //    week is tried again, and referred once it has been open
 //    buurtteam.refer_after_weeks (also for residents who would not have
 //    found the buurtteam themselves).
-// Residents helped (light help, a helper found) and carers supported count
-// as supported for broker_support_weeks (State::supported_until; what
-// support does is for the phases that read the support levers). Brokered
+// Residents taken up (whatever the outcome: the ondersteuner stays their
+// contact) count as supported for broker_support_weeks
+// (State::supported_until), carers supported likewise
+// (State::carer_supported_until); what support does is for the phases that
+// read the support levers. Brokered
 // residents learn where community help is. Draws come from the broker's own
 // sub-streams (Levers::broker_sub), so adding another component moves none.
 // Everything stays inside the buurt (helpers and carers are residents of it),
@@ -73,7 +75,7 @@ void Engine::brokerage() {
         for (std::uint32_t i = rb; i < re; ++i) {
             const bool question = s.status[i] == QuestionStatus::open;
             const bool strained = carer_support && s.caring_for[i] != no_one && s.burden[i] >= l.broker_carer_burden &&
-                                  s.supported_until[i] <= week_;
+                                  s.carer_supported_until[i] <= week_;
             if (!question && !strained) continue;
             // A fixed per-resident threshold: whoever knows the ondersteuner keeps knowing them as reach grows.
             if (key_.uniform4(rng::Stream::intervention, 0, i, knows_sub)[0] >= reach) continue;
@@ -107,7 +109,7 @@ void Engine::brokerage() {
                 // Advice and respite arranged for a strained mantelzorger.
                 if (hours < l.broker_carer_hours) continue;
                 hours -= l.broker_carer_hours;
-                s.supported_until[i] = supported_until;
+                s.carer_supported_until[i] = supported_until;
                 s.contacts_week[i] += 1.f;
                 continue;
             }
@@ -115,6 +117,7 @@ void Engine::brokerage() {
             hours -= l.broker_hours_per_question;
             ++s.week[b].brokered;
             s.knows_community[i] = 1;
+            s.supported_until[i] = supported_until;
             const float need = s.question_hours[i];
             const bool care = s.kind[i] == QuestionKind::care;
             const bool light = !care && need <= l.broker_light_help_hours;
@@ -185,10 +188,7 @@ void Engine::brokerage() {
                     }
                 }
             }
-            if (solved) {
-                s.supported_until[i] = supported_until;
-                continue;
-            }
+            if (solved) continue;
             // Refer on only what the community cannot carry: at once what needs a professional;
             // the rest once it has waited as long as a resident would before turning to the
             // buurtteam; until then the ondersteuner tries again.

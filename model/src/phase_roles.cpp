@@ -25,9 +25,9 @@ void Engine::carers_and_volunteers() {
         s.week[pop_.buurt[r]].informal_hours += hours;
         s.contacts_week[i] += 1.f;
         s.contacts_week[r] += 1.f;
-        // A supported carer (advice, respite: State::supported_until) has part of the growth removed.
+        // A supported carer (advice, respite: State::carer_supported_until) has part of the growth removed.
         double growth = c.burden_rate * std::max(0.0, hours - c.sustainable_hours);
-        if (s.supported_until[i] > week_) growth *= 1.0 - levers_.carer_burden_relief[pop_.buurt[i]];
+        if (s.carer_supported_until[i] > week_) growth *= 1.0 - levers_.carer_burden_relief[pop_.buurt[i]];
         s.burden[i] = std::max(0.f, s.burden[i] + float(growth - c.recovery_rate));
         const bool withdraw = s.burden[i] >= 1.f && key_.uniform4(rng::Stream::carers, week_, i, 1)[0] < c.withdraw_rate;
         if (withdraw) {

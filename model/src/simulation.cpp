@@ -57,6 +57,7 @@ void Engine::init_state() {
     s.burden.assign(n, 0.f);
     s.wmo_weeks.assign(n, 0);
     s.supported_until.assign(n, 0);
+    s.carer_supported_until.assign(n, 0);
     s.contacts_week.assign(n, 0.f);
     s.contacts_recent.assign(n, 0.f);
     s.djg.assign(n, 0);

@@ -70,7 +70,8 @@ struct State {
     std::vector<std::uint16_t> wmo_weeks;   ///< weeks of Wmo provision left (0: none)
 
     // --- support: light help or carer support received (what it does: Levers::support_*, carer_burden_relief)
-    std::vector<std::uint32_t> supported_until;  ///< supported while the week index is below this (0: never)
+    std::vector<std::uint32_t> supported_until;        ///< as a resident with questions: supported while the week index is below this (0: never)
+    std::vector<std::uint32_t> carer_supported_until;  ///< as a mantelzorger: supported while the week index is below this (0: never)
 
     // --- wellbeing (updated in observe)
     std::vector<float> contacts_week;       ///< contacts this week (encounters, help, care)

@@ -87,16 +87,32 @@ TEST_CASE("ondersteuner: triage refers fewer questions to the buurtteam than ref
 }
 
 TEST_CASE("ondersteuner: light help lowers escalations in its buurten (paired replicates)") {
-    const Params light = with_ondersteuner();
+    // Light help matters where the community cannot answer. With willing
+    // neighbours and support volunteers with hours, a question the
+    // ondersteuner answers itself would have been answered by them the same
+    // week, and light help only moves the work (a finding, not a bug). So the
+    // mechanism is tested where neighbours seldom help a stranger and there
+    // are no volunteer hours: unanswered questions stay open and may escalate
+    // unless the ondersteuner answers them. Ondersteuners in every buurt of
+    // Overvecht, for enough (rare) escalations.
+    Params light = base();
+    set_param(light, "buurtondersteuner.fte", 2);
+    set_param(light, "buurtondersteuner.wijken", {"WK034403"});
+    set_param(light, "help.willingness_neighbour", 0.05);
+    set_param(light, "community.hours_per_volunteer", 0);
     Params none = light;
     set_param(none, "buurtondersteuner.light_help_hours", 0);
     const Results l = run(light), n = run(none);
     CHECK(targeted(l, Indicator::questions_light_help) > 0);
     CHECK(targeted(n, Indicator::questions_light_help) == 0);
-    const Paired r = paired(light, none, Indicator::escalations, 6);
-    INFO("escalations with light help " << r.on << ", without " << r.off);
-    CHECK(r.on < r.off);
-    CHECK(r.lower >= 4);
+    const std::uint32_t reps = 8;
+    const Paired open = paired(light, none, Indicator::questions_unmet_open, reps);
+    INFO("open question-weeks with light help " << open.on << ", without " << open.off);
+    CHECK(open.lower == int(reps));  // less exposure in every replicate
+    const Paired esc = paired(light, none, Indicator::escalations, reps);
+    INFO("escalations with light help " << esc.on << ", without " << esc.off << "; lower in " << esc.lower);
+    CHECK(esc.on < esc.off);
+    CHECK(esc.lower >= int(reps) / 2);
 }
 
 TEST_CASE("ondersteuner: support after help lowers escalations (support effect against none, paired)") {

@@ -158,7 +158,8 @@ public:
          "Plausible 0.1-0.5: reviews of carer support find small to moderate effects on burden.",
          "assumption", PART_R(OndersteunerParams, carer_burden_relief)},
         {"buurtondersteuner.support_weeks", "26", "week", 0, 520,
-         "Weeks a resident the ondersteuner helped (light help, a helper or carer found) or a carer it supported counts as supported. "
+         "Weeks a resident whose question the ondersteuner took up (whatever the outcome: it stays their contact) or a carer it "
+         "supported counts as supported. "
          "Plausible 12-52: the resident knows whom to ask for a season or two.",
          "assumption", PART_I(OndersteunerParams, support_weeks)},
         {"buurtondersteuner.support_escalation_factor", "0.7", "ratio", 0, 1,

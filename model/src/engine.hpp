@@ -37,9 +37,11 @@ public:
     void ask_community();
     void escalate_or_turn_to_buurtteam();
     void buurtteam_serves();
+    void wmo_indications();       // Wmo via the buurtteam: voorliggend veld, then maatwerk (phase_wmo.cpp)
+    void wmo_loket();             // Wmo via the loket, for needs from self-reliance and health (phase_wmo.cpp)
     void carers_and_volunteers();
     void ties_decay();
-    void allocate_buurtteams();
+    void fund_buurtteams();       // burn-in split by need; yearly reset under follows_demand (phase_professionals.cpp)
     void observe();
     void wmo_countdown();         // phase_professionals.cpp
     void snapshot();              // observe.cpp
@@ -53,6 +55,12 @@ public:
     void question_kind_weights(std::uint32_t i, double w[4]) const;  ///< relative odds of the four kinds, not in an episode
     float care_capacity(std::uint32_t recipient, std::uint32_t helper) const;  ///< hours `helper` can give `recipient` a week
     void init_care_relationships();  ///< ongoing mantelzorg at the start (carers.initial_share)
+    void crisis(std::uint32_t i, bool waiting);  ///< a crisis' consequences for resident i (counted, self-reliance, care)
+    double escalation_hazard(std::uint32_t i) const;  ///< this week's crisis hazard of an unmet question (ODD 7.6c)
+    CaseSize case_size(std::uint32_t i) const;  ///< a new buurtteam case's weeks and hours, by the question's kind
+    /// The Wmo assessment of resident i's lasting need of `hours` a week: voorliggend veld (network, algemene
+    /// voorziening) first, else maatwerk starts. Serial: it may make a tie the resident's mantelzorger.
+    void assess_wmo(std::uint32_t i, double hours, bool loket);
     void street_contacts(std::uint32_t first, std::uint32_t last);
     bool is_adult(std::uint32_t i) const { return pop_.age[i] >= 18; }
     /** Recorded week (negative during burn-in): the clock interventions run on. */
@@ -74,6 +82,7 @@ public:
     // --- the clock and algorithm state
     std::uint32_t burn_in_;  ///< weeks simulated before recording starts
     std::uint32_t allocation_week_ = 0;         ///< team capacity is set by need after this many burn-in weeks (0: never)
+    bool follows_demand_ = false;               ///< buurtteam.funding == "follows_demand"
     std::vector<std::uint64_t> wijk_referrals_;  ///< referrals per wijk team before allocation_week_
     std::uint32_t week_ = 0; ///< weeks simulated, burn-in included; the week index of every random draw
     std::vector<double> phase_seconds_;  ///< per phase of the schedule

@@ -86,7 +86,8 @@ void Engine::observe() {
     const double hour_cost = params_.costs.buurtteam_hour_eur;
     const double nan = std::numeric_limits<double>::quiet_NaN();
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
-        std::uint32_t adults = 0, seniors = 0, open = 0, waiting = 0, clients = 0, cared = 0, wmo = 0;
+        std::uint32_t adults = 0, seniors = 0, open = 0, waiting = 0, clients = 0, cared = 0, wmo = 0, wmo_year = 0;
+        double waiting_hours = 0;
         std::uint32_t volunteers = 0, carers = 0, overburdened = 0, lonely = 0, severe = 0, severe_65 = 0;
         std::uint32_t know5 = 0, agree[5] = {0, 0, 0, 0, 0}, carers_supported = 0;
         double ties_buurt = 0, score = 0;
@@ -98,6 +99,11 @@ void Engine::observe() {
             clients += s.status[i] == QuestionStatus::in_case;
             cared += s.status[i] == QuestionStatus::cared;
             wmo += s.wmo_weeks[i] > 0;
+            if (s.wmo_weeks[i] > 0) s.wmo_seen[i] = week_ + 1;
+            wmo_year += s.wmo_seen[i] > 0 && s.wmo_seen[i] + 52 > week_ + 1;
+            if (s.status[i] == QuestionStatus::waiting)
+                waiting_hours += s.kind[i] == QuestionKind::care ? params_.buurtteam.case_hours_per_week
+                                                                 : params_.buurtteam.case_hours_light;
             if (s.caring_for[i] != no_one) {
                 ++carers;
                 overburdened += s.burden[i] >= 1.f;
@@ -174,6 +180,22 @@ void Engine::observe() {
         set(Indicator::questions_light_help, w.light_help);
         set(Indicator::questions_carer_found, w.carer_found);
         set(Indicator::carers_supported, carers_supported);
+        const std::uint32_t wijk = pop_.geo.buurten[b].wijk;
+        const double resident_share =
+            wijk_residents_[wijk] > 0 ? double(pop_.buurt_begin[b + 1] - pop_.buurt_begin[b]) / wijk_residents_[wijk] : 0.0;
+        const double capacity = s.teams[wijk].capacity_hours();
+        set(Indicator::questions_unmet, open + waiting + w.dropped);
+        set(Indicator::crises, w.crises);
+        set(Indicator::crises_waiting, w.crises_waiting);
+        set(Indicator::buurtteam_left_list, w.left_list);
+        set(Indicator::buurtteam_hours_needed, w.buurtteam_hours + waiting_hours);
+        set(Indicator::buurtteam_capacity_hours, capacity * resident_share);
+        set(Indicator::buurtteam_idle_hours, std::max(0.0, capacity - s.team_worked[wijk]) * resident_share);
+        set(Indicator::wmo_assessed, w.wmo_assessed);
+        set(Indicator::wmo_met_by_network, w.wmo_network);
+        set(Indicator::wmo_met_by_general, w.wmo_general);
+        set(Indicator::wmo_new_loket, w.wmo_new_loket);
+        set(Indicator::wmo_clients_year, wmo_year);
     });
 }
 

@@ -334,11 +334,22 @@ std::vector<ParamSpec> build_table() {
          "Client-related hours per FTE per week (36 h contract minus overhead).",
          "assumption", R(buurtteam.client_hours_per_fte)},
         {"buurtteam.case_hours_per_week", "2.0", "h/week", 0, 40,
-         "Professional hours one open case needs per week.", "assumption",
+         "Professional hours a case about care (personal care, begeleiding; also every crisis) needs per week.",
+         "assumption: plausible 1.5-4 h/week, a weekly visit plus its work",
          R(buurtteam.case_hours_per_week), true},
         {"buurtteam.case_weeks_mean", "10", "week", 1, 520,
-         "Mean case duration in weeks (geometric on 1, 2, ...).", "assumption",
+         "Mean duration of a case about care (and of a crisis) in weeks (geometric on 1, 2, ...).",
+         "assumption: plausible 8-26 weeks, a begeleiding trajectory of a few months",
          R(buurtteam.case_weeks_mean)},
+        {"buurtteam.case_hours_light", "1.5", "h/week", 0, 40,
+         "Professional hours a case about a practical, social-contact or information question needs per week.",
+         "assumption: plausible 1-2 h/week; advice and arranging take less than begeleiding",
+         R(buurtteam.case_hours_light), true},
+        {"buurtteam.case_weeks_light", "4", "week", 1, 520,
+         "Mean duration of a case about a practical, social-contact or information question (geometric on 1, 2, ...).",
+         "assumption: plausible 2-8 weeks; most buurtteam contacts are short (86 % of clients carry on without "
+         "further help, Utrecht monitor 2018)",
+         R(buurtteam.case_weeks_light)},
         {"buurtteam.knows_where_to_go", "0.5", "share", 0, 1,
          "Share of adults who know how to reach the buurtteam.", "assumption",
          R(buurtteam.knows_where_to_go)},
@@ -346,12 +357,14 @@ std::vector<ParamSpec> build_table() {
          "Weeks a non-care question stays with network and community before a resident who knows the way turns to the buurtteam.",
          "assumption", I(buurtteam.refer_after_weeks)},
         {"buurtteam.give_up_after_weeks", "12", "week", 1, 520,
-         "Weeks after which an unmet question is dropped as unmet.", "assumption",
+         "Weeks open (not counting weeks on the buurtteam waiting list) after which an unmet question is given up.", "assumption",
          I(buurtteam.give_up_after_weeks)},
         {"buurtteam.leave_list_weeks_mean", "8", "week", 0, 5200,
          "Mean weeks on the (non-urgent) waiting list before giving up if not admitted: after each week's "
          "admissions, from the week of entry, a resident still waiting leaves with probability 1 / this; the "
-         "question is dropped as unmet. 0: nobody leaves; otherwise at least 1.",
+         "need stays: the question is open again (network and community can still answer it, it can still "
+         "escalate; no new referral for it) and is dropped after give_up_after_weeks more weeks. 0: nobody leaves; "
+         "otherwise at least 1.",
          "assumption: people leave waiting lists at any time (help found elsewhere, moved, gave up); a constant "
          "hazard keeps the list of a team at capacity near its level instead of drifting", R(buurtteam.leave_list_weeks_mean)},
         {"buurtteam.need_allocation_weeks", "52", "week", 0, 5200,
@@ -360,36 +373,76 @@ std::vector<ParamSpec> build_table() {
          "0, or no burn-in: in proportion to residents.",
          "assumption: Utrecht funds its buurtteams by need (verdeelmodel), not per head; past referrals stand in "
          "for need", I(buurtteam.need_allocation_weeks)},
+        {"buurtteam.funding", "\"fixed\"", "-", 0, 0,
+         "How team hours are funded. \"fixed\": each team keeps the hours its budget sets (fte_per_10k, split by "
+         "need in the burn-in, need_allocation_weeks). \"follows_demand\": every 52 simulated weeks each team's "
+         "hours are reset to its mean weekly hours needed over the past 52 weeks (open cases plus the hours of "
+         "everyone on its lists) times demand_headroom.",
+         "DESIGN 8: Utrecht funds its buurtteams with a yearly lump sum (fixed); follows_demand is the alternative "
+         "rule to compare with", T(buurtteam.funding)},
+        {"buurtteam.demand_headroom", "1.1", "ratio", 0, 10,
+         "Under funding = \"follows_demand\": next year's hours are last year's mean weekly hours needed times this.",
+         "assumption: plausible 1.0-1.3, a budget set to last year's demand with a margin for its variation",
+         R(buurtteam.demand_headroom), true},
 
         // --- Wmo maatwerk
-        {"wmo.referral_care", "0.6", "probability", 0, 1,
-         "Probability that a closed buurtteam case about care leads to a Wmo maatwerk provision.",
-         "calibrated to CBS 85994NED (Wmo clients ~5.1% of residents)", R(wmo.referral_care)},
+        {"wmo.referral_care", "0.3", "probability", 0, 1,
+         "Probability that a closed buurtteam case about care is referred for a Wmo maatwerk indication (a lasting "
+         "need); the assessment then looks at the voorliggend veld first (wmo.network_tries, "
+         "wmo.general_provision_share).",
+         "assumption: plausible 0.2-0.5; Utrecht 2016: ~1,630 of ~13,700 buurtteam cases (~12 %) led to maatwerk, "
+         "and 86 % of clients carried on without further help (2018)", R(wmo.referral_care)},
         {"wmo.referral_other", "0.05", "probability", 0, 1,
-         "Same for cases about other questions.", "assumption", R(wmo.referral_other)},
-        {"wmo.initial_share", "0.051", "share", 0, 1,
-         "Share of residents with a Wmo provision at the start (residents 75+ or in a vulnerability group are three times as likely).",
-         "CBS 85994NED: 18,940 Wmo clients in Utrecht 2024, ~5.1% of residents", R(wmo.initial_share)},
+         "Same for cases about other questions (begeleiding after a practical, social or information question).",
+         "assumption: plausible 0.02-0.1 (see referral_care)", R(wmo.referral_other)},
+        {"wmo.loket_rate", "0.02", "1/week", 0, 1,
+         "Weekly probability that an adult with self-reliance 0, without an open question or a provision, applies at "
+         "the Wmo loket (hulpmiddelen, huishoudelijke ondersteuning, vervoer); the hazard falls linearly to 0 at "
+         "wmo.loket_self_reliance.",
+         "assumption, to be fitted to CBS 85994NED (Wmo clients during the year ~5.1 % of residents): most "
+         "maatwerk does not come through the buurtteam (2016: ~1,630 buurtteam referrals a year against 22,710 "
+         "running provisions)", R(wmo.loket_rate)},
+        {"wmo.loket_self_reliance", "0.7", "0..1", 0, 1,
+         "Self-reliance below which an adult may apply at the Wmo loket.",
+         "assumption: plausible 0.5-0.8; by default residents in a vulnerability group (target 0.6), the oldest "
+         "and residents after an episode or a crisis", R(wmo.loket_self_reliance), true},
+        {"wmo.network_tries", "3", "ties", 0, 100,
+         "Voorliggend veld: at a Wmo assessment (either route) up to this many of the resident's household, "
+         "neighbour and friend ties are asked whether they can take on the need's weekly hours; one who is "
+         "willing and able becomes the mantelzorger and no maatwerk starts. 0: the network is not looked at.",
+         "assumption: plausible 2-5, the keukentafelgesprek asks about the people around the resident",
+         I(wmo.network_tries)},
+        {"wmo.general_provision_share", "0.2", "share", 0, 1,
+         "Voorliggend veld: share of the needs the network cannot meet that an algemene voorziening meets "
+         "(boodschappen- or klussendienst, vrijwillige vervoersdienst, uitleen van hulpmiddelen) instead of maatwerk.",
+         "assumption: plausible 0.1-0.4", R(wmo.general_provision_share)},
+        {"wmo.initial_share", "0.038", "share", 0, 1,
+         "Share of residents with a Wmo provision at the start, a point stock (residents 75+ or in a vulnerability "
+         "group are three times as likely).",
+         "CBS 85994NED: 18,940 clients during 2024 (~5.1 % of residents); with provisions of mean D weeks the point "
+         "stock is clients during the year x D / (D + 52), ~3.8 % at D = 156", R(wmo.initial_share)},
         {"wmo.duration_weeks_mean", "156", "week", 1, 5200,
          "Mean weeks a resident keeps a Wmo provision (geometric).",
-         "assumption: Wmo provisions such as household help run for years", R(wmo.duration_weeks_mean)},
-        {"wmo.cost_per_client_week", "71.4", "EUR/week", 0, 100000,
+         "assumption: plausible 104-260; Wmo provisions such as household help and hulpmiddelen run for years",
+         R(wmo.duration_weeks_mean)},
+        {"wmo.cost_per_client_week", "95.2", "EUR/week", 0, 100000,
          "Cost of Wmo maatwerk per client per week, excluding verblijf en opvang.",
-         "CBS 84580NED 2024: EUR 70.3 M excl. verblijf en opvang / 18,940 clients (85994NED) / 52",
+         "CBS 84580NED 2024: EUR 70.3 M excl. verblijf en opvang over a point stock of 18,940 clients during the "
+         "year (85994NED) x 156 / (156 + 52) = 14,205, / 52 weeks",
          R(wmo.cost_per_client_week)},
 
         // --- escalation
         {"escalation.base_hazard", "0.003", "1/week", 0, 1,
-         "Weekly hazard that an unmet question escalates into a crisis, in its first week.", "assumption",
+         "Weekly hazard that an unmet question escalates into a crisis in its first week unmet: an open question, or one waiting on the buurtteam's (non-urgent) waiting list (harm while waiting).", "assumption",
          R(escalation.base_hazard)},
         {"escalation.weeks_effect", "0.25", "1/week", 0, 100,
-         "The hazard is multiplied by 1 + effect x weeks unmet.",
+         "The hazard is multiplied by 1 + effect x weeks unmet (weeks since the question arose, counting on while the resident waits for the buurtteam).",
          "assumption: DESIGN 4, unmet questions raise the hazard the longer they last", R(escalation.weeks_effect)},
         {"escalation.vulnerable_multiplier", "3.0", "ratio", 0, 100,
          "Hazard multiplier for residents in a vulnerability group.", "assumption",
          R(escalation.vulnerable_multiplier)},
         {"escalation.self_reliance_drop", "0.2", "0..1", 0, 1,
-         "Self-reliance lost at an escalation.", "assumption", R(escalation.self_reliance_drop)},
+         "Self-reliance lost at a crisis (it raises later question and Wmo loket hazards).", "assumption", R(escalation.self_reliance_drop)},
 
         // --- mantelzorgers
         {"carers.duration_weeks_mean", "52", "week", 1, 5200,

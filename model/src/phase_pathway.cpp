@@ -149,44 +149,71 @@ void Engine::ask_community() {
 // (hazard rising with the weeks it stays unmet; a crisis goes to the
 // buurtteam's urgent list whether or not the resident knows the way).
 // Otherwise a resident who knows the way brings a care question at once and
-// any other after refer_after_weeks; anyone gives up after give_up_after_weeks.
-// A resident who recently received light support (State::supported_until)
-// has the hazard and the self-reliance loss multiplied by the support levers.
+// any other after refer_after_weeks, unless they already left the team's
+// waiting list for this question; anyone gives up after give_up_after_weeks
+// open (weeks on the waiting list not counted: a resident who left it has
+// that long again). A resident who recently received light support
+// (State::supported_until) has the hazard and the self-reliance loss
+// multiplied by the support levers (escalation_hazard, crisis).
 void Engine::escalate_or_turn_to_buurtteam() {
     State& s = state_;
     const BuurtteamParams& bt = params_.buurtteam;
-    const EscalationParams& e = params_.escalation;
     for (std::uint32_t i = 0; i < pop_.size(); ++i) {
         if (s.status[i] != QuestionStatus::open) continue;
         const std::uint16_t b = pop_.buurt[i];
         Buurtteam& team = s.teams[pop_.geo.buurten[b].wijk];
-        double hazard = e.base_hazard * (1.0 + e.weeks_effect * s.weeks_open[i]);
-        if (pop_.vulnerability[i]) hazard *= e.vulnerable_multiplier;
-        // Recent light support (State::supported_until) lowers the hazard and the loss (levers).
-        const bool supported = s.supported_until[i] > week_;
-        if (supported) hazard *= levers_.support_escalation_factor[b];
+        const double hazard = escalation_hazard(i);
         ++s.weeks_open[i];
         if (key_.uniform4(rng::Stream::escalation, week_, i)[0] < hazard) {
             ++s.week[b].escalations;
-            s.self_reliance[i] = clamp01(s.self_reliance[i] - (supported ? e.self_reliance_drop * levers_.support_loss_factor[b]
-                                                                         : e.self_reliance_drop));
-            s.kind[i] = QuestionKind::care;
+            crisis(i, false);
             team.enqueue_urgent(i, week_);
             s.status[i] = QuestionStatus::waiting;
             ++s.week[b].referrals;
             continue;
         }
-        const bool refer =
-            s.knows_way[i] && (s.kind[i] == QuestionKind::care || s.weeks_open[i] >= bt.refer_after_weeks);
+        const bool left_list = s.weeks_listed[i] > 0;
+        const bool refer = s.knows_way[i] && !left_list &&
+                           (s.kind[i] == QuestionKind::care || s.weeks_open[i] >= bt.refer_after_weeks);
         if (refer) {
             team.enqueue(i, week_);
             s.status[i] = QuestionStatus::waiting;
             ++s.week[b].referrals;
-        } else if (s.weeks_open[i] >= bt.give_up_after_weeks) {
+        } else if (s.weeks_open[i] >= s.weeks_listed[i] + bt.give_up_after_weeks) {
             s.status[i] = QuestionStatus::none;
             ++s.week[b].dropped;
         }
     }
+}
+
+// The hazard of an unmet question, open or on the waiting list: it grows with
+// the weeks unmet (DESIGN 4, phase 6), more so for vulnerable residents.
+// Recent light support (State::supported_until) lowers it (levers).
+double Engine::escalation_hazard(std::uint32_t i) const {
+    const EscalationParams& e = params_.escalation;
+    double hazard = e.base_hazard * (1.0 + e.weeks_effect * state_.weeks_open[i]);
+    if (pop_.vulnerability[i]) hazard *= e.vulnerable_multiplier;
+    if (state_.supported_until[i] > week_) hazard *= levers_.support_escalation_factor[pop_.buurt[i]];
+    return hazard;
+}
+
+// A crisis and its consequences that this model carries: self-reliance lost
+// (less after recent light support; it raises later question rates and the Wmo loket hazard), the question
+// becomes one of care, and the resident's crisis count and week are kept for
+// the health-care use (GP, acute care) a later phase will read. The caller
+// puts the resident on the urgent list. Writes only resident i and its buurt's
+// counters (callers run per resident, or per team over the team's residents).
+void Engine::crisis(std::uint32_t i, bool waiting) {
+    State& s = state_;
+    State::BuurtWeek& bw = s.week[pop_.buurt[i]];
+    ++bw.crises;
+    bw.crises_waiting += waiting;
+    const double drop = params_.escalation.self_reliance_drop *
+                        (s.supported_until[i] > week_ ? levers_.support_loss_factor[pop_.buurt[i]] : 1.0);
+    s.self_reliance[i] = clamp01(s.self_reliance[i] - drop);
+    s.kind[i] = QuestionKind::care;
+    if (s.crises[i] < 65535) ++s.crises[i];
+    s.crisis_week[i] = week_ + 1;
 }
 
 }  // namespace buurtsim

@@ -46,13 +46,14 @@ void Engine::questions_arise() {
                 question_kind_weights(i, w);
                 k = draw_kind(w, u[1]);
             }
-            if (k == QuestionKind::care && s.wmo_weeks[i] > 0) continue;  // care already provided
+            if (k == QuestionKind::care && (s.wmo_weeks[i] > 0 || s.general_weeks[i] > 0)) continue;  // care provided
             auto g = key_.urng(rng::Stream::questions, week_, i, 1);
             const double mean = k == QuestionKind::care ? q.care_hours_mean : q.hours_mean;
             s.status[i] = QuestionStatus::open;
             s.kind[i] = k;
             s.question_hours[i] = float(boost::random::exponential_distribution<double>(1.0 / mean)(g));
             s.weeks_open[i] = 0;
+            s.weeks_listed[i] = 0;
             ++count;
         }
         s.week[b].new_questions += count;

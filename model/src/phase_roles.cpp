@@ -34,6 +34,7 @@ void Engine::carers_and_volunteers() {
             ++s.week[pop_.buurt[r]].withdrawn;
             s.status[r] = QuestionStatus::open;
             s.weeks_open[r] = 0;
+            s.weeks_listed[r] = 0;
             s.caring_for[i] = no_one;
         } else if (--s.care_weeks[i] == 0) {
             s.status[r] = QuestionStatus::none;

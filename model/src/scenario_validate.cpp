@@ -67,6 +67,9 @@ void validate_impl(const Params& params, const std::function<std::string(std::st
     if (const double m = p.buurtteam.leave_list_weeks_mean; m > 0 && m < 1)
         throw ParamError("buurtteam.leave_list_weeks_mean must be 0 (nobody leaves) or at least 1 week (a weekly "
                          "probability of 1 / value), got " + shortest(m) + at("buurtteam.leave_list_weeks_mean"));
+    if (p.buurtteam.funding != "fixed" && p.buurtteam.funding != "follows_demand")
+        throw ParamError("buurtteam.funding must be \"fixed\" or \"follows_demand\", got \"" + p.buurtteam.funding + "\"" +
+                         at("buurtteam.funding"));
 
     // Area codes: the population checks they exist; here only their form, so a
     // wijk code in the buurt list (or a typo) is caught with the key named.

@@ -22,10 +22,12 @@ const std::vector<Phase>& schedule() {
         {"brokerage", &Engine::brokerage},                    // 4a'. a community broker, where levers put one
         {"ask_community", &Engine::ask_community},            // 4b. support volunteers of the buurt
         {"escalation_referral", &Engine::escalate_or_turn_to_buurtteam},  // 4c/6. escalate, refer, give up
-        {"buurtteam", &Engine::buurtteam_serves},             // 5. caseload, lists, referral to Wmo
+        {"buurtteam", &Engine::buurtteam_serves},             // 5. caseload, lists, harm while waiting
+        {"wmo_indications", &Engine::wmo_indications},        // 5'. Wmo via the buurtteam: voorliggend veld first
+        {"wmo_loket", &Engine::wmo_loket},                    // 5''. Wmo via the loket (hulpmiddelen, HH, vervoer)
         {"carers_volunteers", &Engine::carers_and_volunteers},// 7. burden, withdrawal; recruitment
         {"ties_decay", &Engine::ties_decay},                  // ties weaken without contact
-        {"allocate_buurtteams", &Engine::allocate_buurtteams},// burn-in only: team hours by need
+        {"buurtteam_funding", &Engine::fund_buurtteams},      // team hours: burn-in split by need; follows_demand resets
         {"observe", &Engine::observe},                        // 8. loneliness, cohesion, indicators
         {"wmo_countdown", &Engine::wmo_countdown},            // Wmo provisions run down a week
         {"snapshot", &Engine::snapshot},                      // end-of-week state, in snapshot weeks

@@ -52,12 +52,17 @@ void Engine::init_state() {
     s.kind.assign(n, QuestionKind::practical);
     s.question_hours.assign(n, 0.f);
     s.weeks_open.assign(n, 0);
+    s.weeks_listed.assign(n, 0);
     s.caring_for.assign(n, no_one);
     s.care_weeks.assign(n, 0);
     s.burden.assign(n, 0.f);
     s.wmo_weeks.assign(n, 0);
     s.supported_until.assign(n, 0);
     s.carer_supported_until.assign(n, 0);
+    s.wmo_seen.assign(n, 0);
+    s.general_weeks.assign(n, 0);
+    s.crises.assign(n, 0);
+    s.crisis_week.assign(n, 0);
     s.contacts_week.assign(n, 0.f);
     s.contacts_recent.assign(n, 0.f);
     s.djg.assign(n, 0);
@@ -120,6 +125,11 @@ void Engine::init_state() {
     }
     allocation_week_ = std::uint32_t(std::min<std::int64_t>(bt.need_allocation_weeks, burn_in_ / 2));
     wijk_referrals_.assign(s.teams.size(), 0);
+    follows_demand_ = bt.funding == "follows_demand";
+    s.team_worked.assign(s.teams.size(), 0.0);
+    s.team_needed_sum.assign(s.teams.size(), 0.0);
+    s.team_needed_weeks.assign(s.teams.size(), 0);
+    s.wmo_referred.assign(s.teams.size(), {});
     levers_.resize(pop_.geo.buurten.size(), s.teams.size());
 }
 

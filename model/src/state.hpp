@@ -61,13 +61,20 @@ struct State {
     std::vector<QuestionStatus> status;
     std::vector<QuestionKind> kind;
     std::vector<float> question_hours;     ///< hours needed (care: hours per week)
-    std::vector<std::uint16_t> weeks_open; ///< weeks the question has been open
+    std::vector<std::uint16_t> weeks_open; ///< weeks the question has been unmet (open or waiting for the buurtteam)
+    std::vector<std::uint16_t> weeks_listed; ///< of which on the buurtteam waiting list; > 0 while open: left the list
 
     // --- mantelzorg (the carer's side) and Wmo
     std::vector<std::uint32_t> caring_for;  ///< recipient, or no_one
     std::vector<std::uint16_t> care_weeks;  ///< weeks of care left
     std::vector<float> burden;              ///< carer burden; overburdened at >= 1
     std::vector<std::uint16_t> wmo_weeks;   ///< weeks of Wmo provision left (0: none)
+    std::vector<std::uint32_t> wmo_seen;    ///< last week (+1) the resident had a Wmo provision (0: never)
+    std::vector<std::uint16_t> general_weeks; ///< weeks an algemene voorziening still meets a lasting need (0: none)
+
+    // --- crises: the hook for health-care use (GP, acute care) by a later phase
+    std::vector<std::uint16_t> crises;      ///< crises of the resident so far in the run (burn-in included)
+    std::vector<std::uint32_t> crisis_week; ///< week (+1, simulated weeks) of the resident's last crisis (0: none)
 
     // --- support: light help or carer support received (what it does: Levers::support_*, carer_burden_relief)
     std::vector<std::uint32_t> supported_until;        ///< as a resident with questions: supported while the week index is below this (0: never)
@@ -86,12 +93,18 @@ struct State {
     // --- algorithm state
     std::vector<Buurtteam> teams;  ///< one per wijk (index = wijk)
     std::vector<double> team_capacity;  ///< each team's budget without staff shortage
+    std::vector<double> team_worked;    ///< hours each team worked this week
+    std::vector<double> team_needed_sum;///< hours each team's residents needed, summed since the last funding reset
+    std::vector<std::uint32_t> team_needed_weeks; ///< weeks in that sum
+    std::vector<std::vector<std::uint32_t>> wmo_referred; ///< per team: residents referred for a Wmo indication this week
 
     // --- per-buurt counters for the current week (cleared at the start of a week)
     struct BuurtWeek {
         std::uint32_t new_questions = 0, solved_network = 0, solved_community = 0, solved_professional = 0;
         std::uint32_t dropped = 0, escalations = 0, referrals = 0, cases_started = 0, wmo_new = 0, visits = 0;
         std::uint32_t withdrawn = 0, brokered = 0, light_help = 0, carer_found = 0;
+        std::uint32_t crises = 0, crises_waiting = 0, left_list = 0;
+        std::uint32_t wmo_assessed = 0, wmo_network = 0, wmo_general = 0, wmo_new_loket = 0;
         double informal_hours = 0, volunteer_hours = 0, buurtteam_hours = 0, wait_sum = 0;
     };
     std::vector<BuurtWeek> week;

@@ -130,3 +130,40 @@ TEST_CASE("an admitted resident is not asked whether they leave") {
     CHECK(w.left == std::vector<std::uint32_t>{3});
     CHECK(t.waiting() == 0);
 }
+
+TEST_CASE("case sizes: a case's own weekly hours count against the budget, and a head that does not fit blocks the list") {
+    Buurtteam t(5.0, 2.0);
+    // Hours by resident: 1 -> 3 h, 2 -> 3 h (does not fit beside 1), 3 -> 1 h (would fit, but waits behind 2).
+    const auto size = [](std::uint32_t r) { return CaseSize{4, r == 3 ? 1.0 : 3.0}; };
+    for (std::uint32_t r = 1; r <= 3; ++r) t.enqueue(r, 0);
+    TeamWeek w = t.serve(0, size);
+    REQUIRE(w.started.size() == 1);
+    CHECK(w.started[0].resident == 1);
+    CHECK(w.hours_worked == 3.0);
+    CHECK(t.waiting() == 2);
+    // Light cases: more of them fit in the same hours.
+    Buurtteam light(5.0, 2.0);
+    for (std::uint32_t r = 0; r < 10; ++r) light.enqueue(r, 0);
+    w = light.serve(0, [](std::uint32_t) { return CaseSize{4, 1.0}; });
+    CHECK(w.started.size() == 5);
+    CHECK(w.served.size() == 5);
+    CHECK(w.served[0].hours == 1.0);
+}
+
+TEST_CASE("a crisis on the waiting list moves the resident to the back of the urgent list") {
+    Buurtteam t(0.0, 2.0);  // no room: nobody starts
+    for (std::uint32_t r = 1; r <= 4; ++r) t.enqueue(r, 0);
+    TeamWeek w = t.serve(2, [](std::uint32_t) { return 1u; },
+                         [](std::uint32_t r) { return r == 3 ? ListEvent::urgent : r == 4 ? ListEvent::leave : ListEvent::stay; });
+    CHECK(w.to_urgent == std::vector<std::uint32_t>{3});
+    CHECK(w.left == std::vector<std::uint32_t>{4});
+    REQUIRE(t.urgent_list().size() == 1);
+    CHECK(t.urgent_list()[0].resident == 3);
+    CHECK(t.urgent_list()[0].since_week == 2);
+    CHECK(t.waiting_list().size() == 2);
+    // Once there is room, the urgent entry goes first.
+    t.set_capacity_hours(2.0);
+    w = t.serve(3, [](std::uint32_t) { return 1u; });
+    REQUIRE(w.started.size() == 1);
+    CHECK(w.started[0].resident == 3);
+}

@@ -158,9 +158,10 @@ TEST_CASE("escalation: none without hazard, more with a higher hazard") {
     CHECK(total(run_sim(p).results(), Indicator::escalations) > low);
 }
 
-TEST_CASE("Wmo: the initial stock matches initial_share and referral feeds new provisions") {
+TEST_CASE("Wmo: the initial stock matches initial_share and buurtteam referral feeds new provisions") {
     Params p = small_params(3, 0.2, 12);
     p.wmo.referral_care = p.wmo.referral_other = 0;
+    p.wmo.loket_rate = 0;  // the other route (test_care_system.cpp)
     const Results r = run_sim(p).results();
     const double residents = week_total(r, Indicator::residents, 0);
     const double se = std::sqrt(p.wmo.initial_share * residents);

@@ -46,9 +46,9 @@ enum class Aggregation : std::uint8_t {
     X(questions_unmet_open, int32, "questions", stock, none, "Unmet questions (mean open per week)", \
       "Questions open at the end of the week that no one is working on (not waiting for or in a buurtteam case, not cared for).") \
     X(questions_dropped, int32, "questions/week", flow, none, "", \
-      "Questions given up this week: open for buurtteam.give_up_after_weeks without help, or left the buurtteam waiting list (hazard 1 / buurtteam.leave_list_weeks_mean a week).") \
+      "Questions given up this week: open for buurtteam.give_up_after_weeks weeks (not counting weeks on the buurtteam waiting list) without help.") \
     X(escalations, int32, "events/week", flow, none, "Crises (escalated questions)", \
-      "Unmet questions that escalated into a crisis this week (urgent buurtteam referral).") \
+      "Unmet open questions that escalated into a crisis this week (urgent buurtteam referral); see also crises.") \
     X(buurtteam_referrals, int32, "questions/week", flow, none, "", \
       "Questions that entered the buurtteam waiting list this week.") \
     X(buurtteam_started, int32, "cases/week", flow, none, "", \
@@ -116,7 +116,31 @@ enum class Aggregation : std::uint8_t {
     X(questions_carer_found, int32, "questions/week", flow, none, "", \
       "Care questions for which a buurtondersteuner found a mantelzorger this week (in the network: counted in questions_solved_network; else in questions_solved_community).") \
     X(carers_supported, int32, "persons", stock, none, "", \
-      "Mantelzorgers of the buurt giving care at the end of the week while supported by a buurtondersteuner (advice, respite).")
+      "Mantelzorgers of the buurt giving care at the end of the week while supported by a buurtondersteuner (advice, respite).") \
+    X(questions_unmet, int32, "questions", stock, none, "Unmet questions (open, waiting or given up; mean per week)", \
+      "Unmet need at the end of the week, all kinds: questions open (questions_unmet_open), waiting for the buurtteam (buurtteam_waiting) and given up this week (questions_dropped).") \
+    X(crises, int32, "events/week", flow, none, "Crises (open or waiting)", \
+      "Crises this week: unmet open questions that escalated (escalations) plus residents on a buurtteam waiting list who escalated while waiting (crises_waiting).") \
+    X(crises_waiting, int32, "events/week", flow, none, "", \
+      "Residents on a buurtteam waiting list whose question escalated into a crisis this week (moved to the urgent list).") \
+    X(buurtteam_left_list, int32, "persons/week", flow, none, "", \
+      "Residents who gave up waiting for the buurtteam this week (hazard 1 / buurtteam.leave_list_weeks_mean); their question is open again.") \
+    X(buurtteam_hours_needed, float64, "h/week", flow, none, "Buurtteam hours needed", \
+      "Buurtteam demand: hours worked this week on cases of the buurt's residents plus the weekly case hours of its residents on the waiting lists.") \
+    X(buurtteam_capacity_hours, float64, "h/week", flow, none, "", \
+      "The wijk team's budgeted hours this week (after any staff shortage), attributed to its buurten by residents.") \
+    X(buurtteam_idle_hours, float64, "h/week", flow, none, "Buurtteam hours idle", \
+      "The wijk team's budgeted hours not worked this week, attributed to its buurten by residents.") \
+    X(wmo_assessed, int32, "persons/week", flow, none, "", \
+      "Lasting needs assessed for Wmo maatwerk this week (referred by the buurtteam or applied at the Wmo loket).") \
+    X(wmo_met_by_network, int32, "persons/week", flow, none, "", \
+      "Assessed needs taken on by someone in the resident's network (voorliggend veld; they become the mantelzorger).") \
+    X(wmo_met_by_general, int32, "persons/week", flow, none, "", \
+      "Assessed needs met by an algemene voorziening instead of maatwerk (voorliggend veld).") \
+    X(wmo_new_loket, int32, "persons/week", flow, none, "", \
+      "Of wmo_new, the provisions that came directly through the Wmo loket (not through the buurtteam).") \
+    X(wmo_clients_year, int32, "persons", stock, none, "Wmo clients during the year (mean per week)", \
+      "Residents with a Wmo maatwerk provision at some time in the last 52 weeks (burn-in included): clients during the year, as CBS 85994NED counts them.")
 
 enum class Indicator : std::uint8_t {
 #define BUURTSIM_INDICATOR_ENUM(name, ...) name,

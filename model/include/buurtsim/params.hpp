@@ -141,18 +141,26 @@ struct CommunityParams {
 struct BuurtteamParams {
     double fte_per_10k;             ///< buurtteam FTE per 10,000 residents
     double client_hours_per_fte;    ///< client hours per FTE per week
-    double case_hours_per_week;     ///< professional hours one case needs per week
-    double case_weeks_mean;         ///< mean case duration in weeks (geometric)
+    double case_hours_per_week;     ///< professional hours a care case (and a crisis) needs per week
+    double case_weeks_mean;         ///< mean duration of a care case (and a crisis) in weeks (geometric)
+    double case_hours_light;        ///< professional hours a practical, social or information case needs per week
+    double case_weeks_light;        ///< mean duration of such a case in weeks (geometric)
     double knows_where_to_go;       ///< share of adults who know how to reach the buurtteam
     std::int64_t refer_after_weeks; ///< weeks a non-care question stays with network and community before referral
     std::int64_t give_up_after_weeks; ///< weeks after which an unmet question is dropped
     double leave_list_weeks_mean;   ///< mean weeks a resident stays on the (non-urgent) waiting list before giving up (0: never)
     std::int64_t need_allocation_weeks;  ///< burn-in weeks whose referrals split the city's capacity over the teams (0: by residents)
+    std::string funding;            ///< "fixed" (hours set by the budget) or "follows_demand" (reset yearly from last year's demand)
+    double demand_headroom;         ///< follows_demand: next year's hours are last year's mean weekly hours needed times this
 };
 
 struct WmoParams {
-    double referral_care;           ///< probability a closed buurtteam case about care leads to Wmo maatwerk
+    double referral_care;           ///< probability a closed buurtteam case about care is referred for a maatwerk indication
     double referral_other;          ///< same for other questions
+    double loket_rate;              ///< weekly probability an adult with self-reliance 0 applies at the Wmo loket
+    double loket_self_reliance;     ///< self-reliance below which adults may apply at the loket (hazard linear below it)
+    std::int64_t network_tries;     ///< ties asked at the assessment whether they can meet the need (voorliggend veld)
+    double general_provision_share; ///< share of needs the network cannot meet that an algemene voorziening meets
     double initial_share;           ///< share of residents with a Wmo provision at the start
     double duration_weeks_mean;     ///< mean weeks a resident keeps a Wmo provision (geometric)
     double cost_per_client_week;    ///< euro per Wmo client per week

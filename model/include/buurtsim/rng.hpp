@@ -37,6 +37,9 @@ enum class Stream : std::uint32_t {
     roles = 13,
     carers = 14,
     intervention = 15,
+    waiting_list = 16,   ///< harm while waiting: escalation of residents on a buurtteam waiting list
+    wmo_loket = 17,      ///< applications at the Wmo loket
+    wmo_assessment = 18, ///< the voorliggend-veld assessment of a Wmo need (ties asked, algemene voorziening)
 };
 
 using Philox = r123::Philox4x32;

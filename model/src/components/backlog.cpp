@@ -39,6 +39,7 @@ public:
                 s.kind[i] = k;
                 s.question_hours[i] = float(-std::log(u[2]) * (k == QuestionKind::care ? q.care_hours_mean : q.hours_mean));
                 s.weeks_open[i] = 0;
+                s.weeks_listed[i] = 0;
                 ++s.week[b].new_questions;
             }
         });

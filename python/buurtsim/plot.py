@@ -38,6 +38,12 @@ _SHORT = {
     "share_knowing_5_in_buurt": "Adults knowing 5+ people in the buurt",
     "questions_light_help": "Light help by a buurtondersteuner", "questions_carer_found": "Mantelzorger found by a buurtondersteuner",
     "carers_supported": "Mantelzorgers supported by a buurtondersteuner",
+    "questions_unmet": "Unmet questions (open, waiting, given up)", "crises": "Crises",
+    "crises_waiting": "Crises while waiting for the buurtteam", "buurtteam_left_list": "Left the buurtteam list",
+    "buurtteam_hours_needed": "Buurtteam hours needed", "buurtteam_capacity_hours": "Buurtteam hours budgeted",
+    "buurtteam_idle_hours": "Buurtteam hours idle", "wmo_assessed": "Wmo assessments",
+    "wmo_met_by_network": "Wmo needs met by the network", "wmo_met_by_general": "Wmo needs met by an algemene voorziening",
+    "wmo_new_loket": "New Wmo clients via the loket", "wmo_clients_year": "Wmo clients during the year",
 }
 # Labels per week, where the comparison's label describes an average over the horizon.
 _WEEKLY = {

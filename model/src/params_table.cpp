@@ -386,7 +386,7 @@ std::vector<ParamSpec> build_table() {
          R(buurtteam.demand_headroom), true},
 
         // --- Wmo maatwerk
-        {"wmo.referral_care", "0.3", "probability", 0, 1,
+        {"wmo.referral_care", "0.4", "probability", 0, 1,
          "Probability that a closed buurtteam case about care is referred for a Wmo maatwerk indication (a lasting "
          "need); the assessment then looks at the voorliggend veld first (wmo.network_tries, "
          "wmo.general_provision_share).",
@@ -395,11 +395,12 @@ std::vector<ParamSpec> build_table() {
         {"wmo.referral_other", "0.05", "probability", 0, 1,
          "Same for cases about other questions (begeleiding after a practical, social or information question).",
          "assumption: plausible 0.02-0.1 (see referral_care)", R(wmo.referral_other)},
-        {"wmo.loket_rate", "0.02", "1/week", 0, 1,
+        {"wmo.loket_rate", "0.1", "1/week", 0, 1,
          "Weekly probability that an adult with self-reliance 0, without an open question or a provision, applies at "
          "the Wmo loket (hulpmiddelen, huishoudelijke ondersteuning, vervoer); the hazard falls linearly to 0 at "
          "wmo.loket_self_reliance.",
-         "assumption, to be fitted to CBS 85994NED (Wmo clients during the year ~5.1 % of residents): most "
+         "assumption, set roughly (20 % scale baseline) and to be fitted to CBS 85994NED (Wmo clients during the "
+         "year ~5.1 % of residents; plausible 0.02-0.2): most "
          "maatwerk does not come through the buurtteam (2016: ~1,630 buurtteam referrals a year against 22,710 "
          "running provisions)", R(wmo.loket_rate)},
         {"wmo.loket_self_reliance", "0.7", "0..1", 0, 1,

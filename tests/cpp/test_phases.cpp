@@ -105,6 +105,7 @@ TEST_CASE("ties: without contact generated ties fade to their floors and met tie
     p.meeting.attend_rate = 0;
     p.help.ask_rounds = 0;
     p.community.knows_initiatives = 0;
+    p.wmo.network_tries = 0;  // a tie taking on a Wmo need is help exchanged too
     const Simulation sim = run_sim(p);
     const Network& n = sim.network();
     std::size_t above = 0, met = 0;

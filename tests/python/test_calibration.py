@@ -110,8 +110,8 @@ def test_weekly_weighted_mean_all_nan_gives_nan():
 def test_ratio_sums_counts_over_buurten():
     ds = make_ds(reps=1, weeks=2, buurten=2)
     ds["residents"][0, :, :] = [[1000, 3000], [2000, 2000]]
-    ds["wmo_clients"][0, :, :] = [[100, 100], [40, 160]]
-    v = measures.statistic(ds, "ratio", "wmo_clients", "residents", 100.0)
+    ds["wmo_clients_year"][0, :, :] = [[100, 100], [40, 160]]
+    v = measures.statistic(ds, "ratio", "wmo_clients_year", "residents", 100.0)
     assert v[0] == pytest.approx((5.0 + 5.0) / 2)
 
 

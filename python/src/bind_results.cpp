@@ -56,18 +56,21 @@ void bind_results(py::module_& m) {
         "indicator_specs",
         [] {
             py::list out;
-            for (const auto& s : indicator_specs()) {
+            for (std::size_t i = 0; i < n_indicators; ++i) {
+                const IndicatorSpec& s = indicator_specs()[i];
                 py::object weight = py::none();
                 if (s.weight != Indicator::count_) weight = str(spec_of(s.weight).name);
                 out.append(py::dict("name"_a = str(s.name), "integer"_a = s.integer, "unit"_a = str(s.unit),
                                     "meaning"_a = str(s.meaning), "how"_a = str(aggregation_name(s.how)),
-                                    "weight"_a = weight, "label"_a = str(s.label)));
+                                    "weight"_a = weight, "label"_a = str(s.label),
+                                    "horizon_unit"_a = horizon_unit(Indicator(i))));
             }
             return out;
         },
         "The indicators in file order: name, integer (int32 in files, else float64), unit, meaning, how "
         "(flow, stock or weighted_mean over weeks and buurten), weight (of a weighted_mean, else None), "
-        "label (for tables; empty: use the meaning).");
+        "label (for tables; empty: use the meaning), horizon_unit (of a value over the horizon: a flow drops "
+        "its /week).");
     m.def(
         "dataset_specs",
         [] {

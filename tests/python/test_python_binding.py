@@ -388,3 +388,11 @@ def test_dataset_spec_binding():
     with pytest.raises(ValueError):
         _core.dataset_table_markdown("bananas")
     assert buurtsim.TIE_TYPES == ("household", "neighbour", "friend", "weak", "met")
+
+
+def test_indicator_specs_give_the_horizon_unit():
+    specs = {s["name"]: s for s in _core.indicator_specs()}
+    assert specs["buurtteam_hours"]["horizon_unit"] == "h" and specs["buurtteam_hours"]["unit"] == "h/week"
+    assert specs["wmo_clients"]["horizon_unit"] == "persons"
+    for k in _core.key_indicators():
+        assert specs[k["indicator"]]["horizon_unit"] == k["unit"]

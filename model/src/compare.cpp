@@ -51,13 +51,28 @@ std::string join_names(const std::vector<std::string>& names) {
 }  // namespace
 
 const std::vector<Indicator>& key_indicators() {
+    // Demand beside hours worked, unmet need with the waiting list, then every payer's parts and sums.
     static const std::vector<Indicator> list = {
-        I::buurtteam_hours,   I::buurtteam_wait_weeks,  I::wmo_clients,         I::escalations,
-        I::questions_unmet_open, I::lonely_share,       I::severely_lonely_share, I::cohesion_score,
-        I::informal_care_hours, I::volunteer_hours,     I::buurtteam_cost_eur,  I::wmo_cost_eur,
-        I::intervention_cost_eur, I::total_cost_eur,
+        I::buurtteam_hours,        I::buurtteam_hours_needed, I::buurtteam_wait_weeks,  I::wmo_clients,
+        I::wmo_clients_year,       I::crises,                 I::questions_unmet,       I::questions_unmet_open,
+        I::gp_contacts,            I::acute_care_contacts,    I::lonely_share,          I::severely_lonely_share,
+        I::cohesion_score,         I::informal_care_hours,    I::volunteer_hours,       I::buurtteam_cost_eur,
+        I::wmo_cost_eur,           I::general_provision_cost_eur, I::intervention_cost_eur, I::gemeente_cost_eur,
+        I::gp_cost_eur,            I::poh_ggz_cost_eur,       I::acute_care_cost_eur,   I::zorgverzekeraar_cost_eur,
+        I::total_cost_eur,
     };
     return list;
+}
+
+const std::vector<SavingsRow>& savings_rows() {
+    static const std::vector<SavingsRow> rows = {
+        {savings_indicator, savings_label, I::total_cost_eur},
+        {"euro_saved_per_euro_spent_gemeente", "Gemeente care cost saved per euro of intervention cost",
+         I::gemeente_cost_eur},
+        {"euro_saved_per_euro_spent_zorgverzekeraar", "Zorgverzekeraar cost saved per euro of intervention cost",
+         I::zorgverzekeraar_cost_eur},
+    };
+    return rows;
 }
 
 std::vector<Indicator> comparison_inputs() {
@@ -66,6 +81,7 @@ std::vector<Indicator> comparison_inputs() {
         out.push_back(k);
         if (spec_of(k).how == A::weighted_mean) out.push_back(spec_of(k).weight);
     }
+    for (const SavingsRow& r : savings_rows()) out.push_back(r.cost);
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
@@ -256,7 +272,8 @@ Comparison compare_scenarios(const ComparisonInput& in, const std::string& basel
                 // No targeted buurten (e.g. no interventions): nothing to estimate, not a zero effect.
                 for (Indicator k : key_indicators())
                     c.rows.push_back(empty_row(row(name_of(k), label_of(k), horizon_unit(k))));
-                c.rows.push_back(empty_row(row(std::string(savings_indicator), savings_label, savings_unit)));
+                for (const SavingsRow& sr : savings_rows())
+                    c.rows.push_back(empty_row(row(std::string(sr.indicator), sr.label, savings_unit)));
                 continue;
             }
             for (Indicator k : key_indicators()) {
@@ -272,25 +289,31 @@ Comparison compare_scenarios(const ComparisonInput& in, const std::string& basel
                 r.relative_change = p.relative_change;
                 c.rows.push_back(std::move(r));
             }
-            // Care cost saved per euro spent on interventions, per replicate pair:
-            // (baseline care cost - scenario care cost) / scenario intervention cost,
-            // care cost = total - intervention. Undefined without intervention cost.
-            ComparisonRow r = row(std::string(savings_indicator), savings_label, savings_unit);
-            std::vector<double> ratios;
-            for (std::size_t j = 0; j < n_rep; ++j) {
-                const double b_care = horizon_value(base[j], I::total_cost_eur, *area, weeks_from)
-                                      - horizon_value(base[j], I::intervention_cost_eur, *area, weeks_from);
-                const double s_int = horizon_value(scen[j], I::intervention_cost_eur, *area, weeks_from);
-                const double s_care = horizon_value(scen[j], I::total_cost_eur, *area, weeks_from) - s_int;
-                ratios.push_back(s_int > 0 ? (b_care - s_care) / s_int : nan);
+            // Care cost saved per euro spent on interventions, per replicate pair and payer:
+            // (baseline care cost - scenario care cost) / scenario intervention cost, a payer's care cost
+            // its sum minus the intervention cost it pays (the gemeente's and the total include it; the
+            // zorgverzekeraar pays none). Undefined without intervention cost.
+            for (const SavingsRow& sr : savings_rows()) {
+                const bool pays_interventions = sr.cost != I::zorgverzekeraar_cost_eur;
+                ComparisonRow r = row(std::string(sr.indicator), sr.label, savings_unit);
+                std::vector<double> ratios;
+                for (std::size_t j = 0; j < n_rep; ++j) {
+                    const double b_int = horizon_value(base[j], I::intervention_cost_eur, *area, weeks_from);
+                    const double s_int = horizon_value(scen[j], I::intervention_cost_eur, *area, weeks_from);
+                    const double b_care =
+                        horizon_value(base[j], sr.cost, *area, weeks_from) - (pays_interventions ? b_int : 0.0);
+                    const double s_care =
+                        horizon_value(scen[j], sr.cost, *area, weeks_from) - (pays_interventions ? s_int : 0.0);
+                    ratios.push_back(s_int > 0 ? (b_care - s_care) / s_int : nan);
+                }
+                const MeanInterval q = t_interval(ratios, confidence);
+                r.replicates = std::int32_t(q.n);
+                r.baseline_mean = r.scenario_mean = r.relative_change = nan;
+                r.estimate = q.mean;
+                r.ci_low = q.low;
+                r.ci_high = q.high;
+                c.rows.push_back(std::move(r));
             }
-            const MeanInterval q = t_interval(ratios, confidence);
-            r.replicates = std::int32_t(q.n);
-            r.baseline_mean = r.scenario_mean = r.relative_change = nan;
-            r.estimate = q.mean;
-            r.ci_low = q.low;
-            r.ci_high = q.high;
-            c.rows.push_back(std::move(r));
         }
     }
     return c;

@@ -42,6 +42,7 @@ public:
     void carers_and_volunteers();
     void ties_decay();
     void fund_buurtteams();       // burn-in split by need; yearly reset under follows_demand (phase_professionals.cpp)
+    void health_care_use();       // huisarts, POH-GGZ, acute care (phase_health_care.cpp)
     void observe();
     void wmo_countdown();         // phase_professionals.cpp
     void snapshot();              // observe.cpp

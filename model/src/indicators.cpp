@@ -11,14 +11,16 @@ namespace {
 constexpr Indicator none = Indicator::count_;  // the weight of an indicator that is not a weighted mean
 
 constexpr std::array<IndicatorSpec, n_indicators> specs = {{
-#define BUURTSIM_INDICATOR_SPEC(name, dtype, unit, how, weight, label, meaning) \
-    {#name, std::string_view(#dtype) == "int32", unit, meaning, Aggregation::how, []{ using enum Indicator; return weight; }(), label},
+#define BUURTSIM_INDICATOR_SPEC(name, dtype, unit, how, weight, payer, label, meaning) \
+    {#name, std::string_view(#dtype) == "int32", unit, meaning, Aggregation::how, []{ using enum Indicator; return weight; }(), \
+     Payer::payer, label},
     BUURTSIM_INDICATORS(BUURTSIM_INDICATOR_SPEC)
 #undef BUURTSIM_INDICATOR_SPEC
 }};
 
 /// The rules docs/FORMAT.md states for the list: file dtype int32 or float64,
-/// a weight exactly for weighted means, and that weight a count.
+/// a weight exactly for weighted means, and that weight a count; a payer
+/// exactly for euro indicators, which are flows.
 consteval bool specs_are_consistent() {
 #define BUURTSIM_INDICATOR_DTYPE(name, dtype, ...) \
     if (std::string_view(#dtype) != "int32" && std::string_view(#dtype) != "float64") return false;
@@ -28,6 +30,9 @@ consteval bool specs_are_consistent() {
         if (s.name.empty() || s.unit.empty() || s.meaning.empty()) return false;
         if ((s.how == Aggregation::weighted_mean) != (s.weight != none)) return false;
         if (s.weight != none && !specs[std::size_t(s.weight)].integer) return false;
+        const bool euro = s.unit.starts_with("EUR");
+        if (euro != (s.payer != Payer::none)) return false;
+        if (euro && s.how != Aggregation::flow) return false;
     }
     return true;
 }
@@ -46,6 +51,30 @@ Indicator indicator_named(std::string_view name) {
     for (std::size_t i = 0; i < n_indicators; ++i)
         if (specs[i].name == name) return Indicator(i);
     return Indicator::count_;
+}
+
+std::string_view payer_name(Payer p) {
+    switch (p) {
+        case Payer::none: return "";
+        case Payer::gemeente: return "gemeente";
+        case Payer::zorgverzekeraar: return "zorgverzekeraar";
+        case Payer::gemeente_total: return "gemeente (sum)";
+        case Payer::zorgverzekeraar_total: return "zorgverzekeraar (sum)";
+        case Payer::total: return "all (sum)";
+    }
+    throw InternalError("payer_name: unknown payer");
+}
+
+std::vector<Indicator> cost_parts(Payer sum) {
+    Payer part = Payer::none;
+    if (sum == Payer::gemeente_total) part = Payer::gemeente;
+    if (sum == Payer::zorgverzekeraar_total) part = Payer::zorgverzekeraar;
+    if (sum == Payer::total) return {Indicator::gemeente_cost_eur, Indicator::zorgverzekeraar_cost_eur};
+    std::vector<Indicator> out;
+    if (part == Payer::none) return out;
+    for (std::size_t i = 0; i < n_indicators; ++i)
+        if (specs[i].payer == part) out.push_back(Indicator(i));
+    return out;
 }
 
 std::string_view aggregation_name(Aggregation a) {

@@ -84,9 +84,11 @@ void Engine::observe() {
                                c.feel_comfortable};
     const double wmo_cost = params_.wmo.cost_per_client_week;
     const double hour_cost = params_.costs.buurtteam_hour_eur;
+    const CostParams& costs = params_.costs;
     const double nan = std::numeric_limits<double>::quiet_NaN();
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
-        std::uint32_t adults = 0, seniors = 0, open = 0, waiting = 0, clients = 0, cared = 0, wmo = 0, wmo_year = 0;
+        std::uint32_t adults = 0, seniors = 0, open = 0, waiting = 0, clients = 0, cared = 0, wmo = 0, wmo_year = 0,
+                      general = 0;
         double waiting_hours = 0;
         std::uint32_t volunteers = 0, carers = 0, overburdened = 0, lonely = 0, severe = 0, severe_65 = 0;
         std::uint32_t know5 = 0, agree[5] = {0, 0, 0, 0, 0}, carers_supported = 0;
@@ -99,6 +101,7 @@ void Engine::observe() {
             clients += s.status[i] == QuestionStatus::in_case;
             cared += s.status[i] == QuestionStatus::cared;
             wmo += s.wmo_weeks[i] > 0;
+            general += s.general_weeks[i] > 0;
             if (s.wmo_weeks[i] > 0) s.wmo_seen[i] = week_ + 1;
             wmo_year += s.wmo_seen[i] > 0 && s.wmo_seen[i] + 52 > week_ + 1;
             if (s.status[i] == QuestionStatus::waiting)
@@ -175,7 +178,23 @@ void Engine::observe() {
         set(Indicator::share_knowing_5_in_buurt, share(know5, adults));
         set(Indicator::buurtteam_cost_eur, bt_cost);
         set(Indicator::intervention_cost_eur, iv_cost);
-        set(Indicator::total_cost_eur, bt_cost + wmo_eur + iv_cost);
+        // Every euro has a payer (DESIGN 8); the sums are the parts added in one place (cost_parts).
+        const double general_eur = general * costs.general_provision_week_eur;
+        const double gp_eur = w.gp_contacts * costs.gp_contact_eur;
+        const double poh_eur = w.poh_ggz_contacts * costs.poh_ggz_contact_eur;
+        const double acute_eur = w.acute_contacts * costs.acute_contact_eur;
+        const double gemeente = bt_cost + wmo_eur + general_eur + iv_cost, zvw = gp_eur + poh_eur + acute_eur;
+        set(Indicator::general_provision_clients, general);
+        set(Indicator::general_provision_cost_eur, general_eur);
+        set(Indicator::gp_contacts, w.gp_contacts);
+        set(Indicator::poh_ggz_contacts, w.poh_ggz_contacts);
+        set(Indicator::acute_care_contacts, w.acute_contacts);
+        set(Indicator::gp_cost_eur, gp_eur);
+        set(Indicator::poh_ggz_cost_eur, poh_eur);
+        set(Indicator::acute_care_cost_eur, acute_eur);
+        set(Indicator::gemeente_cost_eur, gemeente);
+        set(Indicator::zorgverzekeraar_cost_eur, zvw);
+        set(Indicator::total_cost_eur, gemeente + zvw);
         set(Indicator::questions_brokered, w.brokered);
         set(Indicator::questions_light_help, w.light_help);
         set(Indicator::questions_carer_found, w.carer_found);

@@ -466,10 +466,59 @@ std::vector<ParamSpec> build_table() {
          "Weekly probability that an overburdened carer stops caring.", "assumption",
          R(carers.withdraw_rate)},
 
+        // --- health-care use (zorgverzekeraar)
+        {"health_care.gp_contacts_per_year", "3.5", "contacts/year", 0, 100,
+         "Contacts a year with the huisarts practice (consults, visits, phone) of an adult at full self-reliance, "
+         "not severely lonely and not in an episode; the weekly chance is the year's rate / 52.",
+         "assumption, to be fitted: CBS 80191NED (Nivel) counts 4.5 contacts per person in 2018 (all ages); Nivel "
+         "Zorgregistraties 2019: 5 per registered patient, 15 at 85+; plausible 2.5-5", R(health_care.gp_contacts_per_year)},
+        {"health_care.gp_self_reliance_effect", "3.0", "ratio", 0, 50,
+         "The contact rate is multiplied by 1 + this x (1 - self-reliance): frail, ill and older adults see "
+         "their huisarts more.",
+         "assumption: plausible 1-5; Nivel: contacts rise from ~4 a year at working age to ~15 at 85+, which this "
+         "and self-reliance's fall with age should carry", R(health_care.gp_self_reliance_effect)},
+        {"health_care.gp_episode_multiplier", "2.0", "ratio", 1, 20,
+         "Contact-rate multiplier while an episode (a fall, a psychological crisis, a relapse) lasts.",
+         "assumption: plausible 1.5-4", R(health_care.gp_episode_multiplier)},
+        {"health_care.gp_lonely_multiplier", "1.1", "ratio", 0.5, 5,
+         "Contact-rate multiplier for a severely lonely adult (De Jong Gierveld 9-11), beyond what self-reliance "
+         "and episodes explain.",
+         "Meisters et al. 2021 (Int J Public Health; GGD Gezondheidsmonitor 2016 linked to Zvw claims): after "
+         "adjusting for health, severe loneliness adds little to huisarts costs and more to mental-health care; "
+         "plausible 1.0-1.3", R(health_care.gp_lonely_multiplier)},
+        {"health_care.poh_ggz_per_year_lonely", "0.4", "contacts/year", 0, 52,
+         "Contacts a year with the practice's POH-GGZ of a lonely adult (De Jong Gierveld 3-11).",
+         "assumption: plausible 0.1-1; Meisters et al. 2021 find the extra cost of loneliness mostly in mental-health "
+         "care", R(health_care.poh_ggz_per_year_lonely)},
+        {"health_care.poh_ggz_per_year_episode", "3.0", "contacts/year", 0, 52,
+         "POH-GGZ contacts a year added while an episode lasts.",
+         "assumption: plausible 1-6, a short POH-GGZ course is 3-5 consults", R(health_care.poh_ggz_per_year_episode)},
+        {"health_care.crisis_acute_share", "0.3", "share", 0, 1,
+         "Share of crises (escalated questions) that need acute care: huisartsenpost, SEH or the crisis service; the "
+         "other crises bring a huisarts contact.",
+         "assumption: plausible 0.1-0.6", R(health_care.crisis_acute_share)},
+
         // --- costs
         {"costs.buurtteam_hour_eur", "95", "EUR/h", 0, 10000,
          "Cost per buurtteam client hour, overhead included.",
          "assumption: integral hourly rates of Dutch social-domain professionals are EUR 80-110", R(costs.buurtteam_hour_eur)},
+        {"costs.general_provision_week_eur", "10", "EUR/week", 0, 10000,
+         "Gemeente cost per client week of an algemene voorziening (a subsidised klussen-, boodschappen- or "
+         "vervoersdienst) met instead of maatwerk.",
+         "assumption: plausible 0-30, a fraction of maatwerk's wmo.cost_per_client_week", R(costs.general_provision_week_eur)},
+        {"costs.gp_contact_eur", "32", "EUR/contact", 0, 10000,
+         "Zorgverzekeraar cost per huisarts practice contact, registration fee share included.",
+         "NZa maximum tariff for a 5-20 minute consult of a passant (a full-cost tariff, without capitation), "
+         "EUR 29.83 in 2020 and 31.86 later; plausible 15-45: the registered patient's consult tariff without "
+         "capitation is about EUR 10", R(costs.gp_contact_eur)},
+        {"costs.poh_ggz_contact_eur", "32", "EUR/contact", 0, 10000,
+         "Zorgverzekeraar cost per POH-GGZ contact.",
+         "NZa: POH-GGZ consults have the huisarts consult tariffs (plus a module fee per patient); plausible 15-45",
+         R(costs.poh_ggz_contact_eur)},
+        {"costs.acute_contact_eur", "141", "EUR/contact", 0, 100000,
+         "Zorgverzekeraar cost per acute-care contact at a crisis.",
+         "NZa tariff of a huisartsenpost consult, EUR 140.70 in 2021; plausible 100-400 (an SEH visit or the crisis "
+         "service costs more)", R(costs.acute_contact_eur)},
 
         // --- output
         {"output.snapshot_weeks", "[]", "week", 0, 5200,

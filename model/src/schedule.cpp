@@ -28,6 +28,7 @@ const std::vector<Phase>& schedule() {
         {"carers_volunteers", &Engine::carers_and_volunteers},// 7. burden, withdrawal; recruitment
         {"ties_decay", &Engine::ties_decay},                  // ties weaken without contact
         {"buurtteam_funding", &Engine::fund_buurtteams},      // team hours: burn-in split by need; follows_demand resets
+        {"health_care", &Engine::health_care_use},           // 8'. huisarts, POH-GGZ, acute care (zorgverzekeraar)
         {"observe", &Engine::observe},                        // 8. loneliness, cohesion, indicators
         {"wmo_countdown", &Engine::wmo_countdown},            // Wmo provisions run down a week
         {"snapshot", &Engine::snapshot},                      // end-of-week state, in snapshot weeks

@@ -105,6 +105,7 @@ struct State {
         std::uint32_t withdrawn = 0, brokered = 0, light_help = 0, carer_found = 0;
         std::uint32_t crises = 0, crises_waiting = 0, left_list = 0;
         std::uint32_t wmo_assessed = 0, wmo_network = 0, wmo_general = 0, wmo_new_loket = 0;
+        std::uint32_t gp_contacts = 0, poh_ggz_contacts = 0, acute_contacts = 0;
         double informal_hours = 0, volunteer_hours = 0, buurtteam_hours = 0, wait_sum = 0;
     };
     std::vector<BuurtWeek> week;

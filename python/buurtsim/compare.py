@@ -24,6 +24,8 @@ KEY_INDICATORS = _core.key_indicators()
 SAVINGS = _core.savings_indicator  # "euro_saved_per_euro_spent"
 SAVINGS_LABEL = _core.savings_label
 SAVINGS_UNIT = _core.savings_unit
+# Every savings row (both payers, the gemeente, the zorgverzekeraar), in table order.
+SAVINGS_ROWS = [r["indicator"] for r in _core.savings_rows()]
 COLUMNS = [s["name"] for s in _core.dataset_specs() if s["group"] == "comparison" and s["dims"] != (s["name"],)]
 DIMS = ("scenario", "replicate", "week", "buurt")
 
@@ -137,11 +139,15 @@ def compare(source, baseline=None, *, weeks_from=0, confidence=0.95):
       ``confidence`` Student-t interval ``ci_low``, ``ci_high``;
     - ``relative_change``: estimate / baseline_mean.
 
-    The last row of each block, ``euro_saved_per_euro_spent``, is the mean
-    and interval of the per-replicate ratio (baseline care cost - scenario
-    care cost) / scenario intervention cost, care cost = total cost -
-    intervention cost: care cost saved per euro spent (NaN without
-    intervention cost).
+    The last rows of each block (``SAVINGS_ROWS``) are the mean and interval
+    of the per-replicate ratio (baseline care cost - scenario care cost) /
+    scenario intervention cost: care cost saved per euro spent (NaN without
+    intervention cost), for both payers (``euro_saved_per_euro_spent``, care
+    cost = total cost - intervention cost), the gemeente
+    (``..._gemeente``: gemeente cost - intervention cost) and the
+    zorgverzekeraar (``..._zorgverzekeraar``: its huisarts, POH-GGZ and
+    acute-care cost). Every euro indicator has a payer
+    (``_core.indicator_specs()``, key ``payer``).
 
     Parameters
     ----------

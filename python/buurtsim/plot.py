@@ -14,7 +14,7 @@ with the non-interactive Agg canvas.
 
 import numpy as np
 
-from .compare import KEY_INDICATORS, SAVINGS, _SPECS, city_series, compare_by_wijk
+from .compare import KEY_INDICATORS, SAVINGS, SAVINGS_ROWS, _SPECS, city_series, compare_by_wijk
 from .errors import UsageError
 
 __all__ = ["timeseries", "wijk_bars", "forest", "label_of", "area_mask"]
@@ -197,7 +197,7 @@ def forest(table, *, area="city", indicators=None, ax=None, title=None):
     area : "city" or "targeted"
     indicators : list of indicator names, optional (default: every key indicator)
     """
-    t = table[(table.area == area) & (table.indicator != SAVINGS)]
+    t = table[(table.area == area) & ~table.indicator.isin(SAVINGS_ROWS)]
     if indicators is not None:
         t = t[t.indicator.isin(indicators)]
     t = t[np.isfinite(t.baseline_mean.astype(float)) & (t.baseline_mean.astype(float) != 0)]

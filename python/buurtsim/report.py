@@ -24,7 +24,7 @@ import jinja2
 import numpy as np
 
 from . import _core
-from .compare import KEY_INDICATORS, SAVINGS, _as_dataset, compare, horizon_values
+from .compare import KEY_INDICATORS, SAVINGS, SAVINGS_ROWS, _as_dataset, compare, horizon_values
 from .plot import forest, timeseries, wijk_bars
 from .report_format import _clear, _diff, _display_unit, _percent, _ratio, _value
 from .report_text import (area_text, assumptions, interventions, odd_quotes, savings_sentence, scenario_meta,
@@ -117,7 +117,7 @@ def _table_rows(rows):
     out = []
     for _, r in rows.iterrows():
         unit = r["unit"]
-        if r["indicator"] == SAVINGS:
+        if r["indicator"] in SAVINGS_ROWS:
             lo, hi = float(r["ci_low"]), float(r["ci_high"])
             out.append({"ratio": True, "label": r["label"], "difference": _ratio(float(r["estimate"])),
                         "interval": "-" if not np.isfinite(lo) else f"{_ratio(lo)} to {_ratio(hi)}"})

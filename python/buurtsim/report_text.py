@@ -73,24 +73,37 @@ def sentence(row, n_rep):
     return {"label": label, "text": text}
 
 
+def _saved(rows, name):
+    r = rows[rows.indicator == name]
+    return None if r.empty else r.iloc[0]
+
+
 def savings_sentence(rows, area_name, scale):
-    """What the interventions cost and what they saved, or None without intervention cost."""
-    sav = rows[rows.indicator == SAVINGS]
+    """What the interventions cost and what they saved, in total and per payer; None without intervention cost."""
+    sav = _saved(rows, SAVINGS)
     cost = rows[rows.indicator == "intervention_cost_eur"]
-    if sav.empty or cost.empty or not np.isfinite(float(sav.iloc[0]["estimate"])):
+    if sav is None or cost.empty or not np.isfinite(float(sav["estimate"])):
         return None
-    r = sav.iloc[0]
     spent = float(cost.iloc[0]["scenario_mean"])
-    est, lo, hi = float(r["estimate"]), float(r["ci_low"]), float(r["ci_high"])
+    est, lo, hi = float(sav["estimate"]), float(sav["ci_low"]), float(sav["ci_high"])
     fraction = "" if scale >= 1 else f" (for the simulated {100 * scale:.0f} % of the residents)"
-    text = f" ({area_name}): the interventions cost {_euro(spent)} over the period{fraction}; "
+    text = f" ({area_name}): the interventions cost the gemeente {_euro(spent)} over the period{fraction}; "
     if est >= 0:
-        text += f"each euro spent saved {_ratio(est)} of buurtteam and Wmo cost"
+        text += f"each euro spent saved {_ratio(est)} of care cost"
     else:
-        text += f"instead of saving, buurtteam and Wmo cost rose by {_ratio(-est)} per euro spent"
+        text += f"instead of saving, care cost rose by {_ratio(-est)} per euro spent"
     if np.isfinite(lo):
         text += (f" (95 % interval {_ratio(lo)} to {_ratio(hi)})" if est >= 0 else
                  f" (95 % interval {_ratio(-hi)} to {_ratio(-lo)})")
+    parts = []
+    for name, payer in ((SAVINGS + "_gemeente", "the gemeente (buurtteams, Wmo, algemene voorzieningen)"),
+                        (SAVINGS + "_zorgverzekeraar", "the zorgverzekeraar (huisarts, POH-GGZ, acute care)")):
+        r = _saved(rows, name)
+        if r is not None and np.isfinite(float(r["estimate"])):
+            e = float(r["estimate"])
+            parts.append(f"{payer} {'saved' if e >= 0 else 'paid'} {_ratio(abs(e))} per euro")
+    if parts:
+        text += "; of this, " + " and ".join(parts)
     if np.isfinite(lo) and lo > 1:
         text += ". The care savings more than pay for the interventions within this horizon."
     elif np.isfinite(hi) and hi < 1:

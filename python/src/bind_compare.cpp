@@ -104,6 +104,17 @@ void bind_compare(py::module_& m) {
     m.attr("savings_indicator") = std::string(savings_indicator);
     m.attr("savings_label") = std::string(savings_label);
     m.attr("savings_unit") = std::string(savings_unit);
+    m.def(
+        "savings_rows",
+        [] {
+            py::list out;
+            for (const SavingsRow& r : savings_rows())
+                out.append(py::dict("indicator"_a = std::string(r.indicator), "label"_a = std::string(r.label),
+                                    "cost"_a = std::string(spec_of(r.cost).name)));
+            return out;
+        },
+        "The savings rows after the key indicators of each block of `buurtsim compare`: indicator, label and the "
+        "payer's cost sum they use (total, gemeente, zorgverzekeraar).");
     m.def("comparison_inputs", [] {
         std::vector<std::string> out;
         for (Indicator i : comparison_inputs()) out.emplace_back(spec_of(i).name);

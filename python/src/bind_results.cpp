@@ -63,14 +63,16 @@ void bind_results(py::module_& m) {
                 out.append(py::dict("name"_a = str(s.name), "integer"_a = s.integer, "unit"_a = str(s.unit),
                                     "meaning"_a = str(s.meaning), "how"_a = str(aggregation_name(s.how)),
                                     "weight"_a = weight, "label"_a = str(s.label),
-                                    "horizon_unit"_a = horizon_unit(Indicator(i))));
+                                    "horizon_unit"_a = horizon_unit(Indicator(i)),
+                                    "payer"_a = str(payer_name(s.payer))));
             }
             return out;
         },
         "The indicators in file order: name, integer (int32 in files, else float64), unit, meaning, how "
         "(flow, stock or weighted_mean over weeks and buurten), weight (of a weighted_mean, else None), "
         "label (for tables; empty: use the meaning), horizon_unit (of a value over the horizon: a flow drops "
-        "its /week).");
+        "its /week), payer (euro indicators: gemeente, zorgverzekeraar, or a sum such as \"gemeente (sum)\"; "
+        "else empty).");
     m.def(
         "dataset_specs",
         [] {

@@ -170,12 +170,15 @@ TEST_CASE("compare_scenarios: known paired differences give known intervals", "[
         more.replicates[k].at(Indicator::buurtteam_hours, 0, 1) = 100.0 * (k + 1) + (k + 1);
         // Costs in buurt 1: baseline care 1000 each replicate; the scenario spends 10, 20, 40
         // on interventions and its care cost falls to 970, 960, 900: savings 30/10, 40/20, 100/40.
+        // All of it is the gemeente's: the zorgverzekeraar's cost stays 0, and so does its ratio.
         rs.scenarios[0].replicates[k].at(Indicator::total_cost_eur, 2, 1) = 1000;
+        rs.scenarios[0].replicates[k].at(Indicator::gemeente_cost_eur, 2, 1) = 1000;
         const double spent[3] = {10, 20, 40}, care[3] = {970, 960, 900};
         more.replicates[k].at(Indicator::intervention_cost_eur, 2, 1) = spent[k];
         more.replicates[k].at(Indicator::total_cost_eur, 2, 1) = care[k] + spent[k];
+        more.replicates[k].at(Indicator::gemeente_cost_eur, 2, 1) = care[k] + spent[k];
         // A buurt outside the targets changes too: only the city rows see it.
-        more.replicates[k].at(Indicator::escalations, 3, 2) = 5;
+        more.replicates[k].at(Indicator::crises, 3, 2) = 5;
     }
     rs.scenarios.push_back(more);
     const Comparison c = compare_scenarios(rs, "base");
@@ -183,7 +186,7 @@ TEST_CASE("compare_scenarios: known paired differences give known intervals", "[
     CHECK(c.weeks_from == 0);
     CHECK(c.weeks == 4);
     CHECK(c.replicate_ids == std::vector<std::uint32_t>{0, 1, 2});
-    const std::size_t per_area = key_indicators().size() + 1;
+    const std::size_t per_area = key_indicators().size() + savings_rows().size();
     REQUIRE(c.rows.size() == 2 * per_area);  // city and targeted of "more"
 
     const double half = t975_df2 / std::sqrt(3.0);
@@ -208,14 +211,20 @@ TEST_CASE("compare_scenarios: known paired differences give known intervals", "[
         CHECK(s.ci_high == Approx(want.high));
         CHECK(std::isnan(s.baseline_mean));
         CHECK(std::isnan(s.relative_change));
+        const ComparisonRow& g = find(c, "more", area, "euro_saved_per_euro_spent_gemeente");
+        CHECK(g.estimate == Approx(2.5));
+        CHECK(g.ci_low == Approx(want.low));
+        const ComparisonRow& z = find(c, "more", area, "euro_saved_per_euro_spent_zorgverzekeraar");
+        CHECK(z.replicates == 3);
+        CHECK(z.estimate == 0);
 
         const ComparisonRow& t = find(c, "more", area, "total_cost_eur");
         CHECK(t.estimate == Approx(((980 + 980 + 940) - 3000) / 3.0));
     }
-    // Escalations changed outside the targets: seen in the city, not in the targeted buurten.
-    CHECK(find(c, "more", "city", "escalations").estimate == 5);
-    CHECK(find(c, "more", "city", "escalations").ci_low == 5);
-    CHECK(find(c, "more", "targeted", "escalations").estimate == 0);
+    // Crises changed outside the targets: seen in the city, not in the targeted buurten.
+    CHECK(find(c, "more", "city", "crises").estimate == 5);
+    CHECK(find(c, "more", "city", "crises").ci_low == 5);
+    CHECK(find(c, "more", "targeted", "crises").estimate == 0);
     // Weighted means without weight (no buurtteam case started) have no replicate pairs.
     CHECK(find(c, "more", "city", "buurtteam_wait_weeks").replicates == 0);
     CHECK(std::isnan(find(c, "more", "city", "buurtteam_wait_weeks").estimate));
@@ -245,8 +254,8 @@ TEST_CASE("compare_scenarios: identical scenarios differ by exactly zero", "[com
             CHECK(r.buurten == 0);
             CHECK(r.replicates == 0);
             CHECK(std::isnan(r.estimate));
-        } else if (r.indicator == savings_indicator) {
-            CHECK(r.replicates == 0);  // no intervention cost
+        } else if (r.indicator.starts_with(savings_indicator)) {
+            CHECK(r.replicates == 0);  // no intervention cost, for any payer
             CHECK(std::isnan(r.estimate));
         } else {
             CHECK(r.replicates == 4);

@@ -29,6 +29,8 @@ namespace {
 /// The datasets of a result file, sorted. Changing this list means a new
 /// format_version and an updated docs/FORMAT.md.
 const std::vector<std::string> pinned_datasets = {
+    "acute_care_contacts",
+    "acute_care_cost_eur",
     "adults",
     "adults_65plus",
     "buurt",
@@ -59,11 +61,18 @@ const std::vector<std::string> pinned_datasets = {
     "crises",
     "crises_waiting",
     "escalations",
+    "gemeente_cost_eur",
+    "general_provision_clients",
+    "general_provision_cost_eur",
+    "gp_contacts",
+    "gp_cost_eur",
     "informal_care_hours",
     "intervention_cost_eur",
     "lonely_share",
     "mean_ties_in_buurt",
     "meeting_visits",
+    "poh_ggz_contacts",
+    "poh_ggz_cost_eur",
     "questions_brokered",
     "questions_carer_found",
     "questions_dropped",
@@ -98,6 +107,7 @@ const std::vector<std::string> pinned_datasets = {
     "wmo_met_by_network",
     "wmo_new",
     "wmo_new_loket",
+    "zorgverzekeraar_cost_eur",
 };
 
 /// The datasets of one snapshot group `/snapshots/r<r>_w<week>`, sorted,
@@ -1076,16 +1086,19 @@ TEST_CASE("read_results rejects missing files, other files and other major versi
             const std::string msg = e.what();
             CHECK_THAT(msg, Catch::Contains("old.h5"));
             CHECK_THAT(msg, Catch::Contains("\"1.1\""));
-            CHECK_THAT(msg, Catch::Contains("format_version 2.x"));
+            CHECK_THAT(msg, Catch::Contains("format_version 3.x"));
         }
     }
     SECTION("a later major version") {
         const fs::path next = dir / "next.h5";
         write_results(next, wrap(tiny_geography(), fake_results(1, 2, 2)), fake_provenance(1));
-        set_format_version(next, "3.0");
-        CHECK_THROWS_WITH(read_results(next), Catch::Contains("\"3.0\"") && Catch::Contains("newer"));
+        set_format_version(next, "4.0");
+        CHECK_THROWS_WITH(read_results(next), Catch::Contains("\"4.0\"") && Catch::Contains("newer"));
+        // A 2.x file (total_cost_eur meant less) is refused as older.
+        set_format_version(next, "2.1");
+        CHECK_THROWS_WITH(read_results(next), Catch::Contains("\"2.1\"") && Catch::Contains("older"));
         // A later minor of our major is fine.
-        set_format_version(next, "2.7");
+        set_format_version(next, "3.7");
         CHECK(read_results(next).scenarios.size() == 1);
     }
 }

@@ -213,9 +213,12 @@ TEST_CASE("costs: total is the sum of its parts, and buurtteam cost is hours tim
     for (std::uint32_t w = 0; w < r.weeks; ++w)
         for (std::uint32_t b = 0; b < r.buurten; ++b) {
             CHECK(r.at(Indicator::buurtteam_cost_eur, w, b) == r.at(Indicator::buurtteam_hours, w, b) * p.costs.buurtteam_hour_eur);
-            CHECK(r.at(Indicator::total_cost_eur, w, b) ==
+            // The payers' sums (test_health_care checks every part): the gemeente's four, then both payers.
+            CHECK(r.at(Indicator::gemeente_cost_eur, w, b) ==
                   r.at(Indicator::buurtteam_cost_eur, w, b) + r.at(Indicator::wmo_cost_eur, w, b) +
-                      r.at(Indicator::intervention_cost_eur, w, b));
+                      r.at(Indicator::general_provision_cost_eur, w, b) + r.at(Indicator::intervention_cost_eur, w, b));
+            CHECK(r.at(Indicator::total_cost_eur, w, b) ==
+                  r.at(Indicator::gemeente_cost_eur, w, b) + r.at(Indicator::zorgverzekeraar_cost_eur, w, b));
             CHECK(r.at(Indicator::intervention_cost_eur, w, b) == 0);
         }
 }

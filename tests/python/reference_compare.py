@@ -19,10 +19,15 @@ from scipy import stats
 # or the name of the weight of a weighted mean over weeks and buurten. Table order.
 KEY = {
     "buurtteam_hours": "flow",
+    "buurtteam_hours_needed": "flow",
     "buurtteam_wait_weeks": "buurtteam_started",
     "wmo_clients": "stock",
-    "escalations": "flow",
+    "wmo_clients_year": "stock",
+    "crises": "flow",
+    "questions_unmet": "stock",
     "questions_unmet_open": "stock",
+    "gp_contacts": "flow",
+    "acute_care_contacts": "flow",
     "lonely_share": "adults",
     "severely_lonely_share": "adults",
     "cohesion_score": "adults",
@@ -30,10 +35,23 @@ KEY = {
     "volunteer_hours": "flow",
     "buurtteam_cost_eur": "flow",
     "wmo_cost_eur": "flow",
+    "general_provision_cost_eur": "flow",
     "intervention_cost_eur": "flow",
+    "gemeente_cost_eur": "flow",
+    "gp_cost_eur": "flow",
+    "poh_ggz_cost_eur": "flow",
+    "acute_care_cost_eur": "flow",
+    "zorgverzekeraar_cost_eur": "flow",
     "total_cost_eur": "flow",
 }
 SAVINGS = "euro_saved_per_euro_spent"
+# The savings rows after the key indicators: name -> (the payer's cost sum, whether it includes the
+# intervention cost, which the gemeente pays).
+SAVINGS_ROWS = {
+    SAVINGS: ("total_cost_eur", True),
+    "euro_saved_per_euro_spent_gemeente": ("gemeente_cost_eur", True),
+    "euro_saved_per_euro_spent_zorgverzekeraar": ("zorgverzekeraar_cost_eur", False),
+}
 COLUMNS = ["scenario_name", "area", "indicator", "label", "unit", "buurten", "replicates", "baseline_mean",
            "scenario_mean", "estimate", "ci_low", "ci_high", "relative_change"]
 
@@ -91,7 +109,7 @@ def pair_row(base, scen, level=0.95):
 
 
 def compare(ds, baseline, weeks_from=0, confidence=0.95, labels=None):
-    """The table of buurtsim.compare. `labels`: {indicator: (label, unit)}, with SAVINGS."""
+    """The table of buurtsim.compare. `labels`: {indicator: (label, unit)}, with the SAVINGS_ROWS."""
     names = [str(n) for n in ds["scenario_name"].values]
     b = names.index(baseline)
     n_buurt = ds.sizes["buurt"]
@@ -103,16 +121,18 @@ def compare(ds, baseline, weeks_from=0, confidence=0.95, labels=None):
         for area_name, area in (("city", np.ones(n_buurt, dtype=bool)), ("targeted", targeted[s])):
             head = dict(scenario_name=name, area=area_name, buurten=int(area.sum()))
             h = {k: horizon(ds, k, area, weeks_from) for k in KEY} if area.any() else None
-            for k in [*KEY, SAVINGS]:
+            for k in [*KEY, *SAVINGS_ROWS]:
                 label, unit = labels[k]
                 row = {**head, "indicator": k, "label": label, "unit": unit}
                 if h is None:
                     row.update(replicates=0, baseline_mean=math.nan, scenario_mean=math.nan, estimate=math.nan,
                                ci_low=math.nan, ci_high=math.nan, relative_change=math.nan)
-                elif k != SAVINGS:
+                elif k not in SAVINGS_ROWS:
                     row.update(pair_row(h[k][b], h[k][s], confidence))
                 else:
-                    care = {p: h["total_cost_eur"][p] - h["intervention_cost_eur"][p] for p in (b, s)}
+                    cost, pays = SAVINGS_ROWS[k]
+                    care = {p: horizon(ds, cost, area, weeks_from)[p] - (h["intervention_cost_eur"][p] if pays else 0)
+                            for p in (b, s)}
                     spent = h["intervention_cost_eur"][s]
                     with np.errstate(invalid="ignore", divide="ignore"):
                         ratio = np.where(spent > 0, (care[b] - care[s]) / np.where(spent > 0, spent, 1), np.nan)

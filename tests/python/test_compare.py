@@ -23,7 +23,7 @@ import pytest
 import xarray as xr
 
 from conftest import ROOT, TINY
-from reference_compare import KEY, SAVINGS, horizon, t_summary
+from reference_compare import KEY, SAVINGS, SAVINGS_ROWS, horizon, t_summary
 
 SEED = 7
 REPLICATES = 3
@@ -148,7 +148,7 @@ def test_csv_agrees_with_an_independent_recomputation(buurtsim_bin, files, weeks
     assert list(table.columns) == CSV_COLUMNS
     assert (table["scenario_name"] == "low").all()
     assert list(table["area"].unique()) == ["city", "targeted"]
-    assert list(table[table.area == "city"]["indicator"]) == list(KEY) + [SAVINGS]
+    assert list(table[table.area == "city"]["indicator"]) == list(KEY) + list(SAVINGS_ROWS)
     with xr.open_dataset(files["pair"], engine="h5netcdf") as ds:
         ds = ds.load()
     every = np.ones(ds.sizes["buurt"], bool)
@@ -166,8 +166,9 @@ def test_csv_agrees_with_an_independent_recomputation(buurtsim_bin, files, weeks
         close(row["ci_high"], high, f"{name} ci_high")
         close(row["baseline_mean"], base[pair].mean() if n else math.nan, f"{name} baseline_mean")
         close(row["scenario_mean"], scen[pair].mean() if n else math.nan, f"{name} scenario_mean")
-    # No interventions: nothing spent, no ratio; no targeted buurten, no targeted estimates.
-    assert math.isnan(city.loc[SAVINGS, "estimate"]) and city.loc[SAVINGS, "replicates"] == 0
+    # No interventions: nothing spent, no ratio (for any payer); no targeted buurten, no targeted estimates.
+    for name in SAVINGS_ROWS:
+        assert math.isnan(city.loc[name, "estimate"]) and city.loc[name, "replicates"] == 0, name
     targeted = table[table.area == "targeted"]
     assert (targeted["buurten"] == 0).all() and targeted["estimate"].isna().all()
 
@@ -251,15 +252,15 @@ def test_targeted_buurten_and_savings(buurtsim_bin, files, tmp_path):
     close(city.loc["intervention_cost_eur", "scenario_mean"], targeted.loc["intervention_cost_eur", "scenario_mean"],
           "intervention cost")
     for area, m in (("city", np.ones_like(mask)), ("targeted", mask)):
-        care = {s: reference_horizon(ds, "total_cost_eur", s, m) - reference_horizon(ds, "intervention_cost_eur", s, m)
-                for s in (0, 1)}
-        spent = reference_horizon(ds, "intervention_cost_eur", 1, m)
-        n, mean, low, high = t_summary((care[0] - care[1]) / spent)
-        row = table[(table.area == area) & (table.indicator == SAVINGS)].iloc[0]
-        assert row["replicates"] == n == REPLICATES
-        close(row["estimate"], mean, f"{area} savings")
-        close(row["ci_low"], low, f"{area} savings ci_low")
-        close(row["ci_high"], high, f"{area} savings ci_high")
+        for name, (cost, pays) in SAVINGS_ROWS.items():
+            spent = {s: reference_horizon(ds, "intervention_cost_eur", s, m) for s in (0, 1)}
+            care = {s: reference_horizon(ds, cost, s, m) - (spent[s] if pays else 0) for s in (0, 1)}
+            n, mean, low, high = t_summary((care[0] - care[1]) / spent[1])
+            row = table[(table.area == area) & (table.indicator == name)].iloc[0]
+            assert row["replicates"] == n == REPLICATES
+            close(row["estimate"], mean, f"{area} {name}")
+            close(row["ci_low"], low, f"{area} {name} ci_low")
+            close(row["ci_high"], high, f"{area} {name} ci_high")
 
 
 def test_identical_scenarios_differ_by_zero(buurtsim_bin, files, tmp_path):
@@ -268,7 +269,7 @@ def test_identical_scenarios_differ_by_zero(buurtsim_bin, files, tmp_path):
     out = tmp_path / "twins.h5"
     ok(run(buurtsim_bin, "run", files["tiny"], twin, "-o", out, "--seed", SEED, "--replicates", REPLICATES, "-q"))
     table = compare_csv(buurtsim_bin, out, "--baseline", "twin")
-    city = table[(table.area == "city") & (table.indicator != SAVINGS)]
+    city = table[(table.area == "city") & ~table.indicator.isin(list(SAVINGS_ROWS))]
     city = city[city.replicates > 0]  # the wait needs a started case
     assert len(city) >= 12
     assert (city["estimate"] == 0).all()
@@ -328,7 +329,7 @@ def test_compare_errors(buurtsim_bin, files, tmp_path):
     with h5py.File(old, "r+") as f:
         f.attrs["format_version"] = "1.1"
     r = run(buurtsim_bin, "compare", old, "--baseline", "tiny")
-    assert r.returncode == 2 and "1.1" in r.stderr and "2.x" in r.stderr
+    assert r.returncode == 2 and "1.1" in r.stderr and "3.x" in r.stderr
     r = run(buurtsim_bin, "compare", files["single"], "--baseline", "tiny")
     assert r.returncode == 2 and "nothing to compare" in r.stderr
     r = run(buurtsim_bin, "compare", files["pair"], "--baseline", "tiny", "--weeks-from", 6)

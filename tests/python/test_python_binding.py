@@ -336,7 +336,7 @@ def test_module_metadata():
                          capture_output=True, text=True)
     if out.returncode == 0:   # the CLI and the module of one build
         assert out.stdout.strip() == f"buurtsim {_core.version} ({_core.git_commit})"
-    assert _core.format_version.split(".")[0] == "2"
+    assert _core.format_version.split(".")[0] == "3"
     names = [s["name"] for s in _core.indicator_specs()]
     assert names[:3] == ["residents", "adults", "adults_65plus"]
     assert {k["indicator"] for k in _core.key_indicators()} <= set(names)

@@ -38,9 +38,24 @@ def test_savings_sentence():
                          dict(indicator=SAVINGS, scenario_mean=np.nan, estimate=1.5, ci_low=1.2, ci_high=1.8)])
     s = t.savings_sentence(rows, "whole area", 0.5)
     assert s["label"] == "Money"
-    assert s["text"].startswith(" (whole area): the interventions cost €1,000 over the period (for the simulated "
-                                "50 % of the residents); each euro spent saved €1.50")
+    assert s["text"].startswith(" (whole area): the interventions cost the gemeente €1,000 over the period (for the "
+                                "simulated 50 % of the residents); each euro spent saved €1.50")
     assert s["text"].endswith("more than pay for the interventions within this horizon.")
+    assert "zorgverzekeraar" not in s["text"]  # no payer rows, no payer clause
+
+
+def test_savings_sentence_names_each_payer():
+    rows = pd.DataFrame([dict(indicator="intervention_cost_eur", scenario_mean=1000.0, estimate=1000.0,
+                              ci_low=900.0, ci_high=1100.0),
+                         dict(indicator=SAVINGS, scenario_mean=np.nan, estimate=0.3, ci_low=0.1, ci_high=0.5),
+                         dict(indicator=SAVINGS + "_gemeente", scenario_mean=np.nan, estimate=-0.2, ci_low=-0.4,
+                              ci_high=0.0),
+                         dict(indicator=SAVINGS + "_zorgverzekeraar", scenario_mean=np.nan, estimate=0.5,
+                              ci_low=0.3, ci_high=0.7)])
+    text = t.savings_sentence(rows, "targeted buurten", 1.0)["text"]
+    assert "the gemeente (buurtteams, Wmo, algemene voorzieningen) paid €0.20 per euro" in text
+    assert "the zorgverzekeraar (huisarts, POH-GGZ, acute care) saved €0.50 per euro" in text
+    assert text.endswith("do not pay for the interventions.")
 
 
 @pytest.fixture(scope="module")

@@ -25,10 +25,24 @@ namespace buurtsim {
  *         unit come from the indicator spec (spec_of, label_of, horizon_unit). */
 const std::vector<Indicator>& key_indicators();
 
-/** @brief The name, label and unit of the savings row: care cost saved per euro of intervention cost. */
+/** @brief The name, label and unit of the savings row for both payers together: care cost saved per euro of
+ *         intervention cost. */
 inline constexpr std::string_view savings_indicator = "euro_saved_per_euro_spent";
 inline constexpr std::string_view savings_label = "Care cost saved per euro of intervention cost";
 inline constexpr std::string_view savings_unit = "EUR/EUR";
+
+/** @brief One savings row: the care cost one payer (or both) saves per euro the gemeente spends on interventions,
+ *         per replicate pair (baseline care cost - scenario care cost) / scenario intervention cost. A payer's
+ *         care cost is its sum indicator (`cost`) minus the intervention cost it pays (the gemeente pays them). */
+struct SavingsRow {
+    std::string_view indicator;
+    std::string_view label;
+    Indicator cost;  ///< gemeente_cost_eur, zorgverzekeraar_cost_eur or total_cost_eur
+};
+
+/** @brief The savings rows after the key indicators of each block: both payers (savings_indicator), the gemeente,
+ *         the zorgverzekeraar. Unit savings_unit. */
+const std::vector<SavingsRow>& savings_rows();
 
 /** @brief The indicator values of one replicate, viewed (a Results, or arrays from Python):
  *         values[i] holds weeks * buurten values (week-major), or is empty if not loaded. */
@@ -82,7 +96,7 @@ PairedDifference paired_difference(const std::vector<double>& baseline, const st
 struct ComparisonRow {
     std::string scenario;
     std::string area;        ///< "city" or "targeted"
-    std::string indicator;   ///< indicator name or savings_indicator
+    std::string indicator;   ///< indicator name or a savings row's name (savings_rows)
     std::string label;
     std::string unit;
     std::int32_t buurten = 0;     ///< buurten in the area

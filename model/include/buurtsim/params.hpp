@@ -182,8 +182,23 @@ struct CarerParams {
     double withdraw_rate;           ///< weekly probability an overburdened carer stops
 };
 
+/** Health-care use of adults (phase_health_care.cpp): huisarts, POH-GGZ, acute care, paid by the zorgverzekeraar. */
+struct HealthCareParams {
+    double gp_contacts_per_year;    ///< practice contacts a year of an adult at full self-reliance, not lonely, no episode
+    double gp_self_reliance_effect; ///< the rate is multiplied by 1 + this x (1 - self-reliance)
+    double gp_episode_multiplier;   ///< rate multiplier while an episode lasts
+    double gp_lonely_multiplier;    ///< rate multiplier for a severely lonely adult (De Jong Gierveld 9-11)
+    double poh_ggz_per_year_lonely; ///< POH-GGZ contacts a year of a lonely adult (De Jong Gierveld 3-11)
+    double poh_ggz_per_year_episode;///< POH-GGZ contacts a year added while an episode lasts
+    double crisis_acute_share;      ///< share of crises that need acute care (the others: a huisarts contact)
+};
+
 struct CostParams {
     double buurtteam_hour_eur;      ///< euro per buurtteam client hour
+    double general_provision_week_eur; ///< euro the gemeente pays per client week of an algemene voorziening
+    double gp_contact_eur;          ///< euro per huisarts practice contact (zorgverzekeraar)
+    double poh_ggz_contact_eur;     ///< euro per POH-GGZ contact (zorgverzekeraar)
+    double acute_contact_eur;       ///< euro per acute-care contact at a crisis (zorgverzekeraar)
 };
 
 struct OutputParams {
@@ -270,6 +285,7 @@ struct Params {
     WmoParams wmo;
     EscalationParams escalation;
     CarerParams carers;
+    HealthCareParams health_care;
     CostParams costs;
     OutputParams output;
     PartStore parts;  ///< the components' parameters (buurtondersteuner, facilitator, ...): component.hpp

@@ -40,6 +40,7 @@ enum class Stream : std::uint32_t {
     waiting_list = 16,   ///< harm while waiting: escalation of residents on a buurtteam waiting list
     wmo_loket = 17,      ///< applications at the Wmo loket
     wmo_assessment = 18, ///< the voorliggend-veld assessment of a Wmo need (ties asked, algemene voorziening)
+    health_care = 19,    ///< huisarts, POH-GGZ and acute-care contacts
 };
 
 using Philox = r123::Philox4x32;

@@ -92,6 +92,7 @@ void Engine::observe() {
         double waiting_hours = 0;
         std::uint32_t volunteers = 0, carers = 0, overburdened = 0, lonely = 0, severe = 0, severe_65 = 0;
         std::uint32_t know5 = 0, agree[5] = {0, 0, 0, 0, 0}, carers_supported = 0;
+        std::uint32_t volunteers_year = 0, carers_year = 0, carers_year_65 = 0, bt_year = 0, bt_year_65 = 0;
         double ties_buurt = 0, score = 0;
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
             const Embedding e = embedding_of(net_, pop_, i);
@@ -104,6 +105,10 @@ void Engine::observe() {
             general += s.general_weeks[i] > 0;
             if (s.wmo_weeks[i] > 0) s.wmo_seen[i] = week_ + 1;
             wmo_year += s.wmo_seen[i] > 0 && s.wmo_seen[i] + 52 > week_ + 1;
+            if (s.status[i] == QuestionStatus::in_case) s.buurtteam_seen[i] = week_ + 1;
+            if (s.caring_for[i] != no_one) s.carer_seen[i] = week_ + 1;
+            if (s.volunteer[i] != 0) s.volunteer_seen[i] = week_ + 1;
+            const auto in_year = [&](std::uint32_t seen) { return seen > 0 && seen + 52 > week_ + 1; };
             if (s.status[i] == QuestionStatus::waiting)
                 waiting_hours += s.kind[i] == QuestionKind::care ? params_.buurtteam.case_hours_per_week
                                                                  : params_.buurtteam.case_hours_light;
@@ -116,6 +121,11 @@ void Engine::observe() {
             ++adults;
             const bool senior = pop_.age[i] >= senior_age;
             seniors += senior;
+            volunteers_year += in_year(s.volunteer_seen[i]);
+            carers_year += in_year(s.carer_seen[i]);
+            carers_year_65 += senior && in_year(s.carer_seen[i]);
+            bt_year += in_year(s.buurtteam_seen[i]);
+            bt_year_65 += senior && in_year(s.buurtteam_seen[i]);
             volunteers += s.volunteer[i] != 0;
             lonely += s.djg[i] >= 3;
             severe += s.djg[i] >= 9;
@@ -195,6 +205,12 @@ void Engine::observe() {
         set(Indicator::gemeente_cost_eur, gemeente);
         set(Indicator::zorgverzekeraar_cost_eur, zvw);
         set(Indicator::total_cost_eur, gemeente + zvw);
+        set(Indicator::volunteers_year, volunteers_year);
+        set(Indicator::carers_year, carers_year);
+        set(Indicator::carers_year_65plus, carers_year_65);
+        set(Indicator::buurtteam_clients_year, bt_year);
+        set(Indicator::buurtteam_clients_year_65plus, bt_year_65);
+        set(Indicator::wmo_referred_buurtteam, w.wmo_referred);
         set(Indicator::questions_brokered, w.brokered);
         set(Indicator::questions_light_help, w.light_help);
         set(Indicator::questions_carer_found, w.carer_found);

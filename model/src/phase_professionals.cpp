@@ -69,7 +69,10 @@ void Engine::buurtteam_serves() {
             ++bw.solved_professional;
             const auto u = key_.uniform4(rng::Stream::wmo, week_, r);
             const double p = s.kind[r] == QuestionKind::care ? wmo.referral_care : wmo.referral_other;
-            if (s.wmo_weeks[r] == 0 && u[0] < p) s.wmo_referred[t].push_back(r);
+            if (s.wmo_weeks[r] == 0 && u[0] < p) {
+                s.wmo_referred[t].push_back(r);
+                ++bw.wmo_referred;
+            }
         }
     });
 }

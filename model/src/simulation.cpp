@@ -60,6 +60,9 @@ void Engine::init_state() {
     s.supported_until.assign(n, 0);
     s.carer_supported_until.assign(n, 0);
     s.wmo_seen.assign(n, 0);
+    s.volunteer_seen.assign(n, 0);
+    s.carer_seen.assign(n, 0);
+    s.buurtteam_seen.assign(n, 0);
     s.general_weeks.assign(n, 0);
     s.crises.assign(n, 0);
     s.crisis_week.assign(n, 0);

@@ -70,6 +70,9 @@ struct State {
     std::vector<float> burden;              ///< carer burden; overburdened at >= 1
     std::vector<std::uint16_t> wmo_weeks;   ///< weeks of Wmo provision left (0: none)
     std::vector<std::uint32_t> wmo_seen;    ///< last week (+1) the resident had a Wmo provision (0: never)
+    // Last week (+1) the resident volunteered, gave mantelzorg, or had a buurtteam case (0: never), for the
+    // "during the last 12 months" counts the surveys and registrations use (calibration targets).
+    std::vector<std::uint32_t> volunteer_seen, carer_seen, buurtteam_seen;
     std::vector<std::uint16_t> general_weeks; ///< weeks an algemene voorziening still meets a lasting need (0: none)
 
     // --- crises: the hook for health-care use (GP, acute care) by a later phase
@@ -105,7 +108,7 @@ struct State {
         std::uint32_t withdrawn = 0, brokered = 0, light_help = 0, carer_found = 0;
         std::uint32_t crises = 0, crises_waiting = 0, left_list = 0;
         std::uint32_t wmo_assessed = 0, wmo_network = 0, wmo_general = 0, wmo_new_loket = 0;
-        std::uint32_t gp_contacts = 0, poh_ggz_contacts = 0, acute_contacts = 0;
+        std::uint32_t gp_contacts = 0, poh_ggz_contacts = 0, acute_contacts = 0, wmo_referred = 0;
         double informal_hours = 0, volunteer_hours = 0, buurtteam_hours = 0, wait_sum = 0;
     };
     std::vector<BuurtWeek> week;

@@ -279,3 +279,24 @@ TEST_CASE("results stay bit-identical on 1 and 2 threads with every care-system 
     CHECK(total(one, Indicator::buurtteam_left_list) > 0);
     CHECK(total(one, Indicator::wmo_met_by_network) > 0);
 }
+
+TEST_CASE("counts during the last 12 months hold every current one and keep people who stopped") {
+    Params p = small_params(4, 0.1, 60);
+    const Results r = run_results(p);
+    bool longer = false;
+    for (std::uint32_t w = 0; w < r.weeks; ++w)
+        for (std::uint32_t b = 0; b < r.buurten; ++b) {
+            REQUIRE(r.at(Indicator::volunteers_year, w, b) >= r.at(Indicator::volunteers, w, b));
+            REQUIRE(r.at(Indicator::buurtteam_clients_year, w, b) >= r.at(Indicator::buurtteam_clients, w, b));
+            REQUIRE(r.at(Indicator::wmo_clients_year, w, b) >= r.at(Indicator::wmo_clients, w, b));
+            REQUIRE(r.at(Indicator::carers_year_65plus, w, b) <= r.at(Indicator::carers_year, w, b));
+            REQUIRE(r.at(Indicator::buurtteam_clients_year_65plus, w, b) <= r.at(Indicator::buurtteam_clients_year, w, b));
+        }
+    // Cases last weeks, not a year: a year's clients are several times the clients of one week.
+    const double week_clients = week_total(r, Indicator::buurtteam_clients, r.weeks - 1);
+    longer = week_total(r, Indicator::buurtteam_clients_year, r.weeks - 1) > 2 * week_clients;
+    CHECK(longer);
+    // A case is referred for Wmo only when it closes: never more referrals than closed cases.
+    CHECK(total(r, Indicator::wmo_referred_buurtteam) <= total(r, Indicator::questions_solved_professional));
+    CHECK(total(r, Indicator::wmo_referred_buurtteam) > 0);
+}

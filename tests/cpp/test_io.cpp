@@ -38,6 +38,8 @@ const std::vector<std::string> pinned_datasets = {
     "buurt_name",
     "buurtteam_capacity_hours",
     "buurtteam_clients",
+    "buurtteam_clients_year",
+    "buurtteam_clients_year_65plus",
     "buurtteam_cost_eur",
     "buurtteam_hours",
     "buurtteam_hours_needed",
@@ -52,6 +54,8 @@ const std::vector<std::string> pinned_datasets = {
     "carers_overburdened",
     "carers_supported",
     "carers_withdrawn",
+    "carers_year",
+    "carers_year_65plus",
     "cohesion_feel_comfortable",
     "cohesion_gezellig",
     "cohesion_interact_a_lot",
@@ -96,6 +100,7 @@ const std::vector<std::string> pinned_datasets = {
     "total_cost_eur",
     "volunteer_hours",
     "volunteers",
+    "volunteers_year",
     "week",
     "wijk_code",
     "wijk_name",
@@ -107,6 +112,7 @@ const std::vector<std::string> pinned_datasets = {
     "wmo_met_by_network",
     "wmo_new",
     "wmo_new_loket",
+    "wmo_referred_buurtteam",
     "zorgverzekeraar_cost_eur",
 };
 

@@ -161,7 +161,19 @@ enum class Aggregation : std::uint8_t {
     X(gemeente_cost_eur, float64, "EUR/week", flow, none, gemeente_total, "Cost to the gemeente", \
       "What the gemeente pays: buurtteam_cost_eur + wmo_cost_eur + general_provision_cost_eur + intervention_cost_eur.") \
     X(zorgverzekeraar_cost_eur, float64, "EUR/week", flow, none, zorgverzekeraar_total, "Cost to the zorgverzekeraar", \
-      "What the zorgverzekeraar pays (Zvw): gp_cost_eur + poh_ggz_cost_eur + acute_care_cost_eur.")
+      "What the zorgverzekeraar pays (Zvw): gp_cost_eur + poh_ggz_cost_eur + acute_care_cost_eur.") \
+    X(volunteers_year, int32, "persons", stock, none, none, "", \
+      "Adults of the buurt who volunteered at some time in the last 52 weeks (burn-in included), as surveys ask it.") \
+    X(carers_year, int32, "persons", stock, none, none, "", \
+      "Adults of the buurt who gave mantelzorg at some time in the last 52 weeks (burn-in included), as the Gezondheidsmonitor asks it.") \
+    X(carers_year_65plus, int32, "persons", stock, none, none, "", \
+      "Of carers_year, the residents 65+.") \
+    X(buurtteam_clients_year, int32, "persons", stock, none, none, "", \
+      "Adults of the buurt with a buurtteam case at some time in the last 52 weeks (burn-in included): persons in contact during the year.") \
+    X(buurtteam_clients_year_65plus, int32, "persons", stock, none, none, "", \
+      "Of buurtteam_clients_year, the residents 65+.") \
+    X(wmo_referred_buurtteam, int32, "persons/week", flow, none, none, "", \
+      "Closed buurtteam cases of the buurt's residents referred for a Wmo maatwerk indication this week (before the voorliggend-veld assessment).")
 
 enum class Indicator : std::uint8_t {
 #define BUURTSIM_INDICATOR_ENUM(name, ...) name,

@@ -1,17 +1,23 @@
 // Phase 8: wellbeing and indicators.
 //
 // Loneliness: each adult has a latent De Jong Gierveld score
-//   intercept + trait_sd * z + living_alone + vulnerable + age_65
+//   intercept + trait_sd * z + the resident-level risk factors
+//   (living alone, vulnerability group, bijstand, disability benefit,
+//   herkomst Europe / outside Europe, born abroad, 65+, 75+, 85+)
 //   - tie_effect * log(1 + sum of tie strengths / 255)
 //   - contact_effect * recent contacts per week,
 // rounded and clamped to the DJG scale 0..11 (0-2 not lonely, 3-8 moderately,
-// 9-11 severely lonely). z is a lasting standard-normal trait.
+// 9-11 severely lonely). z is a lasting standard-normal trait. The risk
+// factors do not change during a run, so their part is summed once
+// (loneliness_base); buurt differences come from who lives there.
 //
 // Perceived cohesion: Utrecht's cohesion score asks five statements on a
 // five-point scale. Each adult answers statement k with
 //   round(3 + offset_k + embedding_effect * embedding + noise_sd * z_k), clamped to 1..5,
 // where embedding = log(1 + in-buurt tie strengths / 255) + recent contacts
-// per week, and z_k a lasting standard-normal trait. 4-5 counts as agreeing.
+// per week, and z_k a lasting standard-normal trait, which shares a person
+// factor across the five statements (State::cohesion_trait) so that one
+// resident's answers correlate as in a survey scale. 4-5 counts as agreeing.
 // A resident's score is the mean over the statements of (answer - 1) / 4 * 10,
 // and the buurt's score the mean over its adults (0-10, like the survey).
 #include "simulation_detail.hpp"
@@ -62,6 +68,23 @@ Embedding embedding_of(const Network& net, const Population& pop, std::uint32_t 
     return e;
 }
 
+double Engine::loneliness_base(std::uint32_t i) const {
+    const LonelinessParams& l = params_.loneliness;
+    const std::uint8_t age = pop_.age[i], origin = pop_.origin[i], benefits = pop_.benefits[i];
+    double x = l.intercept + l.trait_sd * state_.loneliness_trait[i];
+    if (pop_.household_type[pop_.household[i]] == HouseholdType::single) x += l.living_alone_effect;
+    if (pop_.vulnerability[i]) x += l.vulnerable_effect;
+    if (benefits & benefit_bijstand) x += l.bijstand_effect;
+    if (benefits & benefit_disability) x += l.disability_effect;
+    if (origin & origin_europe) x += l.origin_europe_effect;
+    if (origin & origin_outside_europe) x += l.origin_outside_europe_effect;
+    if (origin & origin_born_abroad) x += l.born_abroad_effect;
+    if (age >= senior_age) x += l.age_65_effect;
+    if (age >= 75) x += l.age_75_effect;
+    if (age >= 85) x += l.age_85_effect;
+    return x;
+}
+
 void Engine::update_wellbeing(std::uint32_t i, const Embedding& e) {
     State& s = state_;
     const LonelinessParams& l = params_.loneliness;
@@ -69,11 +92,7 @@ void Engine::update_wellbeing(std::uint32_t i, const Embedding& e) {
     s.contacts_recent[i] = float((1.0 - m) * s.contacts_recent[i] + m * s.contacts_week[i]);
     s.contacts_week[i] = 0.f;
     if (!is_adult(i)) return;
-    const bool alone = pop_.household_type[pop_.household[i]] == HouseholdType::single;
-    const double latent = l.intercept + l.trait_sd * s.loneliness_trait[i] + (alone ? l.living_alone_effect : 0.0) +
-                          (pop_.vulnerability[i] ? l.vulnerable_effect : 0.0) +
-                          (pop_.age[i] >= senior_age ? l.age_65_effect : 0.0) -
-                          l.tie_effect * e.log_all - l.contact_effect * s.contacts_recent[i];
+    const double latent = s.loneliness_base[i] - l.tie_effect * e.log_all - l.contact_effect * s.contacts_recent[i];
     s.djg[i] = std::uint8_t(std::clamp(round_small(latent), 0, 11));
 }
 

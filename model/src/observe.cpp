@@ -11,6 +11,13 @@
 // factors do not change during a run, so their part is summed once
 // (loneliness_base); buurt differences come from who lives there.
 //
+// Subscales: the score counts unfavourable answers on 6 emotional and 5
+// social items. Each of them is emotional with chance w (w higher for adults
+// living alone: emotional loneliness goes with missing a partner), so the
+// emotional count is the resident's lasting quantile u of Binomial(score, w),
+// kept within what the item counts allow. Emotionally / socially lonely:
+// 3 or more unfavourable answers on that subscale.
+//
 // Perceived cohesion: Utrecht's cohesion score asks five statements on a
 // five-point scale. Each adult answers statement k with
 //   round(3 + offset_k + embedding_effect * embedding + noise_sd * z_k), clamped to 1..5,
@@ -32,6 +39,30 @@ namespace {
 // Round half up for values that are clamped to a small range afterwards;
 // avoids a libm call in the weekly per-adult loop.
 inline int round_small(double x) { return int(std::clamp(x, -2.0, 14.0) + 3.5) - 3; }
+
+/// Cumulative Binomial(total, w) probabilities of the emotional item count, for w of adults
+/// not living alone [0] and living alone [1]; the count is the first k with u < cdf[total][k].
+struct ItemSplit {
+    double cdf[2][12][12] = {};
+    explicit ItemSplit(const LonelinessParams& l) {
+        const double w[2] = {std::clamp(l.emotional_item_share, 0.0, 1.0),
+                             std::clamp(l.emotional_item_share + l.living_alone_emotional_shift, 0.0, 1.0)};
+        for (int a = 0; a < 2; ++a)
+            for (int total = 0; total <= 11; ++total) {
+                double c = 0, choose = 1;  // choose = C(total, k)
+                for (int k = 0; k <= total; ++k) {
+                    c += choose * std::pow(w[a], k) * std::pow(1 - w[a], total - k);
+                    cdf[a][total][k] = k == total ? 2.0 : c;  // the last count always ends the search
+                    choose = choose * (total - k) / (k + 1);
+                }
+            }
+    }
+    int emotional(int total, bool alone, double u) const {
+        int k = 0;
+        while (u >= cdf[alone][total][k]) ++k;
+        return std::clamp(k, std::max(0, total - 5), std::min(6, total));
+    }
+};
 
 }  // namespace
 
@@ -104,11 +135,12 @@ void Engine::observe() {
     const double wmo_cost = params_.wmo.cost_per_client_week;
     const double hour_cost = params_.costs.buurtteam_hour_eur;
     const double nan = std::numeric_limits<double>::quiet_NaN();
+    const ItemSplit split(params_.loneliness);
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         std::uint32_t adults = 0, seniors = 0, open = 0, waiting = 0, clients = 0, cared = 0, wmo = 0, wmo_year = 0;
         double waiting_hours = 0;
         std::uint32_t volunteers = 0, carers = 0, overburdened = 0, lonely = 0, severe = 0, severe_65 = 0;
-        std::uint32_t know5 = 0, agree[5] = {0, 0, 0, 0, 0}, carers_supported = 0;
+        std::uint32_t know5 = 0, agree[5] = {0, 0, 0, 0, 0}, carers_supported = 0, emotional = 0, social = 0;
         double ties_buurt = 0, score = 0;
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
             const Embedding e = embedding_of(net_, pop_, i);
@@ -136,6 +168,10 @@ void Engine::observe() {
             lonely += s.djg[i] >= 3;
             severe += s.djg[i] >= 9;
             severe_65 += senior && s.djg[i] >= 9;
+            const bool alone = pop_.household_type[pop_.household[i]] == HouseholdType::single;
+            const int e_items = split.emotional(s.djg[i], alone, s.loneliness_split[i]);
+            emotional += e_items >= 3;
+            social += s.djg[i] - e_items >= 3;
             ties_buurt += e.ties_buurt;
             know5 += e.nonhousehold_buurt >= 5;
             const double x = e.log_buurt + s.contacts_recent[i];
@@ -215,6 +251,8 @@ void Engine::observe() {
         set(Indicator::wmo_met_by_general, w.wmo_general);
         set(Indicator::wmo_new_loket, w.wmo_new_loket);
         set(Indicator::wmo_clients_year, wmo_year);
+        set(Indicator::lonely_emotional_share, share(emotional, adults));
+        set(Indicator::lonely_social_share, share(social, adults));
     });
 }
 

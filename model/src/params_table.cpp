@@ -326,6 +326,18 @@ std::vector<ParamSpec> build_table() {
          "RIVM volksgezondheidenzorg.info, eenzaamheid naar leeftijd (Gezondheidsmonitor 2020): 66 % lonely at 85+ "
          "against 54 % at 75-84, a probit gap of 0.31 sd = 1.9 DJG points; half of it (assumption as "
          "loneliness.age_75_effect). Plausible 0.5-1.9", R(loneliness.age_85_effect)},
+        {"loneliness.emotional_item_share", "0.45", "share", 0, 1,
+         "Chance that one of an adult's unfavourable DJG answers is on an emotional item (6 of the 11) rather than "
+         "a social one (5); splits the score into the two subscales.",
+         "set by hand so that about a third of Utrecht's adults come out emotionally and a third socially lonely "
+         "(DESIGN.md section 8; a trial run at the defaults); 6/11 = 0.55 would be no preference. Plausible "
+         "0.35-0.55 (nationally 2016: 31 % emotionally, 43 % socially lonely, volksgezondheidenzorg.info)",
+         R(loneliness.emotional_item_share)},
+        {"loneliness.living_alone_emotional_shift", "0.1", "share", -1, 1,
+         "Added to loneliness.emotional_item_share for adults living alone.",
+         "assumption for the size; the direction from Dykstra & Fokkema 2007 and De Jong Gierveld & Van Tilburg "
+         "2010 as summarised by volksgezondheidenzorg.info: emotional loneliness goes with the absence of a "
+         "partner, social loneliness with a small network. Plausible 0-0.2", R(loneliness.living_alone_emotional_shift)},
 
         // --- perceived cohesion (five statements, Likert 1-5)
         {"cohesion.know_each_other", "-0.9", "Likert points", -10, 10,

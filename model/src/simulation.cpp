@@ -42,6 +42,7 @@ void Engine::init_state() {
     s.inclination.assign(n, 0.f);
     s.loneliness_trait.assign(n, 0.f);
     s.loneliness_base.assign(n, 0.f);
+    s.loneliness_split.assign(n, 0.f);
     s.cohesion_trait.assign(n, {});
     s.help_hours.assign(n, 0.f);
     s.knows_way.assign(n, 0);
@@ -90,6 +91,7 @@ void Engine::init_state() {
             const auto u = key_.uniform4(rng::Stream::init, 0, i);
             const auto v = key_.uniform4(rng::Stream::init, 0, i, 1);
             s.inclination[i] = float(u[3]);
+            s.loneliness_split[i] = float(v[3]);  // the one draw of v no other attribute uses
             const double target = self_reliance_target(i);
             s.self_reliance[i] = clamp01(target);
             if (age >= adult_age) {

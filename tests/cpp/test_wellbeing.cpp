@@ -287,3 +287,69 @@ TEST_CASE("a resident's five cohesion answers correlate through the person facto
         CHECK(std::abs(m5.first[k] - p) < 4 * se);
     }
 }
+
+namespace {
+
+/// Emotional items among `total` unfavourable answers (ODD 7.9): the u-quantile of Binomial(total, w),
+/// within [total - 5, 6]. Written from the binomial probabilities, apart from the model's table.
+int emotional_items(int total, double w, double u) {
+    double cdf = 0;
+    int k = 0;
+    for (; k < total; ++k) {
+        double choose = 1;
+        for (int j = 0; j < k; ++j) choose = choose * (total - j) / (j + 1);
+        cdf += choose * std::pow(w, k) * std::pow(1 - w, total - k);
+        if (u < cdf) break;
+    }
+    return std::clamp(k, std::max(0, total - 5), std::min(6, total));
+}
+
+}  // namespace
+
+TEST_CASE("emotional and social loneliness follow the documented split of the DJG score", "[wellbeing]") {
+    Simulation sim(small_params(25, 0.05, 6), cbs(), 0);
+    sim.run();
+    const Population& pop = sim.population();
+    const State& s = sim.state();
+    const LonelinessParams& l = sim.params().loneliness;
+    const Results& res = sim.results();
+    const std::uint32_t w = res.weeks - 1;
+    for (std::uint32_t b = 0; b < res.buurten; ++b) {
+        double n = 0, emotional = 0, social = 0;
+        for (std::uint32_t i = pop.buurt_begin[b]; i < pop.buurt_begin[b + 1]; ++i) {
+            if (pop.age[i] < 18) continue;
+            const bool alone = pop.household_type[pop.household[i]] == HouseholdType::single;
+            const int e = emotional_items(s.djg[i], l.emotional_item_share + (alone ? l.living_alone_emotional_shift : 0),
+                                          s.loneliness_split[i]);
+            n += 1;
+            emotional += e >= 3;
+            social += s.djg[i] - e >= 3;
+        }
+        if (n == 0) continue;
+        INFO("buurt " << pop.geo.buurten[b].code);
+        CHECK(res.at(Indicator::lonely_emotional_share, w, b) == Approx(emotional / n).margin(1e-12));
+        CHECK(res.at(Indicator::lonely_social_share, w, b) == Approx(social / n).margin(1e-12));
+    }
+}
+
+TEST_CASE("living alone tilts loneliness towards the emotional subscale", "[wellbeing]") {
+    // Same seed, same total scores: a larger shift for adults living alone moves their unfavourable
+    // answers from social to emotional items, and leaves everyone else's split as it was.
+    auto shares = [](double shift) {
+        Params p = small_params(26, 0.1, 1);
+        set_param(p, "loneliness.living_alone_emotional_shift", shift);
+        Simulation sim(p, cbs(), 0);
+        sim.run();
+        double alone = 0, others = 0;
+        for (std::uint32_t b = 0; b < sim.results().buurten; ++b) {
+            const double adults = sim.results().at(Indicator::adults, 0, b);
+            if (adults == 0) continue;
+            alone += adults * sim.results().at(Indicator::lonely_emotional_share, 0, b);
+            others += adults * sim.results().at(Indicator::lonely_social_share, 0, b);
+        }
+        return std::make_pair(alone, others);  // adults emotionally / socially lonely
+    };
+    const auto none = shares(0.0), tilt = shares(0.3);
+    CHECK(tilt.first > none.first);
+    CHECK(tilt.second < none.second);
+}

@@ -140,7 +140,11 @@ enum class Aggregation : std::uint8_t {
     X(wmo_new_loket, int32, "persons/week", flow, none, "", \
       "Of wmo_new, the provisions that came directly through the Wmo loket (not through the buurtteam).") \
     X(wmo_clients_year, int32, "persons", stock, none, "Wmo clients during the year (mean per week)", \
-      "Residents with a Wmo maatwerk provision at some time in the last 52 weeks (burn-in included): clients during the year, as CBS 85994NED counts them.")
+      "Residents with a Wmo maatwerk provision at some time in the last 52 weeks (burn-in included): clients during the year, as CBS 85994NED counts them.") \
+    X(lonely_emotional_share, float64, "share of adults", weighted_mean, adults, "Emotionally lonely adults", \
+      "Adults with 3 or more unfavourable answers on the 6 emotional items of the De Jong Gierveld scale.") \
+    X(lonely_social_share, float64, "share of adults", weighted_mean, adults, "Socially lonely adults", \
+      "Adults with 3 or more unfavourable answers on the 5 social items of the De Jong Gierveld scale.")
 
 enum class Indicator : std::uint8_t {
 #define BUURTSIM_INDICATOR_ENUM(name, ...) name,

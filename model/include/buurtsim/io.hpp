@@ -18,7 +18,7 @@
 namespace buurtsim {
 
 /** @brief Version of the file layout; readers accept the same major version. */
-inline constexpr const char* format_version = "2.1";
+inline constexpr const char* format_version = "2.2";
 
 struct DataFileRecord {
     std::string path;    ///< as given to the run

@@ -123,6 +123,8 @@ struct LonelinessParams {
     double age_65_effect;           ///< score added for residents 65+
     double age_75_effect;           ///< score added for residents 75+ (on top of age_65_effect)
     double age_85_effect;           ///< score added for residents 85+ (on top of age_75_effect)
+    double emotional_item_share;    ///< chance that an unfavourable DJG answer is on an emotional item
+    double living_alone_emotional_shift;  ///< added to that chance for adults living alone
 };
 
 struct CohesionParams {

@@ -49,6 +49,7 @@ public:
 
     // --- helpers shared by phases
     void init_state();
+    double loneliness_base(std::uint32_t i) const;  ///< DJG latent score from lasting traits (observe.cpp)
     void update_wellbeing(std::uint32_t i, const Embedding& e);  ///< DJG score from ties and contact (observe, init)
     void bump_tie(std::uint32_t a, std::uint32_t b, double amount);
     double self_reliance_target(std::uint32_t i) const;  ///< by age and vulnerability (ODD 7.3)

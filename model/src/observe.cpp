@@ -1,17 +1,30 @@
 // Phase 8: wellbeing and indicators.
 //
 // Loneliness: each adult has a latent De Jong Gierveld score
-//   intercept + trait_sd * z + living_alone + vulnerable + age_65
+//   intercept + trait_sd * z + the resident-level risk factors
+//   (living alone, vulnerability group, bijstand, disability benefit,
+//   herkomst Europe / outside Europe, born abroad, 65+, 75+, 85+)
 //   - tie_effect * log(1 + sum of tie strengths / 255)
 //   - contact_effect * recent contacts per week,
 // rounded and clamped to the DJG scale 0..11 (0-2 not lonely, 3-8 moderately,
-// 9-11 severely lonely). z is a lasting standard-normal trait.
+// 9-11 severely lonely). z is a lasting standard-normal trait. The risk
+// factors do not change during a run, so their part is summed once
+// (loneliness_base); buurt differences come from who lives there.
+//
+// Subscales: the score counts unfavourable answers on 6 emotional and 5
+// social items. Each of them is emotional with chance w (w higher for adults
+// living alone: emotional loneliness goes with missing a partner), so the
+// emotional count is the resident's lasting quantile u of Binomial(score, w),
+// kept within what the item counts allow. Emotionally / socially lonely:
+// 3 or more unfavourable answers on that subscale.
 //
 // Perceived cohesion: Utrecht's cohesion score asks five statements on a
 // five-point scale. Each adult answers statement k with
 //   round(3 + offset_k + embedding_effect * embedding + noise_sd * z_k), clamped to 1..5,
 // where embedding = log(1 + in-buurt tie strengths / 255) + recent contacts
-// per week, and z_k a lasting standard-normal trait. 4-5 counts as agreeing.
+// per week, and z_k a lasting standard-normal trait, which shares a person
+// factor across the five statements (State::cohesion_trait) so that one
+// resident's answers correlate as in a survey scale. 4-5 counts as agreeing.
 // A resident's score is the mean over the statements of (answer - 1) / 4 * 10,
 // and the buurt's score the mean over its adults (0-10, like the survey).
 #include "simulation_detail.hpp"
@@ -26,6 +39,30 @@ namespace {
 // Round half up for values that are clamped to a small range afterwards;
 // avoids a libm call in the weekly per-adult loop.
 inline int round_small(double x) { return int(std::clamp(x, -2.0, 14.0) + 3.5) - 3; }
+
+/// Cumulative Binomial(total, w) probabilities of the emotional item count, for w of adults
+/// not living alone [0] and living alone [1]; the count is the first k with u < cdf[total][k].
+struct ItemSplit {
+    double cdf[2][12][12] = {};
+    explicit ItemSplit(const LonelinessParams& l) {
+        const double w[2] = {std::clamp(l.emotional_item_share, 0.0, 1.0),
+                             std::clamp(l.emotional_item_share + l.living_alone_emotional_shift, 0.0, 1.0)};
+        for (int a = 0; a < 2; ++a)
+            for (int total = 0; total <= 11; ++total) {
+                double c = 0, choose = 1;  // choose = C(total, k)
+                for (int k = 0; k <= total; ++k) {
+                    c += choose * std::pow(w[a], k) * std::pow(1 - w[a], total - k);
+                    cdf[a][total][k] = k == total ? 2.0 : c;  // the last count always ends the search
+                    choose = choose * (total - k) / (k + 1);
+                }
+            }
+    }
+    int emotional(int total, bool alone, double u) const {
+        int k = 0;
+        while (u >= cdf[alone][total][k]) ++k;
+        return std::clamp(k, std::max(0, total - 5), std::min(6, total));
+    }
+};
 
 }  // namespace
 
@@ -62,6 +99,23 @@ Embedding embedding_of(const Network& net, const Population& pop, std::uint32_t 
     return e;
 }
 
+double Engine::loneliness_base(std::uint32_t i) const {
+    const LonelinessParams& l = params_.loneliness;
+    const std::uint8_t age = pop_.age[i], origin = pop_.origin[i], benefits = pop_.benefits[i];
+    double x = l.intercept + l.trait_sd * state_.loneliness_trait[i];
+    if (pop_.household_type[pop_.household[i]] == HouseholdType::single) x += l.living_alone_effect;
+    if (pop_.vulnerability[i]) x += l.vulnerable_effect;
+    if (benefits & benefit_bijstand) x += l.bijstand_effect;
+    if (benefits & benefit_disability) x += l.disability_effect;
+    if (origin & origin_europe) x += l.origin_europe_effect;
+    if (origin & origin_outside_europe) x += l.origin_outside_europe_effect;
+    if (origin & origin_born_abroad) x += l.born_abroad_effect;
+    if (age >= senior_age) x += l.age_65_effect;
+    if (age >= 75) x += l.age_75_effect;
+    if (age >= 85) x += l.age_85_effect;
+    return x;
+}
+
 void Engine::update_wellbeing(std::uint32_t i, const Embedding& e) {
     State& s = state_;
     const LonelinessParams& l = params_.loneliness;
@@ -69,11 +123,7 @@ void Engine::update_wellbeing(std::uint32_t i, const Embedding& e) {
     s.contacts_recent[i] = float((1.0 - m) * s.contacts_recent[i] + m * s.contacts_week[i]);
     s.contacts_week[i] = 0.f;
     if (!is_adult(i)) return;
-    const bool alone = pop_.household_type[pop_.household[i]] == HouseholdType::single;
-    const double latent = l.intercept + l.trait_sd * s.loneliness_trait[i] + (alone ? l.living_alone_effect : 0.0) +
-                          (pop_.vulnerability[i] ? l.vulnerable_effect : 0.0) +
-                          (pop_.age[i] >= senior_age ? l.age_65_effect : 0.0) -
-                          l.tie_effect * e.log_all - l.contact_effect * s.contacts_recent[i];
+    const double latent = s.loneliness_base[i] - l.tie_effect * e.log_all - l.contact_effect * s.contacts_recent[i];
     s.djg[i] = std::uint8_t(std::clamp(round_small(latent), 0, 11));
 }
 
@@ -86,12 +136,13 @@ void Engine::observe() {
     const double hour_cost = params_.costs.buurtteam_hour_eur;
     const CostParams& costs = params_.costs;
     const double nan = std::numeric_limits<double>::quiet_NaN();
+    const ItemSplit split(params_.loneliness);
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         std::uint32_t adults = 0, seniors = 0, open = 0, waiting = 0, clients = 0, cared = 0, wmo = 0, wmo_year = 0,
                       general = 0;
         double waiting_hours = 0;
         std::uint32_t volunteers = 0, carers = 0, overburdened = 0, lonely = 0, severe = 0, severe_65 = 0;
-        std::uint32_t know5 = 0, agree[5] = {0, 0, 0, 0, 0}, carers_supported = 0;
+        std::uint32_t know5 = 0, agree[5] = {0, 0, 0, 0, 0}, carers_supported = 0, emotional = 0, social = 0;
         std::uint32_t volunteers_year = 0, carers_year = 0, carers_year_65 = 0, bt_year = 0, bt_year_65 = 0;
         double ties_buurt = 0, score = 0;
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
@@ -130,6 +181,10 @@ void Engine::observe() {
             lonely += s.djg[i] >= 3;
             severe += s.djg[i] >= 9;
             severe_65 += senior && s.djg[i] >= 9;
+            const bool alone = pop_.household_type[pop_.household[i]] == HouseholdType::single;
+            const int e_items = split.emotional(s.djg[i], alone, s.loneliness_split[i]);
+            emotional += e_items >= 3;
+            social += s.djg[i] - e_items >= 3;
             ties_buurt += e.ties_buurt;
             know5 += e.nonhousehold_buurt >= 5;
             const double x = e.log_buurt + s.contacts_recent[i];
@@ -231,6 +286,8 @@ void Engine::observe() {
         set(Indicator::wmo_met_by_general, w.wmo_general);
         set(Indicator::wmo_new_loket, w.wmo_new_loket);
         set(Indicator::wmo_clients_year, wmo_year);
+        set(Indicator::lonely_emotional_share, share(emotional, adults));
+        set(Indicator::lonely_social_share, share(social, adults));
     });
 }
 

@@ -253,9 +253,10 @@ std::vector<ParamSpec> build_table() {
          "implementation bound", I(ties.slack)},
 
         // --- loneliness (De Jong Gierveld score, 0-11)
-        {"loneliness.intercept", "5.0", "DJG points", -20, 30,
+        {"loneliness.intercept", "3.95", "DJG points", -20, 30,
          "Latent DJG score of an adult with no ties, no contact and no other factor.",
-         "calibrated to GGD Gezondheidsmonitor 2022 Utrecht (48% lonely)", R(loneliness.intercept)},
+         "calibrated to GGD Gezondheidsmonitor 2022 Utrecht (48% lonely); default lowered by 1.05 when the risk "
+         "factors bijstand ... age_85 were added, which keeps the city's lonely share", R(loneliness.intercept)},
         {"loneliness.trait_sd", "6.0", "DJG points", 0, 20,
          "Sd of each adult's lasting deviation (normal).",
          "calibrated to GGD Gezondheidsmonitor 2022 Utrecht (15% severely lonely)", R(loneliness.trait_sd)},
@@ -267,16 +268,76 @@ std::vector<ParamSpec> build_table() {
          R(loneliness.contact_effect)},
         {"loneliness.contact_memory", "0.1", "1/week", 0, 1, "Weight of the newest week in the recent-contact average.",
          "assumption: contact keeps an effect for about ten weeks", R(loneliness.contact_memory), true},
-        {"loneliness.living_alone_effect", "1.0", "DJG points", -20, 20,
+        // The effects below are read off published shares of lonely residents by group: the gap
+        // between two groups' shares as a probit gap (in sd of the latent score), times trait_sd = 6.
+        // These are raw gaps; groups overlap (living alone, low income, ill health, age), and the model
+        // adds each factor separately, so the default is half of the raw gap unless said otherwise.
+        {"loneliness.living_alone_effect", "1.25", "DJG points", -20, 20,
          "Score added for adults in single-person households.",
-         "assumption: living alone is a strong correlate of loneliness (SCP)", R(loneliness.living_alone_effect)},
+         "CBS Sociale samenhang en welzijn 2017 (CBS, 2018: 'Zonder partner vaak sterk eenzaam'): 12 % of singles "
+         "without children strongly lonely against 5-6 % of couples, a probit gap of 0.42 sd = 2.5 DJG points; half "
+         "of it (assumption: age, income and health carry the rest). Plausible 0.6-2.5: a quarter to all of the raw gap",
+         R(loneliness.living_alone_effect)},
         {"loneliness.vulnerable_effect", "2.0", "DJG points", -20, 20,
          "Score added for adults in a vulnerability group.",
          "assumption: Meetellen panel, 76% lonely among residents in a vulnerable situation",
          R(loneliness.vulnerable_effect)},
-        {"loneliness.age_65_effect", "0.0", "DJG points", -20, 20, "Score added for adults 65+.",
-         "calibrated to GGD Gezondheidsmonitor 2022 Utrecht (65+ severely lonely 14%)",
+        {"loneliness.bijstand_effect", "2.2", "DJG points", -20, 20,
+         "Score added for adults on bijstand (the model's marker of a low income).",
+         "Jansen, Hajema, Schefman, Feron & Bosma, 'Eenzaam aan de onderkant' (GGD health surveys Limburg 2012, ill "
+         "adults 17-65): 20.7 % severely lonely with a low income against 6.0 % with a high income, a probit gap of "
+         "0.74 sd = 4.4 DJG points; half of it, as bijstand is set against the average resident, not the highest "
+         "incomes (assumption). Plausible 1.1-4.4: a quarter to all of the low-high gap",
+         R(loneliness.bijstand_effect)},
+        {"loneliness.disability_effect", "2.0", "DJG points", -20, 20,
+         "Score added for adults on a disability benefit (the model's marker of a lasting health limitation).",
+         "Gezondheidsmonitor 2012 (GGD'en, CBS, RIVM; national figures as reported by de Volkskrant, 'Vier op de tien "
+         "Nederlanders voelen zich eenzaam'): 62 % of adults with a disability lonely against 35 % without, a probit "
+         "gap of 0.69 sd = 4.1 DJG points; half of it (assumption: income and the vulnerability groups carry the "
+         "rest). Plausible 1.0-4.1", R(loneliness.disability_effect)},
+        {"loneliness.origin_europe_effect", "0.5", "DJG points", -20, 20,
+         "Score added for adults of herkomst Europe (excluding the Netherlands).",
+         "assumption: no Dutch figure found for European herkomst on its own; a quarter of the raw outside-Europe gap. "
+         "Plausible 0-1.9: none, up to the outside-Europe effect", R(loneliness.origin_europe_effect)},
+        {"loneliness.origin_outside_europe_effect", "1.9", "DJG points", -20, 20,
+         "Score added for adults of herkomst outside Europe.",
+         "Gezondheidsmonitor 2012 (as loneliness.disability_effect): 60 % of adults with a non-western migration "
+         "background lonely against 35 % of those of Dutch origin (non-western is about CBS's new 'outside Europe'), "
+         "a probit gap of 0.64 sd = 3.8 DJG points; half of it, as low income and chronic ill health explain much of "
+         "the gap (Kennisplatform Integratie & Samenleving / Verwey-Jonker 2016, 'Eenzaamheid onder ouderen van "
+         "Turkse of Marokkaanse komaf'), and the model adds those separately. Plausible 0.9-3.8",
+         R(loneliness.origin_outside_europe_effect)},
+        {"loneliness.born_abroad_effect", "0.5", "DJG points", -20, 20,
+         "Score added for adults born abroad, on top of their herkomst (first generation).",
+         "assumption: language and a network still being built; CBS Sociale samenhang en welzijn 2023 (reported "
+         "2024) finds about one in five people from abroad strongly lonely against one in nine of all (0.38 sd = "
+         "2.3 DJG points), mostly carried by herkomst above. Plausible 0-2.3", R(loneliness.born_abroad_effect)},
+        {"loneliness.age_65_effect", "-0.3", "DJG points", -20, 20, "Score added for adults 65+.",
+         "calibrated to GGD Gezondheidsmonitor 2022 Utrecht (65+ severely lonely 14%); default lowered by 0.3 with "
+         "the 75+ and 85+ effects, which keeps the 65+ severely lonely share",
          R(loneliness.age_65_effect)},
+        {"loneliness.age_75_effect", "0.75", "DJG points", -20, 20,
+         "Score added for adults 75+, on top of loneliness.age_65_effect.",
+         "CBS 85766NED (Eenzaamheid; persoonskenmerken, 2022): 34.0 % lonely at 65-75 against 43.7 % at 75+, a "
+         "probit gap of 0.25 sd = 1.5 DJG points; half of it (assumption: living alone and frailty, which rise with "
+         "age and are added separately, carry the rest). Plausible 0.4-1.5", R(loneliness.age_75_effect)},
+        {"loneliness.age_85_effect", "0.95", "DJG points", -20, 20,
+         "Score added for adults 85+, on top of loneliness.age_75_effect.",
+         "RIVM volksgezondheidenzorg.info, eenzaamheid naar leeftijd (Gezondheidsmonitor 2020): 66 % lonely at 85+ "
+         "against 54 % at 75-84, a probit gap of 0.31 sd = 1.9 DJG points; half of it (assumption as "
+         "loneliness.age_75_effect). Plausible 0.5-1.9", R(loneliness.age_85_effect)},
+        {"loneliness.emotional_item_share", "0.45", "share", 0, 1,
+         "Chance that one of an adult's unfavourable DJG answers is on an emotional item (6 of the 11) rather than "
+         "a social one (5); splits the score into the two subscales.",
+         "set by hand so that about a third of Utrecht's adults come out emotionally and a third socially lonely "
+         "(DESIGN.md section 8; a trial run at the defaults); 6/11 = 0.55 would be no preference. Plausible "
+         "0.35-0.55 (nationally 2016: 31 % emotionally, 43 % socially lonely, volksgezondheidenzorg.info)",
+         R(loneliness.emotional_item_share)},
+        {"loneliness.living_alone_emotional_shift", "0.1", "share", -1, 1,
+         "Added to loneliness.emotional_item_share for adults living alone.",
+         "assumption for the size; the direction from Dykstra & Fokkema 2007 and De Jong Gierveld & Van Tilburg "
+         "2010 as summarised by volksgezondheidenzorg.info: emotional loneliness goes with the absence of a "
+         "partner, social loneliness with a small network. Plausible 0-0.2", R(loneliness.living_alone_emotional_shift)},
 
         // --- perceived cohesion (five statements, Likert 1-5)
         {"cohesion.know_each_other", "-0.9", "Likert points", -10, 10,
@@ -300,6 +361,12 @@ std::vector<ParamSpec> build_table() {
         {"cohesion.noise_sd", "1.2", "Likert points", 0, 10,
          "Sd of an adult's lasting per-statement deviation (normal).",
          "calibrated to Utrecht inwonersenquete 2023 (cohesion score 5.9)", R(cohesion.noise_sd)},
+        {"cohesion.person_factor_share", "0.5", "share", 0, 1,
+         "Share of the variance of that deviation common to the adult's five statements (a person factor); the "
+         "rest is the statement's own. The marginal answer distribution does not depend on it.",
+         "assumption: the statements are summed into one score, which presumes they measure one thing; 0.5 gives "
+         "the correlations of a reliable five-item scale (about 0.5 between statements). Plausible 0.3-0.7",
+         R(cohesion.person_factor_share)},
 
         // --- volunteers and community help
         {"community.volunteer_share_start", "0.4", "share", 0, 1,

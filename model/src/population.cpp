@@ -93,10 +93,20 @@
 //    benefit recipients get more vulnerable residents. Homeless history
 //    (18+) and frailty (65-74, 75-84, 85+) use their prevalences directly.
 //
+// 7. Origin (CBS herkomst: a_geb_nl, a_geb_eu, a_geb_ne, a_gbl_eu, a_gbl_ne:
+//    herkomst Nederland; born in the Netherlands with herkomst Europe or
+//    outside Europe; born abroad in Europe or outside Europe). Exact counts
+//    per buurt by largest remainder (point 1; wijk then gemeente proportions
+//    where the buurt has none; a table without these columns gives everyone
+//    herkomst Nederland), given to residents chosen uniformly at random,
+//    independent of age, household and benefits [simplification: CBS gives
+//    herkomst separately from the other counts, so children of a household
+//    need not share it and the second generation is not younger].
+//
 // Files: geography.cpp selects the areas; population_targets.cpp does points
 // 1-2 (with the look-ups of population_cbs.cpp), population_buurt.cpp points
-// 3-5 for one buurt, population_vulnerability.cpp point 6; this file runs
-// them in that order and assembles the buurten.
+// 3-5 for one buurt, population_vulnerability.cpp point 6, population_origin.cpp
+// point 7; this file runs them in that order and assembles the buurten.
 //
 // Limits (hostile or broken input is an error, never an allocation): the
 // selection must have at least one resident and at most max_residents
@@ -106,7 +116,7 @@
 // CBS table (not its position in the selection, so a buurt gets the same
 // residents whether simulated alone or with the city; only the vulnerability
 // base rate depends on the selection). Sub-stream 0 builds the buurt, 1
-// draws vulnerabilities. Buurten are built in parallel into their own
+// draws vulnerabilities, 2 origin (last, so adding it changed no other draw). Buurten are built in parallel into their own
 // buffers and concatenated in buurt order: identical for any thread count.
 #include "buurtsim/population.hpp"
 
@@ -237,6 +247,8 @@ Population synthesize_population(const CbsTable& table, const PopulationParams& 
 
     // Point 6: vulnerability.
     draw_vulnerability(pop, chains, p, key);
+    // Point 7: origin.
+    draw_origin(pop, chains, key);
     return pop;
 }
 

@@ -5,6 +5,7 @@
 //   population_targets.cpp        point 1-2: per-buurt targets, household repair
 //   population_buurt.cpp          point 3-5: one buurt's residents, households, benefits
 //   population_vulnerability.cpp  point 6: vulnerability over the whole selection
+//   population_origin.cpp         point 7: herkomst per resident
 //   geography.cpp                 which buurten and wijken are simulated
 //   population.cpp                the order of these steps, and the assembly
 #include "buurtsim/cbs_data.hpp"
@@ -26,6 +27,7 @@ namespace buurtsim::synth {
 // Sub-streams of rng::Stream::population per buurt.
 constexpr std::uint32_t sub_build = 0;
 constexpr std::uint32_t sub_vulnerability = 1;
+constexpr std::uint32_t sub_origin = 2;
 
 /// Round half to even, independent of the floating-point rounding mode.
 /// Saturates at the largest std::uint32_t (callers cap counts further).
@@ -100,5 +102,11 @@ BuurtBuffer build_buurt(const CbsTable& t, const RowChain& chain, const Populati
 /// Point 6: pop.vulnerability for every resident; buurt b draws on the stream of CBS row chains[b].buurt.
 void draw_vulnerability(Population& pop, const std::vector<RowChain>& chains, const PopulationParams& p,
                         const rng::Key& key);
+
+// ---------------------------------------------------------- origin (population_origin.cpp)
+
+/// Point 7: pop.origin for every resident, the counts of pop.targets; buurt b draws on the stream of
+/// CBS row chains[b].buurt.
+void draw_origin(Population& pop, const std::vector<RowChain>& chains, const rng::Key& key);
 
 }  // namespace buurtsim::synth

@@ -14,6 +14,9 @@ namespace {
 constexpr std::array<std::string_view, n_age_bands> age_columns = {"a_00_14", "a_15_24", "a_25_44",
                                                                    "a_45_64", "a_65_oo"};
 constexpr std::array<std::string_view, 3> household_columns = {"a_1p_hh", "a_hh_z_k", "a_hh_m_k"};
+// In the order of origin_groups (population.hpp).
+constexpr std::array<std::string_view, n_origin_groups> origin_columns = {"a_geb_nl", "a_geb_eu", "a_geb_ne",
+                                                                          "a_gbl_eu", "a_gbl_ne"};
 
 /// Split n into integers proportional to w, summing exactly to n (largest
 /// remainder, ties to the lower index).
@@ -91,6 +94,14 @@ BuurtTarget buurt_target(const CbsTable& t, const RowChain& chain, const Populat
     const auto sex = shares<2>(t, chain, {"a_man", "a_vrouw"});
     if (!sex) no_shares(t, chain, "a_man and a_vrouw");
     T.men = largest_remainder(R, *sex)[0];
+
+    // Origin (point 7): a table without herkomst columns leaves everyone in group 0.
+    if (const auto origin = shares(t, chain, origin_columns)) {
+        const auto split = largest_remainder(R, *origin);
+        std::copy(split.begin(), split.end(), T.origin);
+    } else {
+        T.origin[0] = R;
+    }
 
     const double hh = column_or_nan(t, chain.buurt, "a_hh");
     std::uint32_t H = 0;

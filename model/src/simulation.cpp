@@ -41,6 +41,8 @@ void Engine::init_state() {
     State& s = state_;
     s.inclination.assign(n, 0.f);
     s.loneliness_trait.assign(n, 0.f);
+    s.loneliness_base.assign(n, 0.f);
+    s.loneliness_split.assign(n, 0.f);
     s.cohesion_trait.assign(n, {});
     s.help_hours.assign(n, 0.f);
     s.knows_way.assign(n, 0);
@@ -92,6 +94,7 @@ void Engine::init_state() {
             const auto u = key_.uniform4(rng::Stream::init, 0, i);
             const auto v = key_.uniform4(rng::Stream::init, 0, i, 1);
             s.inclination[i] = float(u[3]);
+            s.loneliness_split[i] = float(v[3]);  // the one draw of v no other attribute uses
             const double target = self_reliance_target(i);
             s.self_reliance[i] = clamp01(target);
             if (age >= adult_age) {
@@ -109,6 +112,10 @@ void Engine::init_state() {
             boost::random::normal_distribution<float> z;
             s.loneliness_trait[i] = z(g);
             for (float& t : s.cohesion_trait[i]) t = z(g);
+            // The person factor is drawn after the statements' own normals, so those stay as they were.
+            const double share = params_.cohesion.person_factor_share, f = z(g);
+            for (float& t : s.cohesion_trait[i]) t = float(std::sqrt(share) * f + std::sqrt(1.0 - share) * t);
+            s.loneliness_base[i] = float(loneliness_base(i));
         }
     });
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {

@@ -45,7 +45,11 @@ struct State {
     // --- lasting traits (drawn once per replicate)
     std::vector<float> inclination;        ///< 0..1, propensity to visit meeting places
     std::vector<float> loneliness_trait;   ///< standard normal; times loneliness.trait_sd
-    std::vector<std::array<float, 5>> cohesion_trait;  ///< standard normals per statement
+    std::vector<float> loneliness_base;    ///< DJG latent score before ties and contact (Engine::loneliness_base)
+    std::vector<float> loneliness_split;   ///< uniform 0..1: which subscale a resident's DJG answers fall on (observe.cpp)
+    /// Standard normal per statement: sqrt(s) x a person factor + sqrt(1 - s) x the statement's own
+    /// normal, s = cohesion.person_factor_share, so a resident's five answers correlate.
+    std::vector<std::array<float, 5>> cohesion_trait;
     std::vector<float> help_hours;         ///< hours per week the resident can give others
 
     // --- knowledge and roles

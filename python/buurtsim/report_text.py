@@ -17,7 +17,7 @@ from .report_format import _clear, _diff, _diff_words, _euro, _ratio
 # Where lower is better (for the words "improvement" / "worse"); None: no judgement.
 LOWER_IS_BETTER = {"total_cost_eur": True, "buurtteam_wait_weeks": True, "questions_unmet_open": True,
                    "escalations": True, "wmo_clients": True, "lonely_share": True, "severely_lonely_share": True,
-                   "cohesion_score": False, "volunteer_hours": False}
+                   "lonely_emotional_share": True, "lonely_social_share": True, "cohesion_score": False, "volunteer_hours": False}
 
 
 def scenario_meta(ds, s):

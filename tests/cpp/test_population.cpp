@@ -89,7 +89,7 @@ TEST_CASE("deterministic in (seed, replicate), independent of threads", "[popula
     p.wijken = {"WK034401", "WK034406"};
     auto same = [](const Population& a, const Population& b) {
         return a.age == b.age && a.female == b.female && a.household == b.household && a.buurt == b.buurt
-               && a.vulnerability == b.vulnerability && a.benefits == b.benefits
+               && a.vulnerability == b.vulnerability && a.benefits == b.benefits && a.origin == b.origin
                && a.household_begin == b.household_begin && a.household_type == b.household_type;
     };
     const auto a = synthesize_population(t, p, 7, 3);

@@ -173,7 +173,11 @@ enum class Aggregation : std::uint8_t {
     X(buurtteam_clients_year_65plus, int32, "persons", stock, none, none, "", \
       "Of buurtteam_clients_year, the residents 65+.") \
     X(wmo_referred_buurtteam, int32, "persons/week", flow, none, none, "", \
-      "Closed buurtteam cases of the buurt's residents referred for a Wmo maatwerk indication this week (before the voorliggend-veld assessment).")
+      "Closed buurtteam cases of the buurt's residents referred for a Wmo maatwerk indication this week (before the voorliggend-veld assessment).") \
+    X(lonely_emotional_share, float64, "share of adults", weighted_mean, adults, none, "Emotionally lonely adults", \
+      "Adults with 3 or more unfavourable answers on the 6 emotional items of the De Jong Gierveld scale.") \
+    X(lonely_social_share, float64, "share of adults", weighted_mean, adults, none, "Socially lonely adults", \
+      "Adults with 3 or more unfavourable answers on the 5 social items of the De Jong Gierveld scale.")
 
 enum class Indicator : std::uint8_t {
 #define BUURTSIM_INDICATOR_ENUM(name, ...) name,

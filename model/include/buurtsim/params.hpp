@@ -115,7 +115,16 @@ struct LonelinessParams {
     double contact_memory;          ///< weekly weight of the newest week in the recent-contact average
     double living_alone_effect;     ///< score added for single-person households
     double vulnerable_effect;       ///< score added for residents in any vulnerability group
+    double bijstand_effect;         ///< score added for residents on bijstand (low income)
+    double disability_effect;       ///< score added for residents on a disability benefit (lasting limitation)
+    double origin_europe_effect;    ///< score added for herkomst Europe (excluding the Netherlands)
+    double origin_outside_europe_effect;  ///< score added for herkomst outside Europe
+    double born_abroad_effect;      ///< score added for residents born abroad (on top of herkomst)
     double age_65_effect;           ///< score added for residents 65+
+    double age_75_effect;           ///< score added for residents 75+ (on top of age_65_effect)
+    double age_85_effect;           ///< score added for residents 85+ (on top of age_75_effect)
+    double emotional_item_share;    ///< chance that an unfavourable DJG answer is on an emotional item
+    double living_alone_emotional_shift;  ///< added to that chance for adults living alone
 };
 
 struct CohesionParams {
@@ -126,6 +135,7 @@ struct CohesionParams {
     double feel_comfortable;        ///< offset of 'I feel at home with the people here'
     double embedding_effect;        ///< Likert points per unit of the local embedding measure
     double noise_sd;                ///< sd of a resident's lasting per-statement deviation
+    double person_factor_share;     ///< share of that deviation's variance common to the resident's five statements
 };
 
 struct CommunityParams {

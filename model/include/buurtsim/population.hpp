@@ -25,6 +25,21 @@ enum Vulnerability : std::uint8_t {
 /** @brief Benefits, a bitmask. */
 enum Benefit : std::uint8_t { benefit_aow = 1, benefit_bijstand = 2, benefit_disability = 4 };
 
+/** @brief Origin (CBS herkomst), a bitmask; 0 is herkomst Nederland. CBS sets the herkomst of someone
+ *  born abroad by their own country of birth, of someone born in the Netherlands by the parents'. */
+enum Origin : std::uint8_t {
+    origin_europe = 1,          ///< herkomst Europe excluding the Netherlands
+    origin_outside_europe = 2,  ///< herkomst outside Europe
+    origin_born_abroad = 4,     ///< born outside the Netherlands (else born in the Netherlands)
+};
+
+/** @brief The five herkomst groups of the CBS Kerncijfers (a_geb_nl, a_geb_eu, a_geb_ne, a_gbl_eu,
+ *  a_gbl_ne), as Origin bitmasks, in the order of BuurtTarget::origin. */
+inline constexpr std::size_t n_origin_groups = 5;
+inline constexpr std::uint8_t origin_groups[n_origin_groups] = {
+    0, origin_europe, origin_outside_europe, origin_europe | origin_born_abroad,
+    origin_outside_europe | origin_born_abroad};
+
 enum class HouseholdType : std::uint8_t {
     single = 0,              ///< one person (CBS a_1p_hh)
     without_children = 1,    ///< several adults, no children (CBS a_hh_z_k)
@@ -69,6 +84,7 @@ struct BuurtTarget {
     std::uint32_t aow = 0;
     std::uint32_t bijstand = 0;
     std::uint32_t disability = 0;
+    std::uint32_t origin[n_origin_groups] = {};  ///< residents per herkomst group (origin_groups order)
 };
 
 /** @brief The most residents one population may have: the Netherlands has about 18 million.
@@ -87,6 +103,7 @@ struct Population {
     std::vector<std::uint32_t> household;     ///< household id
     std::vector<std::uint8_t> vulnerability;  ///< Vulnerability bitmask
     std::vector<std::uint8_t> benefits;       ///< Benefit bitmask
+    std::vector<std::uint8_t> origin;         ///< Origin bitmask (CBS herkomst)
 
     // --- ranges
     std::vector<std::uint32_t> buurt_begin;      ///< size buurten+1: residents of buurt b are [buurt_begin[b], buurt_begin[b+1])

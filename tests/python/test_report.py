@@ -16,6 +16,7 @@ import pytest
 if not os.environ.get("BUURTSIM_PYTHON_REQUIRED"):
     pytest.importorskip("buurtsim", reason="build with -DBUURTSIM_PYTHON=ON and put build/python on PYTHONPATH")
 import buurtsim  # noqa: E402
+from buurtsim.compare import SAVINGS_ROWS  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCEN = ROOT / "experiments" / "scenarios"
@@ -230,14 +231,15 @@ def test_bold_rows_are_those_whose_interval_excludes_zero(report_html, result_fi
     t = buurtsim.compare(buurtsim.load(result_file), baseline="baseline")
     checked = 0
     for name in ("buurtondersteuners-targeted", "facilitator-every-wijk"):
-        rows = t[(t.scenario_name == name) & (t.area == "city") & (t.indicator != "euro_saved_per_euro_spent")]
+        rows = t[(t.scenario_name == name) & (t.area == "city") & ~t.indicator.isin(SAVINGS_ROWS)]
         heading = next(h for h in parser.tables if h.startswith(f"{name} minus baseline: whole area"))
         shown = {cells[0]: cls for cls, cells in parser.tables[heading] if cells}
         for _, r in rows.iterrows():
             clear = np.isfinite(r.ci_low) and (r.ci_low > 0 or r.ci_high < 0)
             assert (shown[r.label] == "clear") == clear, (name, r.label)
             checked += 1
-        assert shown["Care cost saved per euro of intervention cost"] == "ratio"
+        for r in buurtsim._core.savings_rows():  # every payer's ratio row is shown as a ratio
+            assert shown[r["label"]] == "ratio", r["label"]
     assert checked > 10
 
 

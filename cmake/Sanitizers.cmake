@@ -1,0 +1,26 @@
+# Sanitizer and fuzzer builds (scripts/test --sanitize; README "Testing").
+#
+# BUURTSIM_SANITIZE: a -fsanitize= list for every target of this build,
+#   e.g. "address,undefined" or "thread"; empty (the default) for none.
+#   UBSan findings are made fatal (-fno-sanitize-recover), so a test that
+#   triggers undefined behaviour fails instead of printing and passing.
+# BUURTSIM_FUZZ: build the libFuzzer target tests/fuzz (needs clang); the
+#   scenario parser library is then also compiled with coverage feedback.
+set(BUURTSIM_SANITIZE "" CACHE STRING "Sanitizers for every target (-fsanitize= list), e.g. address,undefined or thread")
+option(BUURTSIM_FUZZ "Build the libFuzzer target for the scenario parser (clang only)" OFF)
+if(BUURTSIM_FUZZ AND NOT BUURTSIM_SANITIZE)
+  # A fuzzer without ASan and UBSan finds only crashes, not the bugs behind them.
+  set(BUURTSIM_SANITIZE "address,undefined" CACHE STRING "" FORCE)
+endif()
+
+if(BUURTSIM_SANITIZE)
+  add_compile_options(-fsanitize=${BUURTSIM_SANITIZE} -fno-omit-frame-pointer -g)
+  add_link_options(-fsanitize=${BUURTSIM_SANITIZE})
+  if(BUURTSIM_SANITIZE MATCHES "undefined")
+    add_compile_options(-fno-sanitize-recover=undefined)
+  endif()
+endif()
+
+if(BUURTSIM_FUZZ AND NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  message(FATAL_ERROR "BUURTSIM_FUZZ needs clang (libFuzzer): configure with -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang")
+endif()

@@ -24,3 +24,25 @@ endif()
 if(BUURTSIM_FUZZ AND NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   message(FATAL_ERROR "BUURTSIM_FUZZ needs clang (libFuzzer): configure with -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang")
 endif()
+
+# TSan: libtbb is not instrumented; tests/sanitizers/tsan_tbb.cpp sits between
+# our code and its entry points (ld --wrap) and tells TSan about the
+# happens-before edges TBB guarantees. Every target of the build links it.
+if(BUURTSIM_SANITIZE MATCHES "thread")
+  set(tbb_entry_points
+    _ZN3tbb6detail2r15spawnERNS0_2d14taskERNS2_18task_group_contextE
+    _ZN3tbb6detail2r15spawnERNS0_2d14taskERNS2_18task_group_contextEt
+    _ZN3tbb6detail2r115call_itt_notifyEiPv
+    _ZN3tbb6detail2r18allocateERPNS0_2d117small_object_poolEm
+    _ZN3tbb6detail2r18allocateERPNS0_2d117small_object_poolEmRKNS2_14execution_dataE
+    _ZN3tbb6detail2r110deallocateERNS0_2d117small_object_poolEPvm
+    _ZN3tbb6detail2r110deallocateERNS0_2d117small_object_poolEPvmRKNS2_14execution_dataE)
+  foreach(sym ${tbb_entry_points})
+    add_link_options(-Wl,--wrap=${sym})
+  endforeach()
+  # The headers then announce wait_context releases and acquires (the join).
+  add_compile_definitions(TBB_USE_PROFILING_TOOLS=2)
+  add_library(buurtsim_tsan_tbb SHARED ${CMAKE_CURRENT_SOURCE_DIR}/tests/sanitizers/tsan_tbb.cpp)
+  target_link_libraries(buurtsim_tsan_tbb PRIVATE TBB::tbb)
+  link_libraries(buurtsim_tsan_tbb)
+endif()

@@ -33,6 +33,8 @@ if(BUURTSIM_SANITIZE MATCHES "thread")
     _ZN3tbb6detail2r15spawnERNS0_2d14taskERNS2_18task_group_contextE
     _ZN3tbb6detail2r15spawnERNS0_2d14taskERNS2_18task_group_contextEt
     _ZN3tbb6detail2r115call_itt_notifyEiPv
+    _ZN3tbb6detail2r116execute_and_waitERNS0_2d14taskERNS2_18task_group_contextERNS2_12wait_contextES6_
+    _ZN3tbb6detail2r14waitERNS0_2d112wait_contextERNS2_18task_group_contextE
     _ZN3tbb6detail2r18allocateERPNS0_2d117small_object_poolEm
     _ZN3tbb6detail2r18allocateERPNS0_2d117small_object_poolEmRKNS2_14execution_dataE
     _ZN3tbb6detail2r110deallocateERNS0_2d117small_object_poolEPvm
@@ -45,4 +47,7 @@ if(BUURTSIM_SANITIZE MATCHES "thread")
   add_library(buurtsim_tsan_tbb SHARED ${CMAKE_CURRENT_SOURCE_DIR}/tests/sanitizers/tsan_tbb.cpp)
   target_link_libraries(buurtsim_tsan_tbb PRIVATE TBB::tbb)
   link_libraries(buurtsim_tsan_tbb)
+  # scripts/sanitize runs it: a race between two loop bodies must be reported.
+  add_executable(tsan_canary ${CMAKE_CURRENT_SOURCE_DIR}/tests/sanitizers/tsan_canary.cpp)
+  target_link_libraries(tsan_canary PRIVATE TBB::tbb)
 endif()

@@ -14,6 +14,10 @@
 //   call_itt_notify       with TBB_USE_PROFILING_TOOLS=2 the headers announce
 //                         wait_context releases (a finished task) and acquires
 //                         (the waiter returned): that is the join edge;
+//   execute_and_wait,     and the waiter also acquires the wait_context's
+//   wait                  reference count itself, whose last decrement (an
+//                         atomic write after the announcement) the waiter
+//                         observed inside libtbb before returning;
 //   deallocate/allocate   memory one thread returns to TBB's small-object pool
 //                         and another thread gets back.
 //
@@ -22,7 +26,9 @@
 #include <oneapi/tbb/detail/_small_object_pool.h>
 #include <oneapi/tbb/detail/_task.h>
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 
 extern "C" {
 void __tsan_acquire(void* addr);
@@ -37,6 +43,10 @@ void __real__ZN3tbb6detail2r15spawnERNS0_2d14taskERNS2_18task_group_contextE(d1:
 void __real__ZN3tbb6detail2r15spawnERNS0_2d14taskERNS2_18task_group_contextEt(d1::task&, d1::task_group_context&,
                                                                                  d1::slot_id);
 void __real__ZN3tbb6detail2r115call_itt_notifyEiPv(int, void*);
+void __real__ZN3tbb6detail2r116execute_and_waitERNS0_2d14taskERNS2_18task_group_contextERNS2_12wait_contextES6_(
+    d1::task&, d1::task_group_context&, d1::wait_context&, d1::task_group_context&);
+void __real__ZN3tbb6detail2r14waitERNS0_2d112wait_contextERNS2_18task_group_contextE(d1::wait_context&,
+                                                                                       d1::task_group_context&);
 void* __real__ZN3tbb6detail2r18allocateERPNS0_2d117small_object_poolEm(d1::small_object_pool*&, std::size_t);
 void* __real__ZN3tbb6detail2r18allocateERPNS0_2d117small_object_poolEmRKNS2_14execution_dataE(
     d1::small_object_pool*&, std::size_t, const d1::execution_data&);
@@ -75,9 +85,34 @@ Proxy& proxy_for(d1::task& t) {
     return *p;
 }
 
+// d1::wait_context is { uint64_t m_version_and_traits; atomic<uint64_t> m_ref_count; }
+// (oneapi/tbb/detail/_task.h); its count is private, so its place is taken from this copy.
+struct WaitContextLayout {
+    std::uint64_t version_and_traits;
+    std::atomic<std::uint64_t> ref_count;
+};
+static_assert(sizeof(WaitContextLayout) == sizeof(d1::wait_context), "oneTBB's wait_context changed");
+
+void acquire_count(d1::wait_context& w) {
+    __tsan_acquire(reinterpret_cast<char*>(&w) + offsetof(WaitContextLayout, ref_count));
+}
+
 }  // namespace
 
 extern "C" {
+
+void __wrap__ZN3tbb6detail2r116execute_and_waitERNS0_2d14taskERNS2_18task_group_contextERNS2_12wait_contextES6_(
+    d1::task& t, d1::task_group_context& t_ctx, d1::wait_context& w, d1::task_group_context& w_ctx) {
+    __real__ZN3tbb6detail2r116execute_and_waitERNS0_2d14taskERNS2_18task_group_contextERNS2_12wait_contextES6_(t, t_ctx, w,
+                                                                                                             w_ctx);
+    acquire_count(w);
+}
+
+void __wrap__ZN3tbb6detail2r14waitERNS0_2d112wait_contextERNS2_18task_group_contextE(d1::wait_context& w,
+                                                                                       d1::task_group_context& c) {
+    __real__ZN3tbb6detail2r14waitERNS0_2d112wait_contextERNS2_18task_group_contextE(w, c);
+    acquire_count(w);
+}
 
 void __wrap__ZN3tbb6detail2r15spawnERNS0_2d14taskERNS2_18task_group_contextE(d1::task& t, d1::task_group_context& c) {
     __real__ZN3tbb6detail2r15spawnERNS0_2d14taskERNS2_18task_group_contextE(proxy_for(t), c);

@@ -1,5 +1,7 @@
 # Sourced by scripts/demo and scripts/test: install the Debian packages
 # buurtsim needs, once. Only Debian's archive is used (no pip, no downloads).
+# clang, its sanitizer and libFuzzer runtimes (libclang-rt-14-dev) and
+# llvm-symbolizer (llvm-14, for file:line in reports) are for scripts/sanitize.
 BUURTSIM_DEBS=(
   cmake g++ make git pkg-config
   libtbb-dev libeigen3-dev libhdf5-dev libboost-dev librandom123-dev
@@ -10,6 +12,7 @@ BUURTSIM_DEBS=(
   python3-nbclient python3-nbformat python3-ipykernel python3-pil
   python3-netcdf4 python3-tomli-w python3-jinja2
   chromium
+  clang libclang-rt-14-dev llvm-14
 )
 
 buurtsim_install_deps() {

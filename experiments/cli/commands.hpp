@@ -9,7 +9,7 @@
 
 namespace buurtsim::cli {
 
-enum ExitCode : int { ok = 0, internal_error = 1, bad_input = 2, interrupted = 130 };
+enum ExitCode : int { ok = 0, internal_error = 1, bad_input = 2 };  // and 128 + signal (signals.cpp)
 
 struct RunOptions {
     std::vector<std::string> scenarios;
@@ -21,6 +21,7 @@ struct RunOptions {
     std::vector<std::string> overrides;
     std::string data_dir;
     bool quiet = false;
+    bool clean_partials = false;  ///< remove OUT.partial-* left by a killed run (else only reported)
     std::string command_line;
 };
 
@@ -39,6 +40,7 @@ struct CompareOptions {
     std::string baseline;
     TableFormat format = TableFormat::text;
     std::int64_t weeks_from = 0;
+    bool clean_partials = false;
 };
 
 int run_command(const RunOptions& o);
@@ -50,11 +52,9 @@ std::string default_data_dir();
 /** The CBS table for an edition year inside a data directory. */
 std::filesystem::path cbs_path(const std::string& data_dir, std::int64_t year);
 
-/** Set by the signal handler; checked between weeks. */
-bool interrupt_requested();
+/** SIGINT, SIGTERM, SIGHUP: remove the partial file of a write in progress, exit 128 + signal (signals.cpp). */
 void install_signal_handlers();
-/** While writing, a signal removes this file before the process ends. */
-void set_partial_file(const std::filesystem::path& p);
-void clear_partial_file();
+/** Reports (on stderr) partial files beside `out` left by a killed run; removes them if `clean`. */
+void report_partials(const std::filesystem::path& out, bool clean);
 
 }  // namespace buurtsim::cli

@@ -166,15 +166,8 @@ int compare_command(const CompareOptions& o) {
     }
     std::cout.flush();
 
-    install_signal_handlers();
-    set_partial_file(temporary_path(o.file));
-    try {
-        write_comparison(o.file, c);
-    } catch (...) {
-        clear_partial_file();
-        throw;
-    }
-    clear_partial_file();
+    report_partials(o.file, o.clean_partials);
+    write_comparison(o.file, c);
     if (o.format == TableFormat::text) std::cout << "\nstored as /comparison in " << o.file << "\n";
     return ok;
 }

@@ -1,15 +1,18 @@
 // buurtsim command line. Only here are exceptions turned into messages and
-// exit codes: 0 ok, 2 bad input (scenario, data, arguments), 1 internal error,
-// 130 interrupted.
+// exit codes: 0 ok, 2 bad input (scenario, data, arguments) or a failed write,
+// 1 internal error; a signal exits 128 + its number (signals.cpp).
 #include "commands.hpp"
 
 #include "buurtsim/error.hpp"
+#include "buurtsim/io.hpp"
 #include "buurtsim/params.hpp"
 #include "buurtsim/scenario.hpp"
 #include "buurtsim/version.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <string>
 
@@ -23,15 +26,27 @@ std::string join_args(int argc, char** argv) {
     return s;
 }
 
+/// Standard output is a result too (params --toml, compare): a write that failed (a full disk, a closed
+/// pipe) must not end with exit 0.
+void check_stdout() {
+    // errno of a write that failed earlier (the stream stops writing then) is kept; else of the flush.
+    if (std::cout) errno = 0;
+    std::cout.flush();
+    if (!std::cout)
+        throw IoError(std::string("cannot write to standard output: ")
+                      + (errno ? std::strerror(errno) : "the write failed") + "; the output is incomplete");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    cli::install_signal_handlers();  // first: the contract holds in every phase
     CLI::App app{"buurtsim: agent-based simulation of neighbourhood support networks in Utrecht"};
     app.set_version_flag("--version", std::string("buurtsim ") + version() + " (" + git_commit() + ")");
     app.require_subcommand(1);
     app.footer(
-        "Exit codes: 0 success, 2 bad input (scenario, data or arguments), 1 internal error, "
-        "130 interrupted.\nDocs: README.md, docs/ODD.md, docs/PARAMETERS.md, docs/FORMAT.md");
+        "Exit codes: 0 success, 2 bad input (scenario, data or arguments) or a failed write, 1 internal error, "
+        "128 + signal number after SIGINT (130), SIGTERM (143) or SIGHUP (129), with no partial file left.\nDocs: README.md, docs/ODD.md, docs/PARAMETERS.md, docs/FORMAT.md");
 
     cli::RunOptions run;
     run.data_dir = cli::default_data_dir();
@@ -52,6 +67,8 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--set", run.overrides, "Override a parameter: key=value (TOML value), repeatable");
     run_cmd->add_option("--data-dir", run.data_dir, "Directory holding cbs/ tables")->check(CLI::ExistingDirectory);
     run_cmd->add_flag("-q,--quiet", run.quiet, "No summary table and no progress line");
+    run_cmd->add_flag("--clean-partials", run.clean_partials,
+                      "Remove OUTPUT.partial-* files left by an earlier run that was killed (else only reported)");
 
     cli::BenchOptions bench;
     bench.data_dir = cli::default_data_dir();
@@ -77,6 +94,8 @@ int main(int argc, char** argv) {
     compare_cmd->add_option("--weeks-from", compare.weeks_from,
                             "First week of the horizon (e.g. skip the weeks before interventions start)")
         ->check(CLI::NonNegativeNumber);
+    compare_cmd->add_flag("--clean-partials", compare.clean_partials,
+                          "Remove FILE.partial-* files left by an earlier compare that was killed");
 
     bool markdown = false, toml = false;
     auto* params_cmd = app.add_subcommand("params", "Print the parameter table (docs/PARAMETERS.md) or defaults");
@@ -91,21 +110,23 @@ int main(int argc, char** argv) {
     }
 
     try {
+        int rc = cli::internal_error;
         if (*run_cmd) {
             run.command_line = join_args(argc, argv);
-            return cli::run_command(run);
-        }
-        if (*bench_cmd) return cli::bench_command(bench);
-        if (*compare_cmd) {
+            rc = cli::run_command(run);
+        } else if (*bench_cmd) {
+            rc = cli::bench_command(bench);
+        } else if (*compare_cmd) {
             compare.format = compare_format == "csv"        ? cli::TableFormat::csv
                              : compare_format == "markdown" ? cli::TableFormat::markdown
                                                             : cli::TableFormat::text;
-            return cli::compare_command(compare);
-        }
-        if (*params_cmd) {
+            rc = cli::compare_command(compare);
+        } else if (*params_cmd) {
             std::cout << (toml ? to_toml(default_params()) : parameters_markdown());
-            return cli::ok;
+            rc = cli::ok;
         }
+        check_stdout();
+        return rc;
     } catch (const Error& e) {
         std::cerr << "buurtsim: error: " << e.what() << "\n";
         return cli::bad_input;

@@ -7,37 +7,18 @@
 #include "buurtsim/error.hpp"
 #include "buurtsim/io.hpp"
 #include "buurtsim/scenario.hpp"
+#include "buurtsim/testing.hpp"
 
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <iostream>
 #include <mutex>
 
 namespace buurtsim::cli {
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-char g_partial[4096] = {0};  // fixed buffer: read from a signal handler
-
-extern "C" void on_signal(int sig) {
-    g_interrupted.store(true);
-    if (g_partial[0]) {
-        // unlink and _exit are async-signal-safe; a half-written file must not survive.
-        ::unlink(g_partial);
-        ::_exit(128 + sig);
-    }
-}
-
-class Interrupted : public std::exception {
-public:
-    const char* what() const noexcept override { return "interrupted"; }
-};
 
 // A progress line on stderr once a run has taken a few seconds: rewritten in
 // place on a terminal, a line every 10 s otherwise (CI logs).
@@ -73,21 +54,6 @@ private:
 
 }  // namespace
 
-bool interrupt_requested() { return g_interrupted.load(); }
-
-void install_signal_handlers() {
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
-}
-
-void set_partial_file(const std::filesystem::path& p) {
-    const std::string s = p.string();
-    if (s.size() >= sizeof g_partial) return;
-    std::memcpy(g_partial, s.c_str(), s.size() + 1);
-}
-
-void clear_partial_file() { g_partial[0] = 0; }
-
 std::string default_data_dir() {
     if (const char* env = std::getenv("BUURTSIM_DATA_DIR"); env && *env) return env;
     return BUURTSIM_SOURCE_DIR "/data";
@@ -121,35 +87,29 @@ int run_command(const RunOptions& o) {
     const std::filesystem::path out(o.output);
     if (out.has_parent_path() && !std::filesystem::is_directory(out.parent_path()))
         throw IoError("output directory " + out.parent_path().string() + " does not exist (-o " + o.output + ")");
+    // Before the run, not only when writing (write_results checks again): a refusal must not cost the run.
+    const std::filesystem::path data_file = cbs_path(o.data_dir, p.population.year);
+    std::vector<std::filesystem::path> inputs{data_file};
+    for (const Scenario& s : scenarios) inputs.insert(inputs.end(), s.files.begin(), s.files.end());
+    check_output_target(out, inputs);
+    report_partials(out, o.clean_partials);
 
-    install_signal_handlers();
-    const CbsTable data = CbsTable::read_csv(cbs_path(o.data_dir, p.population.year));
+    test_stall("reading");
+    const CbsTable data = CbsTable::read_csv(data_file);
 
     const std::size_t weeks_total = scenarios.size() * replicate_ids.size() * std::size_t(p.run.weeks);
     Progress progress(!o.quiet, weeks_total);
     std::mutex progress_mutex;
-    BatchResult batch;
-    try {
-        batch = run_batch(scenarios, data, replicate_ids, o.threads, o.command_line, [&](const BatchProgress& at) {
-            if (interrupt_requested()) throw Interrupted();
+    // A signal ends the process from its handler (signals.cpp), in this loop as anywhere.
+    const BatchResult batch =
+        run_batch(scenarios, data, replicate_ids, o.threads, o.command_line, [&](const BatchProgress& at) {
             std::unique_lock lock(progress_mutex, std::try_to_lock);
             if (lock) progress.update(at.weeks_done);
         });
-    } catch (const Interrupted&) {
-        std::cerr << "buurtsim: interrupted; no result file written\n";
-        return interrupted;
-    }
     const ResultSet& rs = batch.results;
     const std::size_t n_scen = rs.scenarios.size();
 
-    set_partial_file(temporary_path(out));
-    try {
-        write_results(out, rs, batch.provenance);
-    } catch (...) {
-        clear_partial_file();
-        throw;
-    }
-    clear_partial_file();
+    write_results(out, rs, batch.provenance);
     if (!o.quiet) {
         for (const ScenarioRun& run : rs.scenarios) {
             if (n_scen > 1) std::cout << "\nScenario \"" << run.name << "\"\n";

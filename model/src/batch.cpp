@@ -1,5 +1,6 @@
 // The batch loop (see batch.hpp): scenarios x replicates on TBB.
 #include "buurtsim/batch.hpp"
+#include "buurtsim/testing.hpp"
 
 #include "buurtsim/error.hpp"
 #include "buurtsim/population.hpp"
@@ -77,6 +78,7 @@ BatchResult run_batch(const std::vector<Scenario>& scenarios, const CbsTable& da
                 // weeks (a cancellation must not wait for the burn-in); the same steps either way.
                 while (sim.week() < weeks) {
                     const std::uint32_t before = sim.week();
+                    test_stall(before == 0 ? "burn-in" : "weeks");  // the signal tests' hook; nothing otherwise
                     sim.step();
                     const std::size_t done = sim.week() > before ? ++weeks_done : weeks_done.load();
                     if (on_week) on_week(BatchProgress{done, weeks_total});

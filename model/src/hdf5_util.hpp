@@ -80,6 +80,7 @@ namespace fs = std::filesystem;
 class Writer {
 public:
     explicit Writer(const fs::path& out) : out_(out) {}
+    const fs::path& out() const { return out_; }
 
     [[noreturn]] void fail(const std::string& what) const {
         std::string cause = hdf5_cause();
@@ -314,6 +315,27 @@ inline Handle file_access_plist(const Writer& w) {
     w.check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_V18), "H5Pset_libver_bounds");
     w.check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "H5Pset_fclose_degree");
     return fapl;
+}
+
+/** File access in memory (the core driver, no backing store): HDF5 itself never writes to disk. A failed write
+ *  to disk inside HDF5 (a full disk) leaves the file open in the library, which then crashes at exit; so the
+ *  writers build the file in memory and write its image themselves (write_new_file). `image`, if given, is the
+ *  file to start from (opened read-write), and must outlive the file. */
+inline Handle in_memory_plist(const Writer& w, std::vector<char>* image = nullptr) {
+    Handle fapl = file_access_plist(w);
+    w.check(H5Pset_fapl_core(fapl.get(), std::size_t(16) << 20, 0), "H5Pset_fapl_core");
+    if (image != nullptr && !image->empty())
+        w.check(H5Pset_file_image(fapl.get(), image->data(), image->size()), "H5Pset_file_image");
+    return fapl;
+}
+
+/** The bytes of an in-memory file, flushed first (the image is complete only after a flush). */
+inline std::vector<char> file_image(const Writer& w, hid_t f) {
+    w.check(H5Fflush(f, H5F_SCOPE_LOCAL), "flushing the file");
+    const ssize_t n = w.check(H5Fget_file_image(f, nullptr, 0), "H5Fget_file_image");
+    std::vector<char> bytes(static_cast<std::size_t>(n));
+    w.check(H5Fget_file_image(f, bytes.data(), bytes.size()), "H5Fget_file_image");
+    return bytes;
 }
 
 }  // namespace buurtsim::detail

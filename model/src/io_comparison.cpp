@@ -21,7 +21,6 @@ namespace {
 using detail::Handle;
 using detail::QuietHdf5Errors;
 using detail::Writer;
-using detail::file_access_plist;
 namespace fs = std::filesystem;
 
 /// The group of `buurtsim compare` and its dimension.
@@ -95,24 +94,21 @@ void write_comparison(const std::filesystem::path& file, const Comparison& compa
     if (version.substr(0, version.find('.')) != ours.substr(0, ours.find('.')))
         throw IoError("cannot add a comparison to '" + file.string() + "': it has format_version " + version
                       + "; this buurtsim writes " + format_version);
-    const fs::path tmp = temporary_path(file);
     const Writer w(file);
     QuietHdf5Errors quiet;
-    detail::atomic_replace(file, tmp, [&](bool& created) {
-        std::error_code ec;
-        if (fs::exists(tmp, ec))
-            throw IoError("cannot write result file '" + file.string() + "': temporary file '" + tmp.string()
-                          + "' is in the way");
-        fs::copy_file(file, tmp, fs::copy_options::none, ec);
-        created = fs::exists(tmp);  // also a partly written copy, which must go
-        if (ec)
-            throw IoError("cannot write result file '" + file.string() + "': copying it to '" + tmp.string()
-                          + "' failed: " + ec.message());
-        Handle fapl = file_access_plist(w);
-        Handle f{w.check(H5Fopen(tmp.c_str(), H5F_ACC_RDWR, fapl.get()), "opening '" + tmp.string() + "'"),
-                 H5Fclose};
-        write_comparison_group(w, f.get(), comparison);
-        w.check(f.close(), "closing (flushing) temporary file '" + tmp.string() + "'");
+    // The file is both the input and the target here, so no inputs to protect. It is opened as an image in
+    // memory (in_memory_plist), changed there and written to the temporary, so HDF5 never writes to disk.
+    detail::atomic_replace(file, {}, [&](const fs::path& tmp, bool& created) {
+        std::vector<char> before = detail::read_whole_file(file, file);
+        std::vector<char> after;
+        {
+            Handle fapl = detail::in_memory_plist(w, &before);
+            Handle f{w.check(H5Fopen(tmp.c_str(), H5F_ACC_RDWR, fapl.get()), "opening it in memory"), H5Fclose};
+            write_comparison_group(w, f.get(), comparison);
+            after = detail::file_image(w, f.get());
+            w.check(f.close(), "closing the file in memory");
+        }
+        detail::write_new_file(tmp, after.data(), after.size(), created, file);
     });
 }
 

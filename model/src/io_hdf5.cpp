@@ -57,11 +57,11 @@ void write_file(const Writer& w, const fs::path& tmp, const ResultSet& rs, const
             "H5Pset_link_creation_order");
     w.check(H5Pset_attr_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
             "H5Pset_attr_creation_order");
-    Handle fapl = file_access_plist(w);
-    Handle file{w.check(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
-                        "creating temporary file '" + tmp.string() + "'"),
+    // In memory (in_memory_plist: a full disk cannot break HDF5); `tmp` is only the file's name in the library.
+    Handle fapl = detail::in_memory_plist(w);
+    Handle file{w.check(H5Fcreate(tmp.c_str(), H5F_ACC_EXCL, fcpl.get(), fapl.get()),
+                        "creating the file in memory"),
                 H5Fclose};
-    created = true;
     const hid_t f = file.get();
 
     // Root attributes.
@@ -199,8 +199,9 @@ void write_file(const Writer& w, const fs::path& tmp, const ResultSet& rs, const
     // Snapshots, only when there are any: scenario by scenario, replicate by replicate, weeks in order.
     detail::write_snapshots(w, f, rs);
 
-    // Closing flushes; a failure here (e.g. disk full) must not be ignored.
-    w.check(file.close(), "closing (flushing) temporary file '" + tmp.string() + "'");
+    const std::vector<char> image = detail::file_image(w, f);
+    w.check(file.close(), "closing the file in memory");
+    detail::write_new_file(tmp, image.data(), image.size(), created, w.out());
 }
 
 }  // namespace
@@ -225,10 +226,16 @@ void write_results(const std::filesystem::path& out, const ResultSet& results, c
             throw IoError("cannot write result file '" + out.string() + "': directory '" + dir.string()
                           + (fs::exists(dir, ec) ? "' is not a directory" : "' does not exist"));
     }
-    const fs::path tmp = temporary_path(out);
+    // The run's inputs: the output must not replace a scenario file (or one it extends) or a data file.
+    std::vector<fs::path> inputs;
+    for (const ScenarioRun& run : results.scenarios)
+        for (const std::string& f : run.files) inputs.emplace_back(f);
+    for (const DataFileRecord& d : prov.data_files) inputs.emplace_back(d.path);
     const Writer w(out);
     QuietHdf5Errors quiet;
-    detail::atomic_replace(out, tmp, [&](bool& created) { write_file(w, tmp, results, prov, created); });
+    detail::atomic_replace(out, inputs, [&](const fs::path& tmp, bool& created) {
+        write_file(w, tmp, results, prov, created);
+    });
 }
 
 }  // namespace buurtsim

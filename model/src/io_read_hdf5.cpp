@@ -8,7 +8,9 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -164,23 +166,63 @@ std::vector<std::string> split_lines(const std::string& text) {
     return out;
 }
 
-/// MAJOR of "MAJOR.MINOR"; -1 if it is not of that form.
+/// MAJOR of "MAJOR.MINOR" (each 1-9 digits); -1 if it is not of that form. Strict: no sign, no spaces,
+/// nothing after MINOR, and no number too large to hold (stol threw out_of_range: "internal error").
 long major_of(const std::string& version) {
     const std::size_t dot = version.find('.');
-    if (dot == 0 || dot == std::string::npos || version.find_first_not_of("0123456789.") != std::string::npos)
-        return -1;
-    return std::stol(version.substr(0, dot));
+    if (dot == std::string::npos) return -1;
+    const std::string major = version.substr(0, dot), minor = version.substr(dot + 1);
+    auto digits = [](const std::string& t) {
+        return !t.empty() && t.size() <= 9 && t.find_first_not_of("0123456789") == std::string::npos;
+    };
+    if (!digits(major) || !digits(minor)) return -1;
+    return std::stol(major);
 }
 
 void check_version(const fs::path& in, const std::string& version) {
     const long ours = major_of(format_version), theirs = major_of(version);
     if (theirs == ours) return;
-    const std::string hint = theirs >= 0 && theirs < ours
+    std::string shown = version.substr(0, 40);
+    for (char& c : shown)
+        if (static_cast<unsigned char>(c) < 0x20) c = '?';
+    if (version.size() > 40) shown += "...";
+    if (theirs < 0)
+        throw IoError("cannot read result file '" + in.string() + "': its format_version \"" + shown
+                      + "\" is not of the form MAJOR.MINOR (docs/FORMAT.md); this buurtsim reads "
+                      + std::to_string(ours) + ".x");
+    const std::string hint = theirs < ours
                                  ? " (written by an older buurtsim; run its scenario again to get a current file)"
-                                 : theirs > ours ? " (written by a newer buurtsim)" : "";
-    throw IoError("cannot read result file '" + in.string() + "': it has format_version \"" + version
+                                 : " (written by a newer buurtsim)";
+    throw IoError("cannot read result file '" + in.string() + "': it has format_version \"" + shown
                   + "\", this buurtsim reads format_version " + std::to_string(ours) + ".x (it writes "
                   + format_version + ")" + hint);
+}
+
+/// The read limits of docs/FORMAT.md ("Read checks"), checked before anything is allocated: a file claiming a
+/// dimension of 2^40 is an error naming it, not bad_alloc.
+void check_dimensions(const fs::path& in, hsize_t n_scen, hsize_t n_rep, hsize_t n_week, hsize_t n_buurt) {
+    const struct {
+        const char* name;
+        hsize_t n, max;
+    } dims[] = {{"scenario", n_scen, max_read_scenarios},
+                {"replicate", n_rep, max_read_replicates},
+                {"week", n_week, max_read_weeks},
+                {"buurt", n_buurt, max_read_buurten}};
+    for (const auto& d : dims) {
+        if (d.n == 0)
+            throw IoError("cannot read result file '" + in.string() + "': dimension '" + d.name + "' has length 0");
+        if (d.n > d.max)
+            throw IoError("cannot read result file '" + in.string() + "': dimension '" + d.name + "' has length "
+                          + std::to_string(d.n) + ", more than the " + std::to_string(d.max)
+                          + " a result file may have (docs/FORMAT.md, Read checks)");
+    }
+    // Each factor is bounded above, so the product cannot overflow 64 bits.
+    const hsize_t values = n_scen * n_rep * n_week * n_buurt;
+    if (values > max_read_values)
+        throw IoError("cannot read result file '" + in.string() + "': a data variable of " + std::to_string(n_scen)
+                      + " x " + std::to_string(n_rep) + " x " + std::to_string(n_week) + " x " + std::to_string(n_buurt)
+                      + " = " + std::to_string(values) + " values is more than the "
+                      + std::to_string(max_read_values) + " buurtsim reads at once (docs/FORMAT.md, Read checks)");
 }
 
 }  // namespace
@@ -203,14 +245,18 @@ ResultSet read_results(const std::filesystem::path& in, const std::vector<Indica
     const hsize_t n_rep = rd.dim_size(f, "replicate");
     const hsize_t n_week = rd.dim_size(f, "week");
     const hsize_t n_buurt = rd.dim_size(f, "buurt");
-    if (n_scen == 0 || n_rep == 0 || n_week == 0 || n_buurt == 0)
-        throw IoError("cannot read result file '" + in.string() + "': a dimension has length 0");
+    check_dimensions(in, n_scen, n_rep, n_week, n_buurt);
 
     ResultSet rs;
     {
         Handle ds = rd.dataset(f, "replicate");
         for (std::int64_t id : rd.numbers<std::int64_t>(ds.get(), "replicate", n_rep, H5T_NATIVE_INT64)) {
-            if (id < 0) throw IoError("cannot read result file '" + in.string() + "': negative replicate index");
+            if (id < 0 || id > std::numeric_limits<std::int32_t>::max())
+                throw IoError("cannot read result file '" + in.string() + "': replicate index " + std::to_string(id)
+                              + " is not in 0 to 2^31-1");
+            if (std::find(rs.replicate_ids.begin(), rs.replicate_ids.end(), std::uint32_t(id)) != rs.replicate_ids.end())
+                throw IoError("cannot read result file '" + in.string() + "': replicate index " + std::to_string(id)
+                              + " appears twice in '/replicate' (docs/FORMAT.md: unique)");
             rs.replicate_ids.push_back(std::uint32_t(id));
         }
     }
@@ -228,6 +274,12 @@ ResultSet read_results(const std::filesystem::path& in, const std::vector<Indica
     }
 
     const auto names = rd.strings(f, "scenario_name", n_scen);
+    for (hsize_t a = 0; a < n_scen; ++a)
+        for (hsize_t b = 0; b < a; ++b)
+            if (names[a] == names[b])
+                throw IoError("cannot read result file '" + in.string() + "': scenario_name \"" + names[a]
+                              + "\" appears twice (positions " + std::to_string(b) + " and " + std::to_string(a)
+                              + "); docs/FORMAT.md: scenario names are unique");
     const auto tomls = rd.strings(f, "scenario_toml", n_scen);
     const auto files = rd.strings(f, "scenario_files", n_scen);
     std::vector<std::int8_t> targeted;

@@ -35,6 +35,9 @@ bool is_bare_key(std::string_view k);
 /// and a name longer than 80 characters cut, with its length.
 std::string shown_name(std::string_view name);
 
+/// A whole number that converts to int64 without overflow (converting a double
+/// outside [-2^63, 2^63) to an integer is undefined behaviour).
+bool whole_int64(double v);
 std::string bound_text(double b, bool integer);
 /// The rule as text: "in (0, 1]", ">= 0 (no upper bound)", or "" if unbounded.
 std::string range_rule(const ParamSpec& s);

@@ -88,8 +88,12 @@ std::string shown_name(std::string_view name) {
     return out;
 }
 
+bool whole_int64(double v) {
+    return std::isfinite(v) && v == std::floor(v) && v >= -0x1p63 && v < 0x1p63;
+}
+
 std::string bound_text(double b, bool integer) {
-    if (integer && std::isfinite(b)) return std::to_string(static_cast<long long>(b));
+    if (integer && whole_int64(b)) return std::to_string(static_cast<long long>(b));
     return shortest(b);
 }
 

@@ -87,8 +87,7 @@ void set_value(const ParamSpec& s, Params& p, const toml::node& n, const std::st
             const auto* v = n.as_integer();
             if (!v) {
                 // Integers are counts and weeks: a float there is a mistake, even 2.0.
-                if (const auto* f = n.as_floating_point(); f && std::isfinite(f->get())
-                                                           && f->get() == std::floor(f->get()))
+                if (const auto* f = n.as_floating_point(); f && whole_int64(f->get()))
                     throw type_error(" (write whole numbers without a decimal point, e.g. "
                                      + bound_text(f->get(), true) + ")");
                 throw type_error();
@@ -144,8 +143,7 @@ void set_value(const ParamSpec& s, Params& p, const toml::node& n, const std::st
                 const auto* v = e.as_integer();
                 if (!v) {
                     std::string hint = " (element " + index + " is " + render(e) + ", of type " + type_name(e);
-                    if (const auto* f = e.as_floating_point(); f && std::isfinite(f->get())
-                                                               && f->get() == std::floor(f->get()))
+                    if (const auto* f = e.as_floating_point(); f && whole_int64(f->get()))
                         hint += "; write whole numbers without a decimal point, e.g. " + bound_text(f->get(), true);
                     throw type_error(hint + ")");
                 }

@@ -18,13 +18,14 @@ import datetime
 import io
 import os
 import pathlib
-import tempfile
 
 import jinja2
 import numpy as np
 
 from . import _core
 from .compare import KEY_INDICATORS, SAVINGS, SAVINGS_ROWS, _as_dataset, compare, horizon_values
+from .errors import UsageError
+from .output_files import write_text
 from .plot import forest, timeseries, wijk_bars
 from .report_format import _clear, _diff, _display_unit, _percent, _ratio, _value
 from .report_text import (area_text, assumptions, interventions, odd_quotes, savings_sentence, scenario_meta,
@@ -218,6 +219,10 @@ def report(source, path="report.html", *, baseline=None, weeks_from=0, title=Non
     if source_path is None:
         source_path = ds.encoding.get("source")
     names = [str(n) for n in ds["scenario_name"].values]
+    if baseline is not None and baseline not in names:
+        # As buurtsim compare refuses it, also for a file of one scenario (which has no comparison to make).
+        raise UsageError(f'baseline "{baseline}" is not a scenario of the file; its scenarios are '
+                         + ", ".join(f'"{n}"' for n in names))
     n_rep = ds.sizes["replicate"]
     weeks = ds.sizes["week"]
     scale = scenario_meta(ds, 0).get("population", {}).get("scale", 1.0)
@@ -241,16 +246,6 @@ def report(source, path="report.html", *, baseline=None, weeks_from=0, title=Non
     page["figures"] = _figures(ds, table, names, baseline, weeks_from)
     doc = _TEMPLATES.get_template("report.html.j2").render(page)
 
-    out = pathlib.Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=out.name + ".partial-", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(doc)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    # The rules of buurtsim run -o; the result file read is an input the report must not replace.
+    out = write_text(path, doc, inputs=[source_path] if source_path else [])
     return out

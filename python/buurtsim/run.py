@@ -11,6 +11,7 @@ from . import _core
 from .data import cbs_table
 from .dataset import dataset_from_batch
 from .errors import UsageError
+from .output_files import check_target, warn_partials
 from .params import flatten, keyword_overrides, override_strings, positive_int
 from .scenario import Scenario
 
@@ -54,7 +55,8 @@ def run(scenarios, *, replicates=None, seed=None, weeks=None, threads=0, set=Non
     data_dir : path, optional
         Directory holding ``cbs/`` (default: :func:`buurtsim.data_dir`).
     output : path, optional
-        Also write the result file ``buurtsim run -o`` would write (snapshots included).
+        Also write the result file ``buurtsim run -o`` would write (snapshots included), by its rules:
+        a new name or a regular file that is not an input of the run, else :class:`buurtsim.IoError`.
     **overrides
         Overrides with ``__`` for the dot: ``population__scale=0.1``.
 
@@ -101,6 +103,11 @@ def run(scenarios, *, replicates=None, seed=None, weeks=None, threads=0, set=Non
     labels = [w.label for w in wrapped]
     _check_paired(labels, resolved)
 
+    if output is not None:
+        # Before the run (the write checks again, also against the scenario and data files): a refusal
+        # must not cost the run.
+        check_target(output)
+        warn_partials(output)
     first = resolved[0]
     table = cbs_table(first.get("population.year"), data_dir)
     ids = list(range(first.get("run.replicates")))

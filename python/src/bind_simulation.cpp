@@ -290,6 +290,16 @@ released; Ctrl-C stops the run between weeks.
         },
         "path"_a,
         "Raise buurtsim.IoError (the message of buurtsim compare) unless `path` is a result file this version reads.");
+
+    m.def(
+        "check_output_target",
+        [](const fs::path& path, const std::vector<fs::path>& inputs) { check_output_target(path, inputs); },
+        "path"_a, "inputs"_a = std::vector<fs::path>{},
+        "Raise buurtsim.IoError unless `path` is a new name or a regular file that is none of `inputs` "
+        "(the rule of buurtsim run -o).");
+    m.def("find_partial_files", &find_partial_files, "path"_a,
+          "Files beside `path` named like its temporary files (PATH.partial-*), left by a process that was killed.");
+    m.def("partial_prefix", &partial_prefix, "path"_a, "The start of the name of every temporary file for `path`.");
 }
 
 }  // namespace buurtsim::python

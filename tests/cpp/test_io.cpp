@@ -5,6 +5,7 @@
 #include "buurtsim/error.hpp"
 #include "buurtsim/indicators.hpp"
 #include "buurtsim/io.hpp"
+#include "io_fixture.hpp"
 
 #include <catch2/catch.hpp>
 #include <hdf5.h>
@@ -22,9 +23,12 @@
 #include <vector>
 
 using namespace buurtsim;
+using namespace buurtsim::test;
 namespace fs = std::filesystem;
 
 namespace {
+
+fs::path scratch(const std::string& name) { return scratch_in("test_io", name); }
 
 /// The datasets of a result file, sorted. Changing this list means a new
 /// format_version and an updated docs/FORMAT.md.
@@ -159,51 +163,6 @@ hid_t file_type_of(const std::string& dtype) {
     return -1;
 }
 
-/// A fresh, empty scratch directory for one test.
-fs::path scratch(const std::string& name) {
-    fs::path dir = fs::path(BUURTSIM_TEST_TMP) / "test_io" / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
-std::vector<std::string> dir_entries(const fs::path& dir) {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
-Geography tiny_geography() {
-    Geography geo;
-    geo.wijken = {{"WK034401", "West"}, {"WK034402", "Noordwest"}};
-    geo.buurten = {{"BU03440101", "Lombok-Oost", 0}, {"BU03440201", "Zuilen — Oost", 1}};
-    return geo;
-}
-
-/// Distinct value per position: 100000*scenario + 1000*indicator + 100*replicate
-/// + 10*week + buurt (+0.25 for float indicators).
-double fake_value(std::size_t i, std::uint32_t r, std::uint32_t w, std::uint32_t b, std::uint32_t s = 0) {
-    double v = 100000.0 * s + 1000.0 * double(i) + 100.0 * r + 10.0 * w + b;
-    return indicator_specs()[i].integer ? v : v + 0.25;
-}
-
-std::vector<Results> fake_results(std::uint32_t reps, std::uint32_t weeks, std::uint32_t buurten,
-                                  std::uint32_t s = 0) {
-    std::vector<Results> out;
-    for (std::uint32_t r = 0; r < reps; ++r) {
-        Results res(weeks, buurten);
-        for (std::size_t i = 0; i < n_indicators; ++i)
-            for (std::uint32_t w = 0; w < weeks; ++w)
-                for (std::uint32_t b = 0; b < buurten; ++b)
-                    res.at(Indicator(i), w, b) = fake_value(i, r, w, b, s);
-        out.push_back(std::move(res));
-    }
-    // NaN is valid for buurtteam_wait_weeks (no case started) and must survive.
-    out[0].at(Indicator::buurtteam_wait_weeks, 1, 1) = std::nan("");
-    return out;
-}
-
 /// A small snapshot of `n` residents in `buurten` buurten with a ring of ties
 /// (i, i+1) plus (0, n-1); values depend on (seed, i) so groups differ.
 Snapshot fake_snapshot(std::uint32_t week, std::uint32_t n, std::uint32_t buurten, std::uint32_t seed) {
@@ -236,20 +195,6 @@ Snapshot fake_snapshot(std::uint32_t week, std::uint32_t n, std::uint32_t buurte
     return s;
 }
 
-/// One scenario "tiny" holding `reps` as replicates 0..K-1.
-ResultSet wrap(const Geography& geo, std::vector<Results> reps) {
-    ResultSet rs;
-    rs.geo = geo;
-    for (std::uint32_t k = 0; k < reps.size(); ++k) rs.replicate_ids.push_back(k);
-    ScenarioRun run;
-    run.name = "tiny";
-    run.toml = "[population]\nscale = 0.02\n";
-    run.files = {"experiments/base.toml", "experiments/tiny.toml"};
-    run.replicates = std::move(reps);
-    rs.scenarios.push_back(std::move(run));
-    return rs;
-}
-
 /// Two scenarios, "tiny" (values of scenario 0) and "more" (values of scenario 1,
 /// targeting the second buurt), replicates 0..reps-1.
 ResultSet two_scenarios(std::uint32_t reps, std::uint32_t weeks) {
@@ -262,20 +207,6 @@ ResultSet two_scenarios(std::uint32_t reps, std::uint32_t weeks) {
     more.targeted = {0, 1};
     rs.scenarios.push_back(std::move(more));
     return rs;
-}
-
-Provenance fake_provenance(std::uint64_t seed) {
-    Provenance p;
-    p.version = "0.1.0";
-    p.git_commit = "0123456789abcdef0123456789abcdef01234567-dirty";
-    p.seed = seed;
-    p.data_files = {{"data/a.csv", std::string(64, 'a')}, {"data/b.csv", std::string(64, 'b')}};
-    p.threads = 3;
-    p.host = "testhost";
-    p.command_line = "buurtsim run tiny.toml -o out.h5";
-    p.start_time = "2026-01-02T03:04:05Z";
-    p.end_time = "2026-01-02T03:04:06Z";
-    return p;
 }
 
 /// Closes an hid_t at scope exit.
@@ -872,9 +803,9 @@ TEST_CASE("write_results into a missing directory throws IoError and leaves noth
     CHECK(dir_entries(dir).empty());
 }
 
-TEST_CASE("write_results failing after the file is written leaves no temporary", "[io]") {
-    // The target is a non-empty directory: the HDF5 part succeeds, the final
-    // rename fails, and the written temporary must be removed.
+TEST_CASE("write_results onto a directory is refused and leaves it alone", "[io]") {
+    // Once the rename failed here, after the whole write; now the target is checked first
+    // (check_output_target; its cases are in test_atomic_replace.cpp).
     const fs::path dir = scratch("rename_fails");
     const fs::path out = dir / "out.h5";
     fs::create_directories(out);
@@ -884,29 +815,11 @@ TEST_CASE("write_results failing after the file is written leaves no temporary",
         FAIL("expected IoError");
     } catch (const IoError& e) {
         CHECK_THAT(e.what(), Catch::Contains(out.string()));
-        CHECK_THAT(e.what(), Catch::Contains("renaming"));
+        CHECK_THAT(e.what(), Catch::Contains("is a directory"));
     }
     CHECK(dir_entries(dir) == std::vector<std::string>{"out.h5"});
     CHECK(fs::is_directory(out));
     CHECK(dir_entries(out) == std::vector<std::string>{"keep.txt"});
-}
-
-TEST_CASE("write_results failing inside HDF5 throws IoError naming the operation", "[io]") {
-    // A directory squatting on the temporary's name makes H5Fcreate fail.
-    const fs::path dir = scratch("create_fails");
-    const fs::path out = dir / "out.h5";
-    fs::create_directories(temporary_path(out));
-    try {
-        write_results(out, wrap(tiny_geography(), fake_results(1, 2, 2)), fake_provenance(1));
-        FAIL("expected IoError");
-    } catch (const IoError& e) {
-        const std::string msg = e.what();
-        CHECK_THAT(msg, Catch::Contains(out.string()));
-        CHECK_THAT(msg, Catch::Contains("creating temporary file"));
-        CHECK_THAT(msg, Catch::Contains("(HDF5: "));
-    }
-    CHECK_FALSE(fs::exists(out));
-    CHECK(fs::is_directory(temporary_path(out)));  // not ours: left alone
 }
 
 TEST_CASE("write_results rejects inconsistent results and keeps the old file", "[io]") {
@@ -1209,22 +1122,6 @@ TEST_CASE("write_comparison failures leave the file as it was", "[io][compare]")
         CHECK(fs::file_size(out) == before);
         CHECK(dir_entries(dir) == std::vector<std::string>{"out.h5"});
     }
-    SECTION("the temporary name is taken") {
-        write_results(out, wrap(tiny_geography(), fake_results(1, 2, 2)), fake_provenance(1));
-        fs::create_directories(temporary_path(out));
-        CHECK_THROWS_WITH(write_comparison(out, fake_comparison("x", 1)), Catch::Contains("in the way"));
-        CHECK(fs::is_directory(temporary_path(out)));  // not ours: left alone
-        H file{H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
-        CHECK(root_links(file.id, H5O_TYPE_GROUP) == std::vector<std::string>{"provenance"});
-    }
-}
-
-TEST_CASE("temporary_path is beside the target and distinct from it", "[io]") {
-    const fs::path out = fs::path("some") / "dir" / "out.h5";
-    const fs::path tmp = temporary_path(out);
-    CHECK(tmp.parent_path() == out.parent_path());
-    CHECK(tmp != out);
-    CHECK_THAT(tmp.filename().string(), Catch::StartsWith("out.h5.partial-"));
 }
 
 TEST_CASE("utc_now_iso8601 has the form YYYY-MM-DDTHH:MM:SSZ", "[io]") {

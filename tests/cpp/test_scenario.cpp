@@ -301,3 +301,21 @@ TEST_CASE("NUL bytes in overrides and extends are errors", "[scenario][hostile]"
           == "scenario.toml:1: extends \"a\\u0000b.toml\": a file name cannot contain a NUL byte");
     CHECK_THAT(error_of([] { load_scenario("a\0b.toml"s); }), Catch::Contains("contains a NUL byte"));
 }
+
+// Found by the fuzzer (tests/fuzz/corpus/crash-float-to-int-hint.toml): the
+// "write whole numbers" hint converted any integral float to long long, which
+// is undefined behaviour past 2^63 (UBSan: "2e+32 is outside the range of
+// representable values"). Such a value gets the plain type error instead.
+TEST_CASE("an integral float too large for an integer is a type error without a hint", "[scenario]") {
+    CHECK(parse_error("[run]\nseed = 20e31\n")
+          == "scenario.toml:2: key run.seed: value 2e+32 has type float, expected an integer");
+    CHECK(parse_error("[run]\nseed = -9.3e18\n")
+          == "scenario.toml:2: key run.seed: value -9.3e+18 has type float, expected an integer");
+    CHECK(parse_error("[output]\nsnapshot_weeks = [1e300]\n")
+          == "scenario.toml:2: key output.snapshot_weeks: value [1e+300] has type array, expected an array"
+             " of integers (element 1 is 1e+300, of type float)");
+    // The largest whole floats that fit still get the hint.
+    CHECK(parse_error("[run]\nseed = -9223372036854775808.0\n")
+          == "scenario.toml:2: key run.seed: value -9223372036854775808.0 has type float, expected an integer"
+             " (write whole numbers without a decimal point, e.g. -9223372036854775808)");
+}

@@ -4,8 +4,9 @@
  *  h5netcdf engine sees named dimensions). Layout: docs/FORMAT.md.
  *  A file holds one or more scenarios run with the same replicate seeds
  *  (common random numbers); every indicator has dims (scenario, replicate,
- *  week, buurt). Writing is atomic: a temporary file beside the target,
- *  renamed on success.
+ *  week, buurt). Writing is atomic: a temporary file beside the target
+ *  (unpredictable name, created exclusively), renamed on success; the target
+ *  must be a new name or a regular file that is not an input of the run.
  */
 #include "buurtsim/indicators.hpp"
 #include "buurtsim/population.hpp"
@@ -19,6 +20,14 @@ namespace buurtsim {
 
 /** @brief Version of the file layout; readers accept the same major version. */
 inline constexpr const char* format_version = "3.0";
+
+/// Read limits (docs/FORMAT.md "Read checks"), checked before allocating: the lengths of the dimensions
+/// (run.replicates and run.weeks have the same maxima) and the values of one data variable (2 GiB of float64).
+inline constexpr unsigned long long max_read_scenarios = 10000;
+inline constexpr unsigned long long max_read_replicates = 10000;
+inline constexpr unsigned long long max_read_weeks = 5200;
+inline constexpr unsigned long long max_read_buurten = 100000;
+inline constexpr unsigned long long max_read_values = 1ull << 28;
 
 struct DataFileRecord {
     std::string path;    ///< as given to the run
@@ -59,15 +68,18 @@ struct ResultSet {
 /** @brief Write a result file atomically.
  *  @param results every scenario with one Results per replicate id, all with the geography's buurt count
  *                 and the same weeks; scenario names unique
- *  @throws IoError if the file cannot be written (no partial file is left);
+ *  @throws IoError if the file cannot be written (no partial file is left; every HDF5 object is closed), if `out`
+ *          exists and is not a regular file, or if it is one of the run's inputs (ScenarioRun::files,
+ *          Provenance::data_files);
  *          InternalError if `results` is inconsistent. */
 void write_results(const std::filesystem::path& out, const ResultSet& results, const Provenance& prov);
 
 /** @brief Read the data variables of a result file (not snapshots, not provenance).
  *  @param only indicators to read; empty: all. Indicators not read, or absent from the file
  *              (an older minor version), have empty `values` vectors. Results::snapshots stay empty.
- *  @throws IoError for a missing or unreadable file, a file that is not a buurtsim result, or a
- *          file of another format major version (the message names both versions). */
+ *  @throws IoError for a missing or unreadable file, a file that is not a buurtsim result, a file of another
+ *          format major version (the message names both versions) or a malformed format_version, repeated
+ *          scenario names or replicate indices, or a dimension beyond the read limits above. */
 ResultSet read_results(const std::filesystem::path& in, const std::vector<Indicator>& only = {});
 
 /** @brief The root attribute format_version of a result file. @throws IoError if it cannot be read. */
@@ -81,8 +93,22 @@ struct Comparison;  // buurtsim/compare.hpp
  *  @throws IoError if the file cannot be read, copied or written. */
 void write_comparison(const std::filesystem::path& file, const Comparison& comparison);
 
-/** @brief Path of the temporary file write_results uses for `out` (the CLI removes it on a signal). */
-std::filesystem::path temporary_path(const std::filesystem::path& out);
+/** @brief Refuses an output target that may not be replaced: it must be a new name, or a regular file (not a
+ *         directory, device, FIFO, socket or symbolic link) that is none of `inputs` (same device and inode).
+ *  @throws IoError naming the target, what it is and the rule */
+void check_output_target(const std::filesystem::path& out, const std::vector<std::filesystem::path>& inputs = {});
+
+/** @brief "<file name of out>.partial-": the start of the name of every temporary file written for `out`
+ *         (the rest is random). */
+std::string partial_prefix(const std::filesystem::path& out);
+
+/** @brief Files beside `out` whose names start with partial_prefix(out): left by a run that was killed
+ *         (SIGKILL, power loss) while writing `out`, or being written by another process now. */
+std::vector<std::filesystem::path> find_partial_files(const std::filesystem::path& out);
+
+/** @brief Async-signal-safe: unlinks the temporary files of the writes in progress in this process.
+ *         For a signal handler that then ends the process. */
+void remove_partial_files_now() noexcept;
 
 /** @brief UTC time now as ISO 8601, e.g. "2026-11-23T19:30:00Z". */
 std::string utc_now_iso8601();

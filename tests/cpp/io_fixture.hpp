@@ -1,0 +1,91 @@
+#pragma once
+// Shared set-up for the result-file tests (test_io, test_atomic_replace, test_io_read_hdf5):
+// a tiny geography, results with a distinct value per position, provenance, scratch directories.
+#include "buurtsim/indicators.hpp"
+#include "buurtsim/io.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace buurtsim::test {
+
+namespace fs = std::filesystem;
+
+/// A fresh, empty scratch directory for one test.
+inline fs::path scratch_in(const std::string& group, const std::string& name) {
+    fs::path dir = fs::path(BUURTSIM_TEST_TMP) / group / name;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+inline std::vector<std::string> dir_entries(const fs::path& dir) {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+inline Geography tiny_geography() {
+    Geography geo;
+    geo.wijken = {{"WK034401", "West"}, {"WK034402", "Noordwest"}};
+    geo.buurten = {{"BU03440101", "Lombok-Oost", 0}, {"BU03440201", "Zuilen — Oost", 1}};
+    return geo;
+}
+
+/// Distinct value per position: 100000*scenario + 1000*indicator + 100*replicate
+/// + 10*week + buurt (+0.25 for float indicators).
+inline double fake_value(std::size_t i, std::uint32_t r, std::uint32_t w, std::uint32_t b, std::uint32_t s = 0) {
+    double v = 100000.0 * s + 1000.0 * double(i) + 100.0 * r + 10.0 * w + b;
+    return indicator_specs()[i].integer ? v : v + 0.25;
+}
+
+inline std::vector<Results> fake_results(std::uint32_t reps, std::uint32_t weeks, std::uint32_t buurten,
+                                  std::uint32_t s = 0) {
+    std::vector<Results> out;
+    for (std::uint32_t r = 0; r < reps; ++r) {
+        Results res(weeks, buurten);
+        for (std::size_t i = 0; i < n_indicators; ++i)
+            for (std::uint32_t w = 0; w < weeks; ++w)
+                for (std::uint32_t b = 0; b < buurten; ++b)
+                    res.at(Indicator(i), w, b) = fake_value(i, r, w, b, s);
+        out.push_back(std::move(res));
+    }
+    // NaN is valid for buurtteam_wait_weeks (no case started) and must survive.
+    out[0].at(Indicator::buurtteam_wait_weeks, 1, 1) = std::nan("");
+    return out;
+}
+
+/// One scenario "tiny" holding `reps` as replicates 0..K-1.
+inline ResultSet wrap(const Geography& geo, std::vector<Results> reps) {
+    ResultSet rs;
+    rs.geo = geo;
+    for (std::uint32_t k = 0; k < reps.size(); ++k) rs.replicate_ids.push_back(k);
+    ScenarioRun run;
+    run.name = "tiny";
+    run.toml = "[population]\nscale = 0.02\n";
+    run.files = {"experiments/base.toml", "experiments/tiny.toml"};
+    run.replicates = std::move(reps);
+    rs.scenarios.push_back(std::move(run));
+    return rs;
+}
+
+inline Provenance fake_provenance(std::uint64_t seed) {
+    Provenance p;
+    p.version = "0.1.0";
+    p.git_commit = "0123456789abcdef0123456789abcdef01234567-dirty";
+    p.seed = seed;
+    p.data_files = {{"data/a.csv", std::string(64, 'a')}, {"data/b.csv", std::string(64, 'b')}};
+    p.threads = 3;
+    p.host = "testhost";
+    p.command_line = "buurtsim run tiny.toml -o out.h5";
+    p.start_time = "2026-01-02T03:04:05Z";
+    p.end_time = "2026-01-02T03:04:06Z";
+    return p;
+}
+
+}  // namespace buurtsim::test

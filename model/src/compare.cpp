@@ -67,9 +67,9 @@ const std::vector<Indicator>& key_indicators() {
 const std::vector<SavingsRow>& savings_rows() {
     static const std::vector<SavingsRow> rows = {
         {savings_indicator, savings_label, I::total_cost_eur},
-        {"euro_saved_per_euro_spent_gemeente", "Gemeente care cost saved per euro of intervention cost",
+        {"euro_saved_per_euro_spent_gemeente", "Gemeente: care cost saved per euro spent",
          I::gemeente_cost_eur},
-        {"euro_saved_per_euro_spent_zorgverzekeraar", "Zorgverzekeraar cost saved per euro of intervention cost",
+        {"euro_saved_per_euro_spent_zorgverzekeraar", "Zorgverzekeraar: cost saved per euro spent",
          I::zorgverzekeraar_cost_eur},
     };
     return rows;

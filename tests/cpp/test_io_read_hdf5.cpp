@@ -96,13 +96,13 @@ TEST_CASE("read_results: format_version must be MAJOR.MINOR, strictly", "[io][re
         set_format_version(out, bad);
         const std::string msg = read_error(out);
         CHECK_THAT(msg, Catch::Contains(out.string()) && Catch::Contains("is not of the form MAJOR.MINOR")
-                            && Catch::Contains("reads 2.x"));
+                            && Catch::Contains("reads 3.x"));
     }
-    set_format_version(out, "3.0");
-    CHECK_THAT(read_error(out), Catch::Contains("\"3.0\"") && Catch::Contains("newer buurtsim"));
+    set_format_version(out, "4.0");
+    CHECK_THAT(read_error(out), Catch::Contains("\"4.0\"") && Catch::Contains("newer buurtsim"));
     set_format_version(out, std::string(10000, '7') + ".1");
     CHECK(read_error(out).size() < 400);  // the message shows the start of a long value, not all of it
-    set_format_version(out, "2.999");
+    set_format_version(out, "3.999");
     CHECK_NOTHROW(read_results(out));  // same major: readable
 }
 

@@ -118,7 +118,7 @@ enum class Aggregation : std::uint8_t {
       "Care questions for which a buurtondersteuner found a mantelzorger this week (in the network: counted in questions_solved_network; else in questions_solved_community).") \
     X(carers_supported, int32, "persons", stock, none, none, "", \
       "Mantelzorgers of the buurt giving care at the end of the week while supported by a buurtondersteuner (advice, respite).") \
-    X(questions_unmet, int32, "questions", stock, none, none, "Unmet questions (open, waiting or given up; mean per week)", \
+    X(questions_unmet, int32, "questions", stock, none, none, "Unmet need (open, waiting, given up; per week)", \
       "Unmet need at the end of the week, all kinds: questions open (questions_unmet_open), waiting for the buurtteam (buurtteam_waiting) and given up this week (questions_dropped).") \
     X(crises, int32, "events/week", flow, none, none, "Crises (open or waiting)", \
       "Crises this week: unmet open questions that escalated (escalations) plus residents on a buurtteam waiting list who escalated while waiting (crises_waiting).") \
@@ -146,11 +146,11 @@ enum class Aggregation : std::uint8_t {
       "Residents of the buurt whose assessed need an algemene voorziening meets at the end of the week (voorliggend veld, instead of maatwerk).") \
     X(general_provision_cost_eur, float64, "EUR/week", flow, none, gemeente, "Algemene voorzieningen cost", \
       "general_provision_clients times costs.general_provision_week_eur; paid by the gemeente.") \
-    X(gp_contacts, int32, "contacts/week", flow, none, none, "", \
+    X(gp_contacts, int32, "contacts/week", flow, none, none, "Huisarts contacts", \
       "Contacts of the buurt's adults with their huisarts practice this week (consults, visits, phone), crises included.") \
     X(poh_ggz_contacts, int32, "contacts/week", flow, none, none, "", \
       "Contacts of the buurt's adults with the practice's POH-GGZ (mental-health nurse) this week.") \
-    X(acute_care_contacts, int32, "contacts/week", flow, none, none, "", \
+    X(acute_care_contacts, int32, "contacts/week", flow, none, none, "Acute-care contacts (crises)", \
       "Crises of the buurt's adults this week that needed acute care (huisartsenpost, SEH, crisis service).") \
     X(gp_cost_eur, float64, "EUR/week", flow, none, zorgverzekeraar, "Huisarts cost", \
       "gp_contacts times costs.gp_contact_eur; paid by the zorgverzekeraar (Zvw).") \

@@ -68,8 +68,15 @@ def _weighted_mean(ds, x, w):
     return num / den.where(den > 0)
 
 
+def _ratio_of_sums(ds, x, d):
+    num = ds[x].astype(float).sum(("week", "buurt"))
+    den = ds[d].astype(float).sum(("week", "buurt"))
+    return num / den.where(den > 0)
+
+
 _STAT_FUNCS = {"weekly_weighted_mean": _weekly_weighted_mean, "ratio": _ratio,
-               "annual_per_capita": _annual_per_capita, "weighted_mean": _weighted_mean}
+               "annual_per_capita": _annual_per_capita, "weighted_mean": _weighted_mean,
+               "ratio_of_sums": _ratio_of_sums}
 assert tuple(_STAT_FUNCS) == STATISTICS
 
 

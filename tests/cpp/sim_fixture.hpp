@@ -46,6 +46,13 @@ inline void set_param(Params& p, std::string_view key, std::vector<std::string> 
     param_ref<std::vector<std::string>>(p, key) = std::move(v);
 }
 
+/** Run one replicate (0) of `p` on the real CBS table and return its indicators. */
+inline Results run_results(const Params& p) {
+    Simulation sim(p, cbs(), 0);
+    sim.run();
+    return sim.take_results();
+}
+
 /** Sum of an indicator over weeks and buurten (NaN skipped). */
 inline double total(const Results& r, Indicator ind) {
     double s = 0;

@@ -15,12 +15,6 @@ using namespace buurtsim::test;
 
 namespace {
 
-Results run_results(const Params& p) {
-    Simulation sim(p, cbs(), 0);
-    sim.run();
-    return sim.take_results();
-}
-
 // A wijk whose team has almost no hours: referrals pile up on the waiting list.
 Params starved_team(std::int64_t weeks) {
     Params p = small_params(8, 0.1, weeks);

@@ -15,12 +15,6 @@ using namespace buurtsim::test;
 
 namespace {
 
-Results run_results(const Params& p) {
-    Simulation sim(p, cbs(), 0);
-    sim.run();
-    return sim.take_results();
-}
-
 double adults_weeks(const Results& r) { return total(r, Indicator::adults); }
 
 }  // namespace

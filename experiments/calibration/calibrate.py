@@ -33,7 +33,7 @@ from pathlib import Path
 import buurtsim
 
 from calibration_doc import previous_fit_history, fit_history_block, render_doc, render_fit_history
-from fit import FitLog, FitSpace, evaluate, fitted, least_squares_fit, round_sig
+from fit import FitLog, FitSpace, evaluate, fitted, least_squares_fit, round_sig, split_refit
 from measures import WEEKS_PER_YEAR, drift_specs, needed_variables, summarize, target_statistic, yearly_drift
 from model_runs import ROOT, Runner, defaults_and_ranges, git_commit, machine
 from params_file import read_params, write_params
@@ -73,6 +73,9 @@ def main(argv=None) -> int:
     ap.add_argument("--targets", type=Path, default=TARGETS_FILE)
     ap.add_argument("--out-params", type=Path, default=PARAMS_FILE)
     ap.add_argument("--out-doc", type=Path, default=ROOT / "docs/CALIBRATION.md")
+    ap.add_argument("--only", default=None,
+                    help="comma-separated fit parameters to refit; the others are held at their --start values "
+                         "(a refit at full scale of the parameters a scale-dependent target moves)")
     ap.add_argument("--final-only", action="store_true",
                     help="skip the fit: evaluate the parameters in --out-params and rewrite the doc")
     args = ap.parse_args(argv)
@@ -93,14 +96,19 @@ def main(argv=None) -> int:
         lo, hi = ranges[p.name]
         if not lo <= p.lower < p.upper <= hi:
             raise SystemExit(f"fit bounds of {p.name} [{p.lower}, {p.upper}] outside its range [{lo}, {hi}]")
-    space = FitSpace(parameters, defaults)
     runner = Runner(args.scenario.resolve(), args.threads, needed_variables(targets), args.jobs,
                     {} if args.burn_in is None else {"run.burn_in_weeks": int(args.burn_in)})
     previous = read_params(args.start) if args.start and args.start.exists() else {}
     start = {}
     for p in parameters:
         start[p.name] = previous.get(p.name, defaults[p.name])
-    start.update({k: v for k, v in space.values(space.to_unit(start)).items() if k not in start})
+    full = FitSpace(parameters, defaults)
+    start.update({k: v for k, v in full.values(full.to_unit(start)).items() if k not in start})
+    try:
+        refit, held = split_refit(parameters, set(args.only.split(",")) if args.only else None, start)
+    except ValueError as e:
+        ap.error(f"--only: {e} (see {args.targets})")
+    space = FitSpace(refit, defaults)
     log = FitLog()
     t0 = time.time()
     if args.final_only:
@@ -111,11 +119,11 @@ def main(argv=None) -> int:
         history = history or "(fit not rerun: --final-only)"
     else:
         def run(params):
-            ds = runner.run(params, args.scale, fit_weeks, args.replicates_fit, args.seed_fit)
+            ds = runner.run({**held, **params}, args.scale, fit_weeks, args.replicates_fit, args.seed_fit)
             return evaluate(ds, targets, args.measure_from)
         best = least_squares_fit(run, targets, space, start, log, args.max_evaluations, args.diff_step, args.tol)
         print(log.message)
-        end = {k: round_sig(v) for k, v in best.items()}
+        end = {**held, **{k: round_sig(v) for k, v in best.items()}}
         table = render_fit_history(log, targets)
     fit_seconds = time.time() - t0
     fit_runs = runner.count
@@ -134,7 +142,7 @@ def main(argv=None) -> int:
                 burn_in_default=defaults.get("run.burn_in_weeks"), replicates_final=args.replicates_final,
                 seed_fit=args.seed_fit, seed_final=args.seed_final, final_scale=args.final_scale,
                 max_evaluations=args.max_evaluations, diff_step=args.diff_step, tol=args.tol,
-                n_targets=len(fitted(targets)), n_parameters=len(parameters),
+                n_targets=len(fitted(targets)), n_parameters=len(refit), held=sorted(held),
                 final_only=args.final_only, fit_seconds=fit_seconds, fit_runs=fit_runs,
                 final_seconds=final_seconds, machine=machine(), fit_message=log.message)
     meta["fit_date"] = meta["date"]

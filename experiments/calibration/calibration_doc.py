@@ -69,6 +69,10 @@ def render_doc(meta: dict, targets: list[Target], parameters: list[FitParameter]
              "divided by the mean denominator, times 52 / weeks; the Wmo referral share as a ratio of sums of "
              "flows; the waiting time as the mean over the cases started. Nothing is fitted to wijk or buurt "
              "figures, and no intervention effect is fitted.")
+    if meta.get("held"):
+        L.append(f"- This fit refitted {n_p} of the {len(parameters)} fit parameters (`--only`); the other "
+                 f"{len(meta['held'])} were held at the values of the previous fit (`--start`), marked "
+                 "\"held\" in the table of fitted parameters.")
     L.append(f"- Fit: {n_p} parameters jointly to {n_t} targets (more targets than parameters, so the fit is "
              "a compromise, not an exact solve) with `scipy.optimize.least_squares` (method `trf`, trust "
              "region reflective with bounds). Residual i is the error of target i in units of the half-width "
@@ -90,10 +94,14 @@ def render_doc(meta: dict, targets: list[Target], parameters: list[FitParameter]
              f"{meta['jobs']} chunks (buurtsim.run each), chunk j with seed + j. Intervals: the table shows the "
              "2.5–97.5 percentiles of the replicate values (spread of one simulated Utrecht) and the 95 % "
              "confidence interval of the mean over replicates (t distribution). A target counts as met when "
-             "the mean over replicates lies in the accepted band. The fit ran at reduced scale; shares are "
-             "close to scale-free, but the buurtteam queue is not (fewer case slots per wijk team at reduced "
-             "scale, so the same FTE per 10,000 residents gives a longer wait), so the full-scale waiting "
-             "time can differ from the fit's.")
+             "the mean over replicates lies in the accepted band."
+             + (" The fit ran at reduced scale; shares are close to scale-free, but the buurtteam queue is not "
+                "(fewer case slots per wijk team at reduced scale, so the same FTE per 10,000 residents gives a "
+                "longer wait), so the full-scale waiting time can differ from the fit's."
+                if meta["scale_fit"] < meta["final_scale"] else
+                " The fit ran at the evaluation's scale: the buurtteam queue depends on the size of the wijk "
+                "teams (more case slots per team wait less at the same FTE per 10,000 residents), so the wait "
+                "is fitted where it is reported."))
     L.append("- Not fitted: Wmo cost follows from the Wmo clients times `wmo.cost_per_client_week` "
              "(CBS 84580NED spending excl. verblijf en opvang / CBS 85994NED clients); every other parameter "
              "stays at its documented default.")
@@ -121,6 +129,8 @@ def render_doc(meta: dict, targets: list[Target], parameters: list[FitParameter]
             flag = " (at fit bound)" if (math.isclose(end[key], p.lower, rel_tol=1e-4) or
                                          math.isclose(end[key], p.upper, rel_tol=1e-4)) else ""
             scale, note = p.transform, p.note
+            if key in meta.get("held", ()):
+                note = ("held at its previous fitted value; " + note) if note else "held at its previous fitted value"
         else:
             bounds, flag, scale = "-", "", "-"
             note = f"moves with `{linked_to[key]}`" if key in linked_to else ""
@@ -211,7 +221,7 @@ def render_doc(meta: dict, targets: list[Target], parameters: list[FitParameter]
 
 # Settings of the fit, kept in the document so that --final-only can describe the fit it did not rerun.
 FIT_META_KEYS = ("scale_fit", "replicates_fit", "fit_weeks", "jobs", "seed_fit", "max_evaluations", "diff_step",
-                 "tol", "fit_seconds", "fit_runs", "fit_date", "fit_message")
+                 "tol", "fit_seconds", "fit_runs", "fit_date", "fit_message", "held", "n_parameters")
 _FIT_META_RE = re.compile(r"<!-- fit-meta: (\{.*?\}) -->")
 
 

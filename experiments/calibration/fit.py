@@ -52,6 +52,18 @@ class FitSpace:
         return out
 
 
+def split_refit(parameters: list[FitParameter], only: set[str] | None, start: dict[str, float]):
+    """The parameters to refit (all, or those named in `only`) and the values of the held ones
+    (their start values, linked parameters included), which every run and the output keep."""
+    names = {p.name for p in parameters}
+    if only is not None and not only <= names:
+        raise ValueError(f"not fit parameters: {sorted(only - names)}")
+    refit = [p for p in parameters if only is None or p.name in only]
+    keys = {k for p in refit for k in [p.name, *p.linked]}
+    held = {k: start[k] for p in parameters if p not in refit for k in [p.name, *p.linked]}
+    return refit, {k: v for k, v in held.items() if k not in keys}
+
+
 def fitted(targets: list[Target]) -> list[Target]:
     return [t for t in targets if t.fit]
 

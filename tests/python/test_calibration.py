@@ -293,8 +293,9 @@ def test_normalisation_round_trip_log_and_linear():
 
 
 def test_fit_space_moves_linked_parameters_with_their_ratio():
-    p = next(p for p in PARAMETERS if p.name == "questions.rate_18_64")
-    assert p.transform == "log" and p.linked == ["questions.rate_65_plus"]
+    # The mechanism, not targets.toml (which fits rate_65_plus on its own since the 65+ contact target).
+    p = targets.FitParameter("questions.rate_18_64", lower=0.001, upper=0.05, transform="log",
+                             linked=["questions.rate_65_plus"])
     space = fit.FitSpace([p], {"questions.rate_18_64": 0.01, "questions.rate_65_plus": 0.017})
     vals = space.values(space.to_unit({"questions.rate_18_64": 0.005}))
     assert vals["questions.rate_18_64"] == pytest.approx(0.005)
@@ -610,3 +611,16 @@ def test_calibrate_final_only_evaluates_the_params_file(tiny_base, tmp_path):
     for t in TARGETS:
         if not t.requires or t.requires in available:
             assert t.label in doc
+
+
+def test_only_refits_the_named_parameters_and_holds_the_rest_with_their_linked_ones():
+    ps = [targets.FitParameter("m.a", lower=0.0, upper=1.0, linked=["m.c"]),
+          targets.FitParameter("m.b", lower=0.0, upper=1.0)]
+    start = {"m.a": 0.2, "m.c": 0.4, "m.b": 0.5}
+    refit, held = fit.split_refit(ps, {"m.b"}, start)
+    assert [p.name for p in refit] == ["m.b"]
+    assert held == {"m.a": 0.2, "m.c": 0.4}
+    refit, held = fit.split_refit(ps, None, start)
+    assert [p.name for p in refit] == ["m.a", "m.b"] and held == {}
+    with pytest.raises(ValueError, match="m.x"):
+        fit.split_refit(ps, {"m.x"}, start)

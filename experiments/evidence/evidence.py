@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 import buurtsim
-from buurtsim.compare import t_interval
+from buurtsim.compare import SAVINGS_ROWS, t_interval
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCENARIO_DIR = ROOT / "experiments" / "scenarios"
@@ -56,22 +56,26 @@ OUTCOMES = [
     ("Wmo cost (gemeente)", ["wmo_cost_eur"]),
     ("Buurtteam referrals", ["buurtteam_referrals"]),
     ("Buurtteam clients (mean per week)", ["buurtteam_clients"]),
-    ("Buurtteam hours", ["buurtteam_hours"]),
+    ("Buurtteam hours worked", ["buurtteam_hours"]),
+    ("Buurtteam hours needed (worked + waiting list)", ["buurtteam_hours_needed"]),
     ("Wait for the buurtteam (weeks, per started case)", ["buurtteam_wait_weeks"]),
     ("Professional (buurtteam) cost (gemeente)", ["buurtteam_cost_eur"]),
     ("Intervention cost (gemeente)", ["intervention_cost_eur"]),
-    ("Total cost (buurtteam + Wmo + interventions)", ["total_cost_eur"]),
-    ("Crises (escalated questions)", ["escalations"]),
-    ("Unmet questions (mean open per week)", ["questions_unmet_open"]),
+    ("Crises (acute or GP care, lost self-reliance)", ["crises"]),
+    ("Escalated questions", ["escalations"]),
+    ("Unmet questions (open + waiting + given up, mean per week)", ["questions_unmet"]),
     ("Lonely adults (share)", ["lonely_share"]),
     ("Severely lonely adults (share)", ["severely_lonely_share"]),
     ("Social cohesion score (0-10)", ["cohesion_score"]),
     ("Volunteers (mean per week)", ["volunteers"]),
     ("Volunteer hours", ["volunteer_hours"]),
-    ("GP (huisarts) cost (zorgverzekeraar)", ["gp_cost_eur", "huisarts_cost_eur", "gp_visits", "gp_contacts"]),
-    ("Health-care cost paid by the zorgverzekeraar (Zvw)", ["zvw_cost_eur", "zorgverzekeraar_cost_eur",
-                                                           "cost_zvw_eur", "health_cost_eur"]),
-    ("Cost paid by the gemeente", ["gemeente_cost_eur", "cost_gemeente_eur"]),
+    ("GP (huisarts) contacts", ["gp_contacts"]),
+    ("GP (huisarts) cost (zorgverzekeraar)", ["gp_cost_eur", "huisarts_cost_eur"]),
+    ("Acute care contacts (huisartsenpost, SEH)", ["acute_care_contacts"]),
+    ("Health-care cost paid by the zorgverzekeraar (Zvw)", ["zorgverzekeraar_cost_eur", "zvw_cost_eur"]),
+    ("Cost paid by the gemeente (buurtteam, Wmo, algemene voorzieningen, interventions)",
+     ["gemeente_cost_eur", "cost_gemeente_eur"]),
+    ("Total cost (gemeente + zorgverzekeraar)", ["total_cost_eur"]),
 ]
 
 # Indicators not named above are added automatically when their name says they are a cost or a
@@ -128,6 +132,8 @@ def model_table(ds, baseline=BASELINE, weeks_from=DEFAULT_WEEKS_FROM, confidence
     targeted = np.asarray(ds["targeted"].transpose("scenario", "buurt").values) != 0
     residents = np.asarray(ds["residents"].isel(week=slice(weeks_from, None)).mean("week")
                            .transpose("scenario", "replicate", "buurt").values)
+    ref = buurtsim.compare(ds, baseline=baseline, weeks_from=weeks_from, confidence=confidence)
+    ref = ref[ref.area == "targeted"].set_index(["scenario_name", "indicator"])
     rows = []
     for s, name in enumerate(names):
         if s == b:
@@ -151,15 +157,29 @@ def model_table(ds, baseline=BASELINE, weeks_from=DEFAULT_WEEKS_FROM, confidence
                 if np.isfinite(base) and base != 0:
                     row.update(relative_change=mean / base, rel_low=low / base, rel_high=high / base)
             rows.append(row)
+        rows.extend(_savings_rows(ref, name, head))
     table = pd.DataFrame(rows)
-    _check_against_compare(ds, table, baseline, weeks_from, confidence)
+    _check_against_compare(ref, table)
     return table
 
 
-def _check_against_compare(ds, table, baseline, weeks_from, confidence):
+def _savings_rows(ref, scenario, head):
+    """Euro of care cost saved per euro spent on the intervention, in total and per payer, from
+    ``buurtsim.compare`` (area ``targeted``): the mean and interval of the per-replicate ratio."""
+    out = []
+    for ind in SAVINGS_ROWS:
+        key = (scenario, ind)
+        if key not in ref.index:
+            continue
+        r = ref.loc[key]
+        out.append(dict(head, outcome=r["label"], indicator=ind, unit=r["unit"], replicates=int(r["replicates"]),
+                        baseline_mean=np.nan, scenario_mean=np.nan, estimate=r["estimate"], ci_low=r["ci_low"],
+                        ci_high=r["ci_high"], relative_change=np.nan, rel_low=np.nan, rel_high=np.nan))
+    return out
+
+
+def _check_against_compare(ref, table):
     """The key indicators must agree with ``buurtsim.compare`` (area ``targeted``): same definitions."""
-    ref = buurtsim.compare(ds, baseline=baseline, weeks_from=weeks_from, confidence=confidence)
-    ref = ref[ref.area == "targeted"].set_index(["scenario_name", "indicator"])
     for _, row in table.dropna(subset=["indicator"]).iterrows():
         key = (row.scenario_name, row.indicator)
         if key not in ref.index:

@@ -56,7 +56,7 @@ def test_structure(run):
     names = ["buurtondersteuner-overvecht", "dormant", "facilitator-every-wijk", "few"]
     outcomes = ev.outcome_list(ds)
     assert list(table.scenario_name.unique()) == names
-    assert len(table) == len(names) * len(outcomes)
+    assert len(table) == len(names) * (len(outcomes) + len(ev.SAVINGS_ROWS))
     for col in ("outcome", "indicator", "buurten", "replicates", "baseline_mean", "estimate", "ci_low", "ci_high",
                 "relative_change", "rel_low", "rel_high"):
         assert col in table.columns
@@ -67,7 +67,8 @@ def test_structure(run):
         assert (table[table.scenario_name == name].buurten == int(targeted[s].sum())).all()
     assert (table.buurten > 0).all()
     modelled = table.dropna(subset=["indicator"])
-    assert (modelled.replicates == REPLICATES).all()
+    # A savings ratio counts only replicates with intervention cost (none in the dormant copy).
+    assert (modelled[~modelled.indicator.isin(ev.SAVINGS_ROWS)].replicates == REPLICATES).all()
     for want in ("wmo_clients", "wmo_cost_eur", "buurtteam_referrals", "buurtteam_clients", "buurtteam_hours",
                  "buurtteam_wait_weeks", "buurtteam_cost_eur", "total_cost_eur", "lonely_share", "cohesion_score",
                  "volunteers"):
@@ -96,7 +97,8 @@ def test_numbers_come_from_the_run(run):
 
 def test_identical_scenario_gives_zero_change(run):
     ds, table = run
-    t = table[(table.scenario_name == "dormant")].dropna(subset=["indicator"])
+    # The savings rows are a ratio to the intervention cost, which the dormant copy never has (test_savings_rows).
+    t = table[(table.scenario_name == "dormant") & ~table.indicator.isin(ev.SAVINGS_ROWS)].dropna(subset=["indicator"])
     assert (t.estimate == 0).all() and (t.ci_low == 0).all() and (t.ci_high == 0).all()
     rel = t.relative_change.dropna()
     assert len(rel) > 0 and (rel == 0).all()
@@ -113,7 +115,23 @@ def test_not_modelled_rows_and_render(run):
         assert "not modelled yet" in ev.render_block(table, "dormant")
     text = ev.render_block(table, "buurtondersteuner-overvecht")
     table_lines = [line for line in text.splitlines() if line.startswith("|")]
-    assert len(table_lines) == 2 + len(ev.outcome_list(ds))  # header, separator, one line per outcome
+    # header, separator, one line per outcome and per savings row
+    assert len(table_lines) == 2 + len(ev.outcome_list(ds)) + len(ev.SAVINGS_ROWS)
+
+
+def test_savings_rows_per_payer_from_compare(run):
+    """Euro saved per euro spent, in total and per payer, as buurtsim.compare gives it for the targeted
+    area; NaN where the scenario spends nothing (the dormant copy)."""
+    ds, table = run
+    import buurtsim
+    ref = buurtsim.compare(ds, weeks_from=WEEKS_FROM)
+    ref = ref[ref.area == "targeted"].set_index(["scenario_name", "indicator"])
+    assert len(ev.SAVINGS_ROWS) == 3
+    for ind in ev.SAVINGS_ROWS:
+        few = table[(table.scenario_name == "few") & (table.indicator == ind)].iloc[0]
+        assert np.isfinite(few.estimate) and few.estimate == ref.loc[("few", ind)].estimate
+        dormant = table[(table.scenario_name == "dormant") & (table.indicator == ind)].iloc[0]
+        assert np.isnan(dormant.estimate)
 
 
 def test_auto_pickup_of_cost_indicators(run):

@@ -146,7 +146,8 @@ void Engine::observe() {
         std::uint32_t volunteers_year = 0, carers_year = 0, carers_year_65 = 0, bt_year = 0, bt_year_65 = 0;
         double ties_buurt = 0, score = 0;
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
-            const Embedding e = embedding_of(net_, pop_, i);
+            // Only adults have a loneliness and cohesion score: a child's ties are not summed.
+            const Embedding e = is_adult(i) ? embedding_of(net_, pop_, i) : Embedding{};
             update_wellbeing(i, e);
             open += s.status[i] == QuestionStatus::open;
             waiting += s.status[i] == QuestionStatus::waiting;

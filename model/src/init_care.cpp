@@ -27,7 +27,7 @@ void Engine::init_care_relationships() {
     double total = 0;
     std::size_t adults = 0;
     for (std::uint32_t i = 0; i < n; ++i) {
-        if (!is_adult(i) || s.wmo_weeks[i] > 0) {  // Wmo clients' care is already provided
+        if (!is_adult(i) || s.wmo_weeks[i] > 0 || s.general_weeks[i] > 0) {  // their care is already provided
             adults += is_adult(i);
             continue;
         }

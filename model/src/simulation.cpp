@@ -82,6 +82,8 @@ void Engine::init_state() {
     for (std::size_t i = 0; i < n; ++i) at_risk_n += pop_.vulnerability[i] || pop_.age[i] >= 75;
     const double risk_share = n ? double(at_risk_n) / double(n) : 0.0;
     const double wmo_risk_low = 1.0 / (1.0 + 2.0 * risk_share), wmo_risk_high = 3.0 * wmo_risk_low;
+    const double g = std::min(params_.wmo.general_provision_share, 0.9);  // g = 1 would mean no maatwerk at all
+    const double general_initial_share = params_.wmo.initial_share * g / (1.0 - g);
     const HelpParams& h = params_.help;
     const CommunityParams& c = params_.community;
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
@@ -105,9 +107,20 @@ void Engine::init_state() {
             }
             // Wmo provisions already running at the start; remaining durations
             // are geometric like new ones (memoryless), so the stock is in steady state.
+            // Algemene voorzieningen too, in the band just above: the assessment sends a
+            // share g of its provisions there for as long (phase_wmo.cpp), so their steady
+            // stock is g / (1 - g) times the Wmo stock. Starting them at zero left the
+            // general stock filling for years, taking residents out of the loket's reach,
+            // and Wmo use drifted down 8 % over years 2-5 (CALIBRATION.md, Drift).
             const bool at_risk = pop_.vulnerability[i] || age >= 75;
-            if (v[1] < params_.wmo.initial_share * (at_risk ? wmo_risk_high : wmo_risk_low))
-                s.wmo_weeks[i] = std::uint16_t(std::min<std::uint32_t>(65535, geometric_weeks(v[2], params_.wmo.duration_weeks_mean)));
+            const double risk = at_risk ? wmo_risk_high : wmo_risk_low;
+            const auto provision_weeks = [&] {
+                return std::uint16_t(std::min<std::uint32_t>(65535, geometric_weeks(v[2], params_.wmo.duration_weeks_mean)));
+            };
+            if (v[1] < params_.wmo.initial_share * risk)
+                s.wmo_weeks[i] = provision_weeks();
+            else if (v[1] < (params_.wmo.initial_share + general_initial_share) * risk)
+                s.general_weeks[i] = provision_weeks();
             auto g = key_.urng(rng::Stream::init, 0, i, 2);
             boost::random::normal_distribution<float> z;
             s.loneliness_trait[i] = z(g);

@@ -76,12 +76,19 @@ void Engine::init_state() {
     s.visited_week.assign(n, 0);
     s.week.assign(pop_.geo.buurten.size(), {});
 
-    // Relative Wmo risk 3:1 for residents 75+ or in a vulnerability group,
-    // normalised so the expected initial share is wmo.initial_share.
-    std::size_t at_risk_n = 0;
-    for (std::size_t i = 0; i < n; ++i) at_risk_n += pop_.vulnerability[i] || pop_.age[i] >= 75;
-    const double risk_share = n ? double(at_risk_n) / double(n) : 0.0;
-    const double wmo_risk_low = 1.0 / (1.0 + 2.0 * risk_share), wmo_risk_high = 3.0 * wmo_risk_low;
+    // Relative Wmo risk 3:1 for adults 75+ or in a vulnerability group, normalised so
+    // the expected initial stock is wmo.initial_share of all residents. Adults only:
+    // both routes into maatwerk serve adults (children's support is Jeugdwet), and a
+    // start that gave children 15 % of the stock left them in it for years.
+    std::size_t at_risk_n = 0, adults_n = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (pop_.age[i] < adult_age) continue;
+        ++adults_n;
+        at_risk_n += pop_.vulnerability[i] || pop_.age[i] >= 75;
+    }
+    const double risk_share = adults_n ? double(at_risk_n) / double(adults_n) : 0.0;
+    const double per_adult = adults_n ? double(n) / double(adults_n) : 0.0;
+    const double wmo_risk_low = per_adult / (1.0 + 2.0 * risk_share), wmo_risk_high = 3.0 * wmo_risk_low;
     const double g = std::min(params_.wmo.general_provision_share, 0.9);  // g = 1 would mean no maatwerk at all
     const double general_initial_share = params_.wmo.initial_share * g / (1.0 - g);
     const HelpParams& h = params_.help;
@@ -110,10 +117,9 @@ void Engine::init_state() {
             // Algemene voorzieningen too, in the band just above: the assessment sends a
             // share g of its provisions there for as long (phase_wmo.cpp), so their steady
             // stock is g / (1 - g) times the Wmo stock. Starting them at zero left the
-            // general stock filling for years, taking residents out of the loket's reach,
-            // and Wmo use drifted down 8 % over years 2-5 (CALIBRATION.md, Drift).
+            // general stock filling through the whole run.
             const bool at_risk = pop_.vulnerability[i] || age >= 75;
-            const double risk = at_risk ? wmo_risk_high : wmo_risk_low;
+            const double risk = age < adult_age ? 0.0 : at_risk ? wmo_risk_high : wmo_risk_low;
             const auto provision_weeks = [&] {
                 return std::uint16_t(std::min<std::uint32_t>(65535, geometric_weeks(v[2], params_.wmo.duration_weeks_mean)));
             };

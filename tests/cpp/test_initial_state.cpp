@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <numeric>
 
 using namespace buurtsim;
@@ -145,4 +147,29 @@ TEST_CASE("leaving the waiting list: a constant weekly hazard, nobody with 0") {
     CHECK(waiting > 200);
     // Each week about a quarter of the list leaves (the list counted after leaving, so left ~ waiting / 3).
     CHECK(left / waiting == Approx(1.0 / 3.0).margin(0.1));
+}
+
+TEST_CASE("algemene voorzieningen start in steady state beside the Wmo stock, and their clients need no carer") {
+    Params p = small_params(5, 0.2, 1);
+    const double g = p.wmo.general_provision_share;
+    REQUIRE(g > 0);
+    const Simulation sim(p, cbs(), 0);  // the initial state, before any week
+    const State& s = sim.state();
+    double general = 0, residents = double(sim.population().size());
+    std::size_t both = 0, cared = 0;
+    for (std::uint32_t i = 0; i < sim.population().size(); ++i) {
+        if (s.general_weeks[i] == 0) continue;
+        general += 1;
+        both += s.wmo_weeks[i] > 0;                     // one provision or the other
+        cared += s.status[i] == QuestionStatus::cared;  // their care is provided: no mantelzorger drawn
+    }
+    const double expected = p.wmo.initial_share * g / (1 - g) * residents;  // the assessment's steady ratio
+    CHECK(general == Approx(expected).margin(5 * std::sqrt(expected)));
+    CHECK(both == 0);
+    CHECK(cared == 0);
+
+    p.wmo.general_provision_share = 0;
+    const Simulation none(p, cbs(), 0);
+    CHECK(std::count_if(none.state().general_weeks.begin(), none.state().general_weeks.end(),
+                        [](auto w) { return w > 0; }) == 0);
 }

@@ -155,7 +155,10 @@ def _bounds_arg(func, bounds, log):
         pairs.append((lo, hi))
     if isinstance(log, str):
         log = [log]
-    log = list(log or ())
+    try:
+        log = list(log or ())
+    except TypeError:
+        raise UsageError(f"{func}: log must be a list of parameter names, got {log!r}") from None
     for name in log:
         if name not in bounds:
             raise UsageError(f"{func}: log names {name!r}, which is not a parameter of bounds "
@@ -295,7 +298,9 @@ def morris_design(bounds, trajectories=10, levels=4, *, log=(), seed=0):
     direction, by ``delta = levels / (2 (levels - 1))`` of its range, so a
     trajectory is ``k + 1`` points and gives one elementary effect per
     parameter. The design has ``trajectories * (k + 1)`` points, trajectory
-    by trajectory. Read its outputs with :func:`morris_indices`.
+    by trajectory. Read its outputs with :func:`morris_indices`. The
+    trajectories are drawn independently (not picked for spread from a larger
+    set, as Campolongo et al. 2007 propose).
 
     Parameters
     ----------

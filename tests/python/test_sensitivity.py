@@ -359,6 +359,7 @@ GOOD = {"a": (0, 1), "b": (1, 10)}
     (lambda: buurtsim.sobol_design({"a": (0, 1, 2)}, n=8), ["bounds['a']", "pair", "(0, 1, 2)"]),
     (lambda: buurtsim.sobol_design({"a": "x"}, n=8), ["bounds['a']", "pair"]),
     (lambda: buurtsim.sobol_design(GOOD, n=8, log=["z"]), ["log", "'z'", "(a, b)"]),
+    (lambda: buurtsim.sobol_design(GOOD, n=8, log=True), ["log", "list of parameter names", "True"]),
     (lambda: buurtsim.sobol_design(GOOD, n=8, log=["a"]), ["bounds['a']", "lo > 0", "lo = 0"]),
     (lambda: buurtsim.sobol_design(GOOD, n=1000), ["sobol_design", "n", "power of 2", "1000"]),
     (lambda: buurtsim.sobol_design(GOOD, n=1), ["n", "power of 2", "1"]),

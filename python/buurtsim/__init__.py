@@ -12,6 +12,9 @@ The C++ engine is one import away; results arrive as xarray, pandas and numpy.
 
 Main functions: :func:`run`, :func:`load`, :func:`compare`,
 :func:`compare_by_wijk`, :func:`report`; plots in :mod:`buurtsim.plot`;
+sensitivity analysis (designs and estimators): :func:`morris_design`,
+:func:`sobol_design`, :func:`latin_hypercube`, :func:`morris_indices`,
+:func:`sobol_indices`;
 snapshots and networks: :func:`snapshot`, :func:`snapshot_graph`;
 step-by-step runs: :class:`Simulation`. Errors derive from
 :class:`buurtsim.Error`. Documentation: README.md, docs/ODD.md,
@@ -19,7 +22,8 @@ docs/PARAMETERS.md, docs/FORMAT.md in the source tree.
 """
 
 from . import _core
-from .errors import DataError, Error, InternalError, IoError, ParamError, UnknownKeyError, UsageError
+from .errors import (DataError, Error, InternalError, IoError, ParamError, SensitivityError, UnknownKeyError,
+                     UsageError)
 from .params import ParamTypeError, parameters
 from .scenario import Scenario, scenarios
 from .data import cbs_table, data_dir
@@ -28,6 +32,7 @@ from .simulation import Simulation
 from .load import TIE_TYPES, load, read_comparison, snapshot, snapshot_graph, snapshot_names
 from .compare import aggregation, city_series, compare, compare_by_wijk, horizon_values
 from .report import report
+from .sensitivity import Design, latin_hypercube, morris_design, morris_indices, sobol_design, sobol_indices
 from . import plot
 
 __version__ = _core.version
@@ -38,5 +43,6 @@ __all__ = [
     "run", "load", "compare", "compare_by_wijk", "report", "plot", "Scenario", "Simulation", "scenarios",
     "parameters", "data_dir", "cbs_table", "read_comparison", "snapshot", "snapshot_names", "snapshot_graph",
     "aggregation", "horizon_values", "city_series", "TIE_TYPES", "Error", "ParamError", "ParamTypeError",
-    "UnknownKeyError", "DataError", "IoError", "UsageError", "InternalError", "__version__",
+    "UnknownKeyError", "DataError", "IoError", "UsageError", "SensitivityError", "InternalError", "__version__",
+    "Design", "morris_design", "sobol_design", "latin_hypercube", "morris_indices", "sobol_indices",
 ]

@@ -16,7 +16,8 @@ Example:
 --set population.scale=1.5: ...population.scale...
 """
 
-__all__ = ["Error", "ParamError", "UnknownKeyError", "DataError", "IoError", "UsageError", "InternalError"]
+__all__ = ["Error", "ParamError", "UnknownKeyError", "DataError", "IoError", "UsageError", "SensitivityError",
+           "InternalError"]
 
 
 class Error(Exception):
@@ -48,6 +49,16 @@ class IoError(Error, OSError):
 
 class UsageError(Error, ValueError):
     """A bad argument to a buurtsim function: an unknown baseline, scenarios that cannot be paired, ..."""
+
+
+class SensitivityError(UsageError):
+    """Model outputs that a sensitivity estimator cannot use with its design.
+
+    Raised when the outputs hold NaN or infinite values (a failed or missing
+    run), do not have one row per design point, are not numbers, or (for Sobol
+    indices) do not vary at all. The message names the output and the design
+    points concerned.
+    """
 
 
 class InternalError(RuntimeError):

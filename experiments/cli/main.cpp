@@ -97,10 +97,13 @@ int main(int argc, char** argv) {
     compare_cmd->add_flag("--clean-partials", compare.clean_partials,
                           "Remove FILE.partial-* files left by an earlier compare that was killed");
 
-    bool markdown = false, toml = false;
+    bool markdown = false, toml = false, json = false;
     auto* params_cmd = app.add_subcommand("params", "Print the parameter table (docs/PARAMETERS.md) or defaults");
     auto* md_flag = params_cmd->add_flag("--markdown", markdown, "Markdown table, as in docs/PARAMETERS.md");
-    params_cmd->add_flag("--toml", toml, "All defaults as a scenario file")->excludes(md_flag);
+    auto* toml_flag = params_cmd->add_flag("--toml", toml, "All defaults as a scenario file")->excludes(md_flag);
+    params_cmd->add_flag("--json", json, "The table as JSON, plausible ranges included (for tools)")
+        ->excludes(md_flag)
+        ->excludes(toml_flag);
 
     try {
         app.parse(argc, argv);
@@ -122,7 +125,7 @@ int main(int argc, char** argv) {
                                                             : cli::TableFormat::text;
             rc = cli::compare_command(compare);
         } else if (*params_cmd) {
-            std::cout << (toml ? to_toml(default_params()) : parameters_markdown());
+            std::cout << (toml ? to_toml(default_params()) : json ? parameters_json() : parameters_markdown());
             rc = cli::ok;
         }
         check_stdout();

@@ -5,6 +5,8 @@
 #include "scenario_internal.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 namespace buurtsim {
 namespace {
@@ -86,6 +88,54 @@ std::string md_range(const ParamSpec& s) {
     return {};
 }
 
+std::string md_plausible(const ParamSpec& s) {
+    const bool integer = s.type() == ParamType::integer;
+    switch (s.plausible.kind) {
+        case Plausible::Kind::range:
+            return "[" + bound_text(s.plausible.lo, integer) + ", " + bound_text(s.plausible.hi, integer)
+                   + "]: " + std::string(s.plausible.why);
+        case Plausible::Kind::not_uncertain: return "not uncertain: " + std::string(s.plausible.why);
+        case Plausible::Kind::unstated: break;
+    }
+    return "not stated";
+}
+
+// JSON text: RFC 8259 string escapes; numbers in shortest round-trip form (non-finite: null).
+std::string json_string(std::string_view s) {
+    std::string out = "\"";
+    for (const char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+                    out += buf;
+                } else {
+                    out += c;
+                }
+        }
+    }
+    return out + "\"";
+}
+
+std::string json_number(double v, bool integer) { return std::isfinite(v) ? bound_text(v, integer) : "null"; }
+
+const char* type_name(ParamType t) {
+    switch (t) {
+        case ParamType::integer: return "integer";
+        case ParamType::real: return "real";
+        case ParamType::boolean: return "boolean";
+        case ParamType::text: return "text";
+        case ParamType::text_list: return "text_list";
+        case ParamType::integer_list: return "integer_list";
+    }
+    return "?";
+}
 
 }  // namespace
 
@@ -128,19 +178,59 @@ std::string parameters_markdown() {
     out += " Square brackets in a range include the bound, round brackets exclude it; integer parameters take"
            " whole numbers without a decimal point; unknown keys are errors. A key that is not set keeps its default,"
            " or with `extends = \"other.toml\"` (a path relative to the file) the value from that file; `name` and"
-           " `description` are never inherited, and a file that sets no `name` is named after its file stem.\n";
+           " `description` are never inherited, and a file that sets no `name` is named after its file stem.\n\n";
+    std::size_t ranged = 0, fixed = 0;
+    for (const auto& row : param_table()) {
+        if (row.plausible.kind == Plausible::Kind::range) ++ranged;
+        if (row.plausible.kind == Plausible::Kind::not_uncertain) ++fixed;
+    }
+    out += "The *plausible* column says where a parameter's true value plausibly lies, `[lo, hi]`, and why those"
+           " bounds (a source's interval, or an assumption and its reason). A scenario is not checked against it (a"
+           " value outside is allowed, only not thought likely); it is the range uncertainty and sensitivity analysis"
+           " vary the parameter over. Where a parameter is calibrated, the range spans its default and the fitted"
+           " value in `data/params/utrecht-2023.toml`. Parameters that are not uncertain quantities (run settings,"
+           " selections, switches, and the interventions' doses, timing and targets, which are policy choices) say"
+           " *not uncertain* and why. " + std::to_string(ranged) + " parameters have a plausible range, "
+           + std::to_string(fixed) + " are not uncertain. The same table, machine-readable: `buurtsim params --json`,"
+             " and in Python `buurtsim.parameters()` and `buurtsim.plausible_ranges()`.\n";
 
     for (const auto& [section, rows] : groups) {
         if (rows.empty()) continue;
         out += "\n## " + (section.empty() ? std::string("Top level") : "`[" + section + "]`") + "\n\n";
-        out += "| key | default | unit | range | meaning | source |\n";
-        out += "|---|---|---|---|---|---|\n";
+        out += "| key | default | unit | range | meaning | source | plausible |\n";
+        out += "|---|---|---|---|---|---|---|\n";
         for (const ParamSpec* row : rows) {
             out += "| " + md_code(row->name) + " | " + md_code(row->default_toml) + " | " + md_cell(row->unit) + " | "
-                   + md_cell(md_range(*row)) + " | " + md_cell(row->meaning) + " | " + md_cell(row->source) + " |\n";
+                   + md_cell(md_range(*row)) + " | " + md_cell(row->meaning) + " | " + md_cell(row->source) + " | "
+                   + md_cell(md_plausible(*row)) + " |\n";
         }
     }
     return out;
+}
+
+std::string parameters_json() {
+    std::string out = "[\n";
+    bool first = true;
+    for (const auto& row : param_table()) {
+        const bool integer = row.type() == ParamType::integer || row.type() == ParamType::integer_list;
+        const bool numeric = integer || row.type() == ParamType::real;
+        const Plausible& pl = row.plausible;
+        const bool ranged = pl.kind == Plausible::Kind::range;
+        const char* kind = ranged ? "range" : pl.kind == Plausible::Kind::not_uncertain ? "not uncertain" : "not stated";
+        out += first ? "  {" : ",\n  {";
+        first = false;
+        out += "\"name\": " + json_string(row.name) + ", \"type\": " + json_string(type_name(row.type()))
+               + ", \"default\": " + json_string(row.default_toml) + ", \"unit\": " + json_string(row.unit)
+               + ", \"min\": " + (numeric ? json_number(row.min, integer) : "null")
+               + ", \"max\": " + (numeric ? json_number(row.max, integer) : "null")
+               + ", \"min_exclusive\": " + (row.min_exclusive ? "true" : "false")
+               + ", \"meaning\": " + json_string(row.meaning) + ", \"source\": " + json_string(row.source)
+               + ", \"plausible\": " + json_string(kind)
+               + ", \"plausible_lo\": " + (ranged ? json_number(pl.lo, integer) : "null")
+               + ", \"plausible_hi\": " + (ranged ? json_number(pl.hi, integer) : "null")
+               + ", \"plausible_why\": " + json_string(pl.why) + "}";
+    }
+    return out + "\n]\n";
 }
 
 }  // namespace buurtsim

@@ -14,7 +14,7 @@ import tomli_w
 from . import _core
 from .errors import ParamError, UnknownKeyError
 
-__all__ = ["parameters", "ParamTypeError"]
+__all__ = ["parameters", "plausible_ranges", "ParamTypeError"]
 
 
 class ParamTypeError(ParamError, TypeError):
@@ -24,15 +24,41 @@ class ParamTypeError(ParamError, TypeError):
 def parameters():
     """The parameter table (docs/PARAMETERS.md) as a :class:`pandas.DataFrame` indexed by name.
 
-    Columns: type, default (TOML), unit, min, max, meaning, source.
+    Columns: type, default (TOML), unit, min, max, min_exclusive (the hard bounds a scenario is checked
+    against), meaning, source, and how uncertain the parameter is: plausible ("range" or "not uncertain"),
+    plausible_lo, plausible_hi (NaN unless a range) and plausible_why (the reason for the range, or why
+    the parameter is not uncertain).
 
     >>> import buurtsim
     >>> buurtsim.parameters().loc["population.scale", "default"]
     '1.0'
+    >>> buurtsim.parameters().loc["population.scale", "plausible"]
+    'not uncertain'
     """
     import pandas as pd
 
     return pd.DataFrame(_core.param_table()).set_index("name")
+
+
+def plausible_ranges():
+    """The parameters that have a plausible range, as a :class:`pandas.DataFrame` indexed by name:
+    columns lo, hi, why (the reason for the bounds), type ("real" or "integer"), default (the table
+    default as a number) and unit, in table order. These are the ranges uncertainty and sensitivity
+    analysis vary parameters over; the other parameters are marked "not uncertain" in
+    :func:`parameters`. Calibrated parameters have ranges that hold both the default and the value in
+    data/params/utrecht-2023.toml.
+
+    >>> r = buurtsim.plausible_ranges().loc["buurtteam.case_hours_per_week"]
+    >>> float(r["lo"]), float(r["hi"])
+    (1.5, 4.0)
+    """
+    import pandas as pd
+    import tomllib
+
+    rows = [dict(name=r["name"], lo=r["plausible_lo"], hi=r["plausible_hi"], why=r["plausible_why"],
+                 type=r["type"], default=float(tomllib.loads(f"v = {r['default']}")["v"]), unit=r["unit"])
+            for r in _core.param_table() if r["plausible"] == "range"]
+    return pd.DataFrame(rows, columns=["name", "lo", "hi", "why", "type", "default", "unit"]).set_index("name")
 
 
 _PARAMS = {row["name"]: row for row in _core.param_table()}

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -95,14 +96,26 @@ message the command line prints.
         "param_table",
         [] {
             py::list out;
-            for (const auto& s : param_table())
+            const double nan = std::numeric_limits<double>::quiet_NaN();
+            for (const auto& s : param_table()) {
+                const Plausible& pl = s.plausible;
+                const bool ranged = pl.kind == Plausible::Kind::range;
+                const char* kind = ranged                                      ? "range"
+                                   : pl.kind == Plausible::Kind::not_uncertain ? "not uncertain"
+                                                                               : "not stated";
                 out.append(py::dict("name"_a = std::string(s.name), "type"_a = type_name(s.type()),
                                     "default"_a = std::string(s.default_toml), "unit"_a = std::string(s.unit),
                                     "min"_a = s.min, "max"_a = s.max, "min_exclusive"_a = s.min_exclusive,
-                                    "meaning"_a = std::string(s.meaning), "source"_a = std::string(s.source)));
+                                    "meaning"_a = std::string(s.meaning), "source"_a = std::string(s.source),
+                                    "plausible"_a = kind, "plausible_lo"_a = ranged ? pl.lo : nan,
+                                    "plausible_hi"_a = ranged ? pl.hi : nan,
+                                    "plausible_why"_a = std::string(pl.why)));
+            }
             return out;
         },
-        "The parameter table (docs/PARAMETERS.md) as a list of dicts, in documentation order.");
+        "The parameter table (docs/PARAMETERS.md) as a list of dicts, in documentation order. plausible is "
+        "\"range\" (plausible_lo, plausible_hi and the reason plausible_why) or \"not uncertain\" (plausible_why "
+        "says why; lo and hi are NaN).");
     m.def("check_paired", &check_paired, "labels"_a, "scenarios"_a,
           "Raise UsageError unless the scenarios can share one result file (unique names, the same run.* and "
           "population.* keys that make replicates paired); labels name them in the message.");

@@ -43,9 +43,10 @@ public:
     std::string_view summary() const override { return "a test component that only adds meeting seats"; }
     std::uint32_t streams() const override { return 2; }
     std::vector<ParamSpec> params() const override {
-        return {{"quiet.fte", "0.0", "FTE", 0, 10, "Switches the test component on.", "test", PART_R(QuietParams, fte)},
+        return {{"quiet.fte", "0.0", "FTE", 0, 10, "Switches the test component on.", "test", PART_R(QuietParams, fte),
+                 not_uncertain("the test component's switch")},
                 {"quiet.seats", "0.0", "visits/week/1000", 0, 1000, "Extra seats in every buurt.", "test",
-                 PART_R(QuietParams, seats)}};
+                 PART_R(QuietParams, seats), plausible(0, 10, "a test range")}};
     }
     bool on(const Params& p) const override { return p.parts.get<QuietParams>().fte > 0; }
     std::string describe(const Params&) const override { return "quiet test component"; }

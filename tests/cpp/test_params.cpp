@@ -1,13 +1,17 @@
 // The parameter table, default_params() and validate().
 #include "buurtsim/error.hpp"
 #include "buurtsim/params.hpp"
+#include "buurtsim/scenario.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
+#include <filesystem>
 #include <regex>
 #include <set>
 #include <string>
+#include <vector>
 
 using namespace buurtsim;
 
@@ -204,5 +208,130 @@ TEST_CASE("validate() cross-field: snapshot weeks lie within the run", "[params]
         CHECK(contains(msg, "run.weeks"));
         CHECK(contains(msg, "must all be less than"));
         CHECK(contains(msg, "got 104 and run.weeks 104"));
+    }
+}
+
+// ---------------------------------------------------------------- plausible ranges
+// Uncertainty analysis (priors, sensitivity) takes its ranges from the table, so
+// every row must say how uncertain it is, and a range must be one a run can use.
+
+namespace {
+
+bool numeric(const ParamSpec& row) { return row.type() == ParamType::integer || row.type() == ParamType::real; }
+
+double value_of(const ParamSpec& row, Params& p) {
+    return row.type() == ParamType::integer ? double(std::get<0>(row.ref)(p)) : std::get<1>(row.ref)(p);
+}
+
+void set_value(const ParamSpec& row, Params& p, double v) {
+    if (row.type() == ParamType::integer) std::get<0>(row.ref)(p) = std::int64_t(v);
+    else std::get<1>(row.ref)(p) = v;
+}
+
+bool ends_with(std::string_view s, std::string_view tail) {
+    return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
+}
+
+}  // namespace
+
+TEST_CASE("every parameter states how uncertain it is", "[params][plausible]") {
+    int ranged = 0, fixed = 0;
+    for (const auto& row : param_table()) {
+        INFO("row " << row.name);
+        const Plausible& pl = row.plausible;
+        REQUIRE(pl.kind != Plausible::Kind::unstated);
+        CHECK(!pl.why.empty());
+        // Only numbers can be drawn from a range; text, switches and lists are choices.
+        if (!numeric(row)) CHECK(pl.kind == Plausible::Kind::not_uncertain);
+        (pl.kind == Plausible::Kind::range ? ranged : fixed) += 1;
+    }
+    CHECK(ranged > 100);  // most behavioural parameters are uncertain
+    CHECK(fixed > 20);
+}
+
+TEST_CASE("plausible ranges lie within the hard bounds and hold the default", "[params][plausible]") {
+    Params p = default_params();
+    for (const auto& row : param_table()) {
+        if (row.plausible.kind != Plausible::Kind::range) continue;
+        INFO("row " << row.name << " range [" << row.plausible.lo << ", " << row.plausible.hi << "], bounds ["
+                    << row.min << ", " << row.max << "]" << (row.min_exclusive ? " (min exclusive)" : ""));
+        const double lo = row.plausible.lo, hi = row.plausible.hi;
+        CHECK(std::isfinite(lo));
+        CHECK(std::isfinite(hi));
+        CHECK(lo < hi);
+        CHECK((row.min_exclusive ? lo > row.min : lo >= row.min));
+        CHECK(hi <= row.max);
+        const double v = value_of(row, p);
+        INFO("default " << v);
+        CHECK(lo <= v);
+        CHECK(v <= hi);
+        if (row.type() == ParamType::integer) {
+            CHECK(lo == std::floor(lo));
+            CHECK(hi == std::floor(hi));
+        }
+    }
+}
+
+TEST_CASE("what is not uncertain and what is", "[params][plausible]") {
+    // The kinds the table marks not uncertain: run settings, the data edition, the scale,
+    // selections, and the interventions' doses, timing and targets (policy choices).
+    const std::set<std::string> settings = {"run.seed", "run.weeks", "run.replicates", "run.burn_in_weeks",
+                                            "population.year", "population.scale", "buurtondersteuner.fte",
+                                            "facilitator.fte", "buurtkamer.seats_per_1000", "buurtkamer.makelaar_fte",
+                                            "staff_shortage.reduction", "backlog.share", "buurtteam.funding"};
+    // Rows that say "assumption" in their source but are settings, not estimates.
+    const std::set<std::string> assumed_settings = {"run.burn_in_weeks", "buurtteam.need_allocation_weeks",
+                                                    "buurtkamer.makelaar_fte"};
+    for (const auto& row : param_table()) {
+        INFO("row " << row.name << ", source: " << row.source);
+        const std::string name(row.name);
+        const bool ranged = row.plausible.kind == Plausible::Kind::range;
+        if (settings.count(name) || ends_with(name, ".start_week") || ends_with(name, ".end_week")
+            || ends_with(name, ".most_vulnerable") || row.source == "scenario choice")
+            CHECK(!ranged);
+        // A default that is an assumption or a fit is an uncertain quantity.
+        const bool estimated = contains(std::string(row.source), "assumption") || row.source.rfind("calibrated", 0) == 0;
+        if (estimated && !assumed_settings.count(name)) CHECK(ranged);
+    }
+}
+
+TEST_CASE("any mix of plausible values is a valid scenario", "[params][plausible]") {
+    // Priors are drawn independently, so the corners and random mixes of the ranges must
+    // pass the cross-field rules too (e.g. refer_after_weeks < give_up_after_weeks).
+    std::vector<const ParamSpec*> rows;
+    for (const auto& row : param_table())
+        if (row.plausible.kind == Plausible::Kind::range) rows.push_back(&row);
+    std::uint64_t state = 12345;  // a fixed LCG: the test's own reproducible mixes
+    auto next = [&] { return (state = state * 6364136223846793005ULL + 1442695040888963407ULL) >> 33; };
+    for (int mix = 0; mix < 202; ++mix) {
+        Params p = default_params();
+        for (const ParamSpec* row : rows) {
+            const int pick = mix == 0 ? 0 : mix == 1 ? 2 : int(next() % 3);  // lo, middle, hi
+            double v = pick == 0 ? row->plausible.lo : pick == 2 ? row->plausible.hi
+                                                                 : 0.5 * (row->plausible.lo + row->plausible.hi);
+            if (row->type() == ParamType::integer) v = std::floor(v);
+            set_value(*row, p, v);
+        }
+        INFO("mix " << mix);
+        CHECK_NOTHROW(validate(p));
+    }
+}
+
+TEST_CASE("the calibrated values and the shipped scenarios lie in the plausible ranges", "[params][plausible]") {
+    namespace fs = std::filesystem;
+    std::vector<fs::path> files = {fs::path(BUURTSIM_SOURCE_DIR) / "data" / "params" / "utrecht-2023.toml"};
+    for (const auto& e : fs::directory_iterator(fs::path(BUURTSIM_SOURCE_DIR) / "experiments" / "scenarios"))
+        if (e.path().extension() == ".toml") files.push_back(e.path());
+    REQUIRE(files.size() > 5);
+    for (const fs::path& f : files) {
+        Scenario sc = load_scenario(f);
+        for (const auto& row : param_table()) {
+            if (row.plausible.kind != Plausible::Kind::range) continue;
+            const double v = value_of(row, sc.params);
+            INFO(f.filename().string() << ": " << row.name << " = " << v << ", plausible [" << row.plausible.lo
+                                       << ", " << row.plausible.hi << "]");
+            CHECK(row.plausible.lo <= v);
+            CHECK(v <= row.plausible.hi);
+        }
     }
 }

@@ -74,7 +74,7 @@ TEST_CASE("to_toml layout: top-level keys, then one commented table per section 
 TEST_CASE("parameters_markdown has one table row per parameter", "[scenario]") {
     const std::string md = parameters_markdown();
     CHECK_THAT(md, Catch::StartsWith("# Parameters\n\n"));
-    CHECK_THAT(md, Catch::Contains("| key | default | unit | range | meaning | source |"));
+    CHECK_THAT(md, Catch::Contains("| key | default | unit | range | meaning | source | plausible |"));
     CHECK_THAT(md, Catch::Contains("| `population.scale` | `1.0` | share | number in (0, 1] |"));
     CHECK_THAT(md, Catch::Contains("| `run.weeks` | `260` | week | integer in [1, 5200] |"));
     CHECK_THAT(md, Catch::Contains("| `output.snapshot_weeks` | `[]` | week | list of integers in [0, 5200] |"));
@@ -84,12 +84,27 @@ TEST_CASE("parameters_markdown has one table row per parameter", "[scenario]") {
     while (std::getline(in, line)) {
         if (line.rfind("| `", 0) != 0) continue;
         ++rows;
-        int pipes = 0;  // unescaped pipes: 7 for six cells, whatever the text holds
+        int pipes = 0;  // unescaped pipes: 8 for seven cells, whatever the text holds
         for (std::size_t i = 0; i < line.size(); ++i)
             if (line[i] == '|' && (i == 0 || line[i - 1] != '\\')) ++pipes;
-        CHECK(pipes == 7);
+        CHECK(pipes == 8);
+        // The last cell says how uncertain the parameter is: a range with its reason, or why not.
+        const std::size_t last = line.rfind("| ", line.size() - 3);
+        REQUIRE(last != std::string::npos);
+        const std::string cell = line.substr(last + 2);
+        CHECK((cell.rfind("[", 0) == 0 || cell.rfind("not uncertain: ", 0) == 0));
     }
     CHECK(rows == static_cast<int>(param_table().size()));
+}
+
+TEST_CASE("parameters_markdown shows each plausible range with its reason", "[scenario][plausible]") {
+    const std::string md = parameters_markdown();
+    // An integer range prints whole numbers, a real one the shortest digits.
+    CHECK_THAT(md, Catch::Contains(" | [2, 5]: assumption: the keukentafelgesprek asks about two to five people |"));
+    CHECK_THAT(md, Catch::Contains(" | [1.5, 4]: assumption: from a short weekly visit to two visits a week, with their work |"));
+    CHECK_THAT(md, Catch::Contains("| `run.seed` | `1` |"));
+    CHECK_THAT(md, Catch::Contains(" | not uncertain: selects the random numbers"));
+    CHECK_THAT(md, Catch::Contains(" parameters have a plausible range, "));
 }
 
 TEST_CASE("docs/PARAMETERS.md is in sync with the parameter table", "[scenario]") {

@@ -136,3 +136,52 @@ TEST_CASE("informal help is capped by the helpers' hours") {
     CHECK(total(r, Indicator::informal_care_hours) == 0);
     CHECK(total(r, Indicator::questions_new) > 0);
 }
+
+TEST_CASE("the model runs at the corners of the plausible ranges, every question accounted for") {
+    // Uncertainty analysis draws parameters from their plausible ranges (the table), so a run
+    // with every uncertain parameter at its low, or at its high, end must work and keep its books.
+    for (const bool high : {false, true}) {
+        Params p = small(5);
+        p.run.burn_in_weeks = 0;  // no questions open before week 0
+        p.run.weeks = 26;
+        p.population.wijken = {"WK034403"};
+        p.population.scale = 0.2;
+        for (const auto& row : param_table()) {
+            if (row.plausible.kind != Plausible::Kind::range) continue;
+            const double v = high ? row.plausible.hi : row.plausible.lo;
+            if (row.type() == ParamType::integer) param_ref<std::int64_t>(p, row.name) = std::int64_t(v);
+            else param_ref<double>(p, row.name) = v;
+        }
+        // Every intervention on, so their ranges are exercised too.
+        param_ref<double>(p, "buurtondersteuner.fte") = 1.0;
+        param_ref<std::vector<std::string>>(p, "buurtondersteuner.wijken") = {"WK034403"};
+        param_ref<double>(p, "facilitator.fte") = 1.0;
+        param_ref<bool>(p, "facilitator.every_wijk") = true;
+        param_ref<double>(p, "buurtkamer.seats_per_1000") = 20.0;
+        param_ref<std::int64_t>(p, "buurtkamer.most_vulnerable") = 3;
+        if (high) p.buurtteam.funding = "follows_demand";
+        INFO((high ? "every range at its high end" : "every range at its low end"));
+        REQUIRE_NOTHROW(validate(p));
+        tbb::global_control c(tbb::global_control::max_allowed_parallelism, 2);
+        Simulation sim(p, cbs(), 0);
+        sim.run();
+        const Results& r = sim.results();
+        for (std::size_t i = 0; i < n_indicators; ++i)
+            for (double v : r.values[i]) CHECK(!std::isinf(v));
+        const std::uint32_t last = r.weeks - 1;
+        for (std::uint32_t b = 0; b < r.buurten; ++b) {
+            double in = 0, out = 0;
+            for (std::uint32_t w = 0; w < r.weeks; ++w) {
+                in += r.at(Indicator::questions_new, w, b) + r.at(Indicator::carers_withdrawn, w, b);
+                out += r.at(Indicator::questions_solved_network, w, b) + r.at(Indicator::questions_solved_community, w, b)
+                       + r.at(Indicator::questions_solved_professional, w, b) + r.at(Indicator::questions_dropped, w, b);
+            }
+            const double still_open = r.at(Indicator::questions_unmet_open, last, b)
+                                      + r.at(Indicator::buurtteam_waiting, last, b)
+                                      + r.at(Indicator::buurtteam_clients, last, b);
+            INFO("buurt " << sim.population().geo.buurten[b].code);
+            CHECK(in == out + still_open);
+        }
+        CHECK(total(r, Indicator::questions_new) > 0);
+    }
+}

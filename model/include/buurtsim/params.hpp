@@ -1,9 +1,10 @@
 #pragma once
 /** @file params.hpp
  *  Immutable model inputs. Params is a plain struct; its defaults, units,
- *  ranges, meanings and sources live in ONE table (param_table()), which
- *  drives the scenario parser, docs/PARAMETERS.md and the resolved-scenario
- *  text stored in every result file.
+ *  ranges, meanings, sources and plausible ranges live in ONE table
+ *  (param_table()), which drives the scenario parser, docs/PARAMETERS.md, the
+ *  Python parameter listing and the resolved-scenario text stored in every
+ *  result file.
  */
 #include <cstdint>
 #include <memory>
@@ -304,6 +305,27 @@ struct Params {
 /** @brief The value kinds a parameter can have. */
 enum class ParamType { integer, real, boolean, text, text_list, integer_list };
 
+/** @brief How uncertain a parameter is: the range in which its true value plausibly lies, with the reason
+ *  for its bounds, or an explicit mark that it is not an uncertain quantity (a run setting, a selection,
+ *  a policy lever), with why. Uncertainty analysis draws its priors from the ranges; every row of the
+ *  table states one or the other (tests/cpp/test_params.cpp), `unstated` only exists so that a row that
+ *  forgot is caught. Unlike ParamSpec::min / max, a range is not checked when a scenario is read: a value
+ *  outside it is allowed, merely not thought likely. */
+struct Plausible {
+    enum class Kind : std::uint8_t { unstated, range, not_uncertain };
+    Kind kind = Kind::unstated;
+    double lo = 0;         ///< range: lowest plausible value (inclusive)
+    double hi = 0;         ///< range: highest plausible value (inclusive)
+    std::string_view why;  ///< range: why these bounds (a source's interval, or "assumption: ..."); not_uncertain: why not
+};
+
+/** @brief A row's plausible range [lo, hi] and the reason for it. */
+constexpr Plausible plausible(double lo, double hi, std::string_view why) {
+    return {Plausible::Kind::range, lo, hi, why};
+}
+/** @brief A row's mark that the parameter is not an uncertain quantity, and why. */
+constexpr Plausible not_uncertain(std::string_view why) { return {Plausible::Kind::not_uncertain, 0, 0, why}; }
+
 /** @brief One row of the parameter table. Accessors are plain function pointers so the table is constexpr-friendly. */
 struct ParamSpec {
     std::string_view name;          ///< dotted key as written in scenario files, e.g. "population.scale"
@@ -317,6 +339,7 @@ struct ParamSpec {
                  std::string& (*)(Params&), std::vector<std::string>& (*)(Params&),
                  std::vector<std::int64_t>& (*)(Params&)>
         ref;
+    Plausible plausible;            ///< plausible range and its reason, or why the parameter is not uncertain
     bool min_exclusive = false;     ///< true: value must be > min
 
     /** @brief The kind of value; variant alternatives are in ParamType order. */

@@ -55,4 +55,10 @@ std::string to_toml(const Params& p);
 /** @brief The parameter table as Markdown (the content of docs/PARAMETERS.md). */
 std::string parameters_markdown();
 
+/** @brief The parameter table as JSON (`buurtsim params --json`): an array with one object per row in table
+ *  order, with the keys of the Python listing (`_core.param_table()`): name, type, default (TOML text), unit,
+ *  min, max (null for non-numeric rows), min_exclusive, meaning, source, plausible ("range" or "not
+ *  uncertain"), plausible_lo and plausible_hi (numbers for a range, else null) and plausible_why. */
+std::string parameters_json();
+
 }  // namespace buurtsim

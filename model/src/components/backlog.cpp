@@ -59,7 +59,8 @@ public:
         return {
         {"backlog.share", "0.0", "share", 0, 1,
          "Share of adults who start week 0 with a postponed, unmet question (counted in questions_new of week 0).",
-         "scenario choice", PART_R(BacklogParams, share)},
+         "scenario choice", PART_R(BacklogParams, share),
+         not_uncertain("the premise of the postponed-demand scenario")},
         };
     }
     bool on(const Params& p) const override { return p.parts.get<BacklogParams>().share > 0; }

@@ -119,36 +119,47 @@ public:
     std::vector<ParamSpec> params() const override {
         return {
         {"facilitator.fte", "0.0", "FTE/wijk", 0, 50,
-         "Community facilitator FTE in each targeted wijk; 0 switches it off.", "scenario choice", PART_R(FacilitatorParams, fte)},
+         "Community facilitator FTE in each targeted wijk; 0 switches it off.", "scenario choice", PART_R(FacilitatorParams, fte),
+         not_uncertain("the dose of the intervention, a policy choice")},
         {"facilitator.start_week", "0", "week", 0, 5200, "First recorded week the facilitator works.", "scenario choice",
-         PART_I(FacilitatorParams, start_week)},
+         PART_I(FacilitatorParams, start_week),
+         not_uncertain("when the intervention runs, a policy choice")},
         {"facilitator.end_week", "-1", "week", -1, 5200, "Last week; -1: to the horizon.", "scenario choice",
-         PART_I(FacilitatorParams, end_week)},
+         PART_I(FacilitatorParams, end_week),
+         not_uncertain("when the intervention runs, a policy choice")},
         {"facilitator.every_wijk", "false", "-", 0, 0, "Target every wijk.", "scenario choice",
-         PART_B(FacilitatorParams, every_wijk)},
+         PART_B(FacilitatorParams, every_wijk),
+         not_uncertain("which areas the intervention targets, a policy choice")},
         {"facilitator.wijken", "[]", "-", 0, 0, "Targeted wijk codes (with every_wijk = false).", "scenario choice",
-         PART_L(FacilitatorParams, wijken)},
+         PART_L(FacilitatorParams, wijken),
+         not_uncertain("which areas the intervention targets, a policy choice")},
         {"facilitator.info_rate", "0.01", "1/week per FTE/10k", 0, 1,
          "Weekly rate, per FTE per 10,000 residents of effective intensity, at which an adult who does not know where to find "
          "community help learns it (wijkportaal, kennismarkt); the weekly probability is 1 - exp(-info_rate x effective intensity).",
-         "assumption", PART_R(FacilitatorParams, info_rate)},
+         "assumption", PART_R(FacilitatorParams, info_rate),
+         plausible(0.003, 0.03, "assumption: a third to three times the default; no Dutch figure for how fast residents learn of "
+                   "initiatives")},
         {"facilitator.outreach_rate", "0.01", "1/week per FTE/10k", 0, 1,
          "Same for residents in a vulnerability group learning the way to the buurtteam (outreach).", "assumption",
-         PART_R(FacilitatorParams, outreach_rate)},
+         PART_R(FacilitatorParams, outreach_rate),
+         plausible(0.003, 0.03, "assumption: as facilitator.info_rate")},
         {"facilitator.extra_seats_per_1000", "5", "visits/week/1000 per FTE/10k", 0, 1000,
          "Extra meeting visits (meetings, learning community) per 1000 residents per week, per FTE per 10,000 residents of effective intensity.",
-         "assumption", PART_R(FacilitatorParams, extra_seats_per_1000)},
+         "assumption", PART_R(FacilitatorParams, extra_seats_per_1000),
+         plausible(2, 10, "assumption: half to twice the default")},
         {"facilitator.recruit_boost", "0.3", "ratio per FTE/10k", 0, 100,
          "Relative increase of volunteer recruitment in the wijk per FTE per 10,000 residents of effective intensity.", "assumption",
-         PART_R(FacilitatorParams, recruit_boost)},
+         PART_R(FacilitatorParams, recruit_boost),
+         plausible(0.1, 0.6, "assumption: a third to twice the default")},
         {"facilitator.saturation_fte_per_10k", "1.0", "FTE/10k residents", 0, 100,
          "Saturation of the facilitator's effects: effective intensity = k (1 - exp(-intensity / k)), k this value, so "
-         "effects grow like the FTE when few and never beyond what k FTE per 10,000 residents would give linearly. "
-         "Plausible 0.5-2: one facilitator per 10,000 residents can know most initiatives and meeting places of that area; "
-         "beyond that extra FTE reach the same initiatives and residents.",
-         "assumption", PART_R(FacilitatorParams, saturation), true},
+         "effects grow like the FTE when few and never beyond what k FTE per 10,000 residents would give linearly.",
+         "assumption", PART_R(FacilitatorParams, saturation),
+         plausible(0.5, 2, "assumption: one facilitator per 10,000 residents can know most initiatives and meeting places of"
+                   " that area; beyond that extra FTE reach the same initiatives and residents"), true},
         {"facilitator.cost_per_fte_year", "80000", "EUR/FTE/year", 0, 1e7,
-         "Cost of one facilitator FTE per year, overhead included.", "assumption", PART_R(FacilitatorParams, cost_per_fte_year)},
+         "Cost of one facilitator FTE per year, overhead included.", "assumption", PART_R(FacilitatorParams, cost_per_fte_year),
+         plausible(65000, 100000, "assumption: CAO Sociaal Werk salary scales for a senior role, with employer charges and overhead")},
         };
     }
     void validate(const Params& p, const KeyOrigin& at) const override {

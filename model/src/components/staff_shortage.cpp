@@ -35,11 +35,14 @@ public:
         return {
         {"staff_shortage.reduction", "0.0", "share", 0, 1,
          "Share of buurtteam capacity lost from start_week (krapte); 0: off.", "scenario choice",
-         PART_R(StaffShortageParams, reduction)},
+         PART_R(StaffShortageParams, reduction),
+         not_uncertain("the premise of the staff-shortage scenario")},
         {"staff_shortage.start_week", "0", "week", 0, 5200, "First week of the shortage.", "scenario choice",
-         PART_I(StaffShortageParams, start_week)},
+         PART_I(StaffShortageParams, start_week),
+         not_uncertain("the premise of the staff-shortage scenario")},
         {"staff_shortage.end_week", "-1", "week", -1, 5200, "Last week of the shortage; -1: to the horizon.",
-         "scenario choice", PART_I(StaffShortageParams, end_week)},
+         "scenario choice", PART_I(StaffShortageParams, end_week),
+         not_uncertain("the premise of the staff-shortage scenario")},
         };
     }
     void validate(const Params& p, const KeyOrigin& at) const override {

@@ -817,6 +817,18 @@ void PartStore::missing() {
     throw InternalError("a component's parameters are missing from Params: build Params with default_params()");
 }
 
+const char* param_type_name(ParamType t) {
+    switch (t) {
+        case ParamType::integer: return "integer";
+        case ParamType::real: return "real";
+        case ParamType::boolean: return "boolean";
+        case ParamType::text: return "text";
+        case ParamType::text_list: return "text_list";
+        case ParamType::integer_list: return "integer_list";
+    }
+    return "?";
+}
+
 const std::vector<ParamSpec>& param_table() {
     // Rebuilt when a component is registered (tests add one), never while a run reads it.
     static std::vector<ParamSpec> table;

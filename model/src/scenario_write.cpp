@@ -125,18 +125,6 @@ std::string json_string(std::string_view s) {
 
 std::string json_number(double v, bool integer) { return std::isfinite(v) ? bound_text(v, integer) : "null"; }
 
-const char* type_name(ParamType t) {
-    switch (t) {
-        case ParamType::integer: return "integer";
-        case ParamType::real: return "real";
-        case ParamType::boolean: return "boolean";
-        case ParamType::text: return "text";
-        case ParamType::text_list: return "text_list";
-        case ParamType::integer_list: return "integer_list";
-    }
-    return "?";
-}
-
 }  // namespace
 
 std::string to_toml(const Params& params) {
@@ -219,7 +207,7 @@ std::string parameters_json() {
         const char* kind = ranged ? "range" : pl.kind == Plausible::Kind::not_uncertain ? "not uncertain" : "not stated";
         out += first ? "  {" : ",\n  {";
         first = false;
-        out += "\"name\": " + json_string(row.name) + ", \"type\": " + json_string(type_name(row.type()))
+        out += "\"name\": " + json_string(row.name) + ", \"type\": " + json_string(param_type_name(row.type()))
                + ", \"default\": " + json_string(row.default_toml) + ", \"unit\": " + json_string(row.unit)
                + ", \"min\": " + (numeric ? json_number(row.min, integer) : "null")
                + ", \"max\": " + (numeric ? json_number(row.max, integer) : "null")

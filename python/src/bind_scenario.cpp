@@ -30,18 +30,6 @@ const ParamSpec* find_param(std::string_view key) {
     return it == table.end() ? nullptr : &*it;
 }
 
-const char* type_name(ParamType t) {
-    switch (t) {
-        case ParamType::integer: return "integer";
-        case ParamType::real: return "real";
-        case ParamType::boolean: return "boolean";
-        case ParamType::text: return "text";
-        case ParamType::text_list: return "text_list";
-        case ParamType::integer_list: return "integer_list";
-    }
-    return "?";
-}
-
 /// The value of one parameter as a Python object (int, float, bool, str, list).
 py::object param_value(const Params& params, std::string_view key) {
     const ParamSpec* spec = find_param(key);
@@ -103,7 +91,7 @@ message the command line prints.
                 const char* kind = ranged                                      ? "range"
                                    : pl.kind == Plausible::Kind::not_uncertain ? "not uncertain"
                                                                                : "not stated";
-                out.append(py::dict("name"_a = std::string(s.name), "type"_a = type_name(s.type()),
+                out.append(py::dict("name"_a = std::string(s.name), "type"_a = param_type_name(s.type()),
                                     "default"_a = std::string(s.default_toml), "unit"_a = std::string(s.unit),
                                     "min"_a = s.min, "max"_a = s.max, "min_exclusive"_a = s.min_exclusive,
                                     "meaning"_a = std::string(s.meaning), "source"_a = std::string(s.source),

@@ -305,6 +305,9 @@ struct Params {
 /** @brief The value kinds a parameter can have. */
 enum class ParamType { integer, real, boolean, text, text_list, integer_list };
 
+/** @brief The type's name as `params --json` and the Python parameter listing give it, e.g. "text_list". */
+const char* param_type_name(ParamType t);
+
 /** @brief How uncertain a parameter is: the range in which its true value plausibly lies, with the reason
  *  for its bounds, or an explicit mark that it is not an uncertain quantity (a run setting, a selection,
  *  a policy lever), with why. Uncertainty analysis draws its priors from the ranges; every row of the

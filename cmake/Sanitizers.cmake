@@ -14,7 +14,9 @@ if(BUURTSIM_FUZZ AND NOT BUURTSIM_SANITIZE)
 endif()
 
 if(BUURTSIM_SANITIZE)
-  add_compile_options(-fsanitize=${BUURTSIM_SANITIZE} -fno-omit-frame-pointer -g)
+  # -g1: line tables, enough for file:line in every report; full -g made the
+  # instrumented parameter table compile four times slower.
+  add_compile_options(-fsanitize=${BUURTSIM_SANITIZE} -fno-omit-frame-pointer -g1)
   add_link_options(-fsanitize=${BUURTSIM_SANITIZE})
   if(BUURTSIM_SANITIZE MATCHES "undefined")
     add_compile_options(-fno-sanitize-recover=undefined)

@@ -35,42 +35,15 @@ namespace fs = std::filesystem;
 namespace {
 
 // Writes in progress, for the signal handler: a slot is free (0), being
-// filled or emptied (1), or holds a path the handler may unlink (2). Fixed
-// buffers, because a handler may not allocate.
+// filled or emptied (1), holds a path the handler may unlink (2), or one it
+// has unlinked, which stops that write (3). Fixed buffers, because a handler
+// may not allocate.
 struct PartialSlot {
     std::atomic<int> state{0};
     char path[4096] = {0};
 };
 static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs a lock-free flag");
 std::array<PartialSlot, 16> g_partials;
-
-/** Registers a temporary path for remove_partial_files_now while in scope. */
-class RegisteredPartial {
-public:
-    explicit RegisteredPartial(const fs::path& p) {
-        const std::string s = p.string();
-        if (s.size() >= sizeof(PartialSlot::path)) return;  // PATH_MAX: the handler cannot help; still written safely
-        for (std::size_t k = 0; k < g_partials.size(); ++k) {
-            int free = 0;
-            if (!g_partials[k].state.compare_exchange_strong(free, 1)) continue;
-            std::memcpy(g_partials[k].path, s.c_str(), s.size() + 1);
-            g_partials[k].state.store(2);
-            slot_ = int(k);
-            return;
-        }
-    }
-    RegisteredPartial(const RegisteredPartial&) = delete;
-    RegisteredPartial& operator=(const RegisteredPartial&) = delete;
-    ~RegisteredPartial() {
-        if (slot_ < 0) return;
-        g_partials[std::size_t(slot_)].state.store(1);
-        g_partials[std::size_t(slot_)].path[0] = 0;
-        g_partials[std::size_t(slot_)].state.store(0);
-    }
-
-private:
-    int slot_ = -1;
-};
 
 std::string file_kind(mode_t m) {
     if (S_ISDIR(m)) return "a directory";
@@ -122,8 +95,35 @@ std::vector<fs::path> find_partial_files(const fs::path& out) {
 }
 
 void remove_partial_files_now() noexcept {
-    for (PartialSlot& s : g_partials)
-        if (s.state.load() == 2) ::unlink(s.path);  // async-signal-safe
+    for (PartialSlot& s : g_partials) {
+        int registered = 2;
+        if (s.state.compare_exchange_strong(registered, 3)) ::unlink(s.path);  // lock-free and unlink: async-signal-safe
+    }
+}
+
+TemporaryName::TemporaryName(const fs::path& out) : path_(detail::unique_temporary_path(out)) {
+    // Registered before the file exists: a signal in between finds nothing to remove.
+    const std::string s = path_.string();
+    if (s.size() >= sizeof(PartialSlot::path)) return;  // PATH_MAX: the handler cannot help; still written safely
+    for (std::size_t k = 0; k < g_partials.size(); ++k) {
+        int free = 0;
+        if (!g_partials[k].state.compare_exchange_strong(free, 1)) continue;
+        std::memcpy(g_partials[k].path, s.c_str(), s.size() + 1);
+        g_partials[k].state.store(2);
+        slot_ = int(k);
+        return;
+    }
+}
+
+bool TemporaryName::stopped() const noexcept {
+    return slot_ >= 0 && g_partials[std::size_t(slot_)].state.load() == 3;
+}
+
+TemporaryName::~TemporaryName() {
+    if (slot_ < 0) return;
+    g_partials[std::size_t(slot_)].state.store(1);
+    g_partials[std::size_t(slot_)].path[0] = 0;
+    g_partials[std::size_t(slot_)].state.store(0);
 }
 
 namespace detail {
@@ -192,16 +192,20 @@ std::vector<char> read_whole_file(const fs::path& in, const fs::path& what) {
 void atomic_replace(const fs::path& out, const std::vector<fs::path>& inputs,
                     const std::function<void(const fs::path& tmp, bool& created)>& write) {
     check_output_target(out, inputs);
-    const fs::path tmp = unique_temporary_path(out);
+    const TemporaryName name(out);  // registered for remove_partial_files_now before it is created
+    const fs::path& tmp = name.path();
     bool created = false;
-    const RegisteredPartial registered(tmp);  // before creating: a signal in between finds nothing to remove
     const auto remove_tmp = [&] {
         std::error_code ec;
         if (created) fs::remove(tmp, ec);
     };
     try {
         write(tmp, created);
-        test_stall("writing");
+        test_stall("writing", [&] { return name.stopped(); });
+        // A signal handler removed the temporary (and the process goes on): the old file stays.
+        if (name.stopped())
+            throw IoError("cannot write result file '" + out.string() + "': stopped by a signal; '" + out.string()
+                          + "' is as it was");
         check_output_target(out, inputs);  // it may have changed during a long write
         std::error_code ec;
         fs::rename(tmp, out, ec);

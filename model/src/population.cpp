@@ -252,11 +252,4 @@ Population synthesize_population(const CbsTable& table, const PopulationParams& 
     return pop;
 }
 
-std::vector<double> residents_per_wijk(const Population& pop) {
-    std::vector<double> r(pop.geo.wijken.size(), 0.0);
-    for (std::size_t b = 0; b < pop.geo.buurten.size(); ++b)
-        r[pop.geo.buurten[b].wijk] += pop.buurt_begin[b + 1] - pop.buurt_begin[b];
-    return r;
-}
-
 }  // namespace buurtsim

@@ -13,7 +13,7 @@
 
 namespace buurtsim {
 
-void test_stall(const char* point) {
+void test_stall(const char* point, const std::function<bool()>& stop) {
     static const std::string wanted = [] {
         const char* v = std::getenv("BUURTSIM_TEST_STALL");
         return std::string(v ? v : "");
@@ -24,7 +24,9 @@ void test_stall(const char* point) {
         const std::string line = "buurtsim: test stall at " + wanted + "\n";
         (void)!::write(STDERR_FILENO, line.data(), line.size());
     }
-    std::this_thread::sleep_for(std::chrono::seconds(60));
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < end && !(stop && stop()))
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
 }
 
 }  // namespace buurtsim

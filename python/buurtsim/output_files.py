@@ -2,13 +2,14 @@
 
 An output is replaced only if it is a new name or a regular file that is
 none of the inputs; the temporary beside it has an unpredictable name
-(``NAME.partial-XXXXXXXX``), is created exclusively and renamed onto the
-target. Partial files left by a killed process are reported as warnings.
+(``NAME.partial-`` and 16 random characters), is created exclusively and
+renamed onto the target, and SIGTERM or SIGHUP while it is written removes it
+(_core.TemporaryFile). Partial files left by a killed process are reported as
+warnings.
 """
 
 import os
 import pathlib
-import tempfile
 import warnings
 
 from . import _core
@@ -38,21 +39,25 @@ def write_text(path, text, inputs=()):
         raise IoError(f"cannot write '{out}': creating its directory failed: {e.strerror or e}") from None
     check_target(out, inputs)
     warn_partials(out)
-    tmp = None
-    try:
-        # mkstemp: O_CREAT | O_EXCL and a random name, never through a planted symlink.
-        fd, tmp = tempfile.mkstemp(prefix=_core.partial_prefix(str(out)), dir=out.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        check_target(out, inputs)  # it may have changed while writing
-        os.replace(tmp, out)
-        tmp = None
-    except OSError as e:
-        raise IoError(f"cannot write '{out}': {e.strerror or e}") from None
-    finally:
-        if tmp is not None and os.path.lexists(tmp):
-            os.unlink(tmp)
+    # The temporary's name is random and known to the signal handler before the file exists: SIGTERM or
+    # SIGHUP while writing removes it (README "Signals and exit codes").
+    with _core.TemporaryFile(os.fspath(out)) as tmp:
+        created = False
+        try:
+            # O_EXCL | O_NOFOLLOW: a new file, never through a planted symlink.
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+            created = True
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)
+            check_target(out, inputs)  # it may have changed while writing
+            os.replace(tmp, out)
+            created = False
+        except OSError as e:
+            raise IoError(f"cannot write '{out}': {e.strerror or e}") from None
+        finally:
+            if created and os.path.lexists(tmp):
+                os.unlink(tmp)
     return out

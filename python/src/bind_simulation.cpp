@@ -1,7 +1,8 @@
 // Running: the CBS table, one Simulation (one replicate, step by step), and
 // run_batch (every scenario x replicate on TBB, as `buurtsim run` does).
 // Long calls release the GIL; Ctrl-C (KeyboardInterrupt) is checked between
-// weeks. Indicators leave as numpy arrays that view the C++ vectors (no
+// weeks, and a stop signal while a file is written removes its temporary
+// (CleanupOnSignal). Indicators leave as numpy arrays that view the C++ vectors (no
 // copy, bind_results.cpp); the array's base keeps the owning object alive.
 #include "bind.hpp"
 
@@ -18,8 +19,13 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <array>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <memory>
@@ -94,6 +100,103 @@ void run_checked(Simulation& sim, SignalWatch& watch) {
         watch.check();
     }
 }
+
+// ---------------------------------------------------------------- signals while writing
+
+constexpr std::array<int, 3> stop_signals{SIGINT, SIGTERM, SIGHUP};
+
+// The actions the stop signals had before the first CleanupOnSignal; read by the handler, written only while
+// it is not installed (under g_cleanup_mutex).
+std::array<struct sigaction, stop_signals.size()> g_previous{};
+std::array<bool, stop_signals.size()> g_installed{};
+std::mutex g_cleanup_mutex;
+int g_cleanup_users = 0;
+
+extern "C" void remove_partials_then_previous(int sig, siginfo_t* info, void* context) {
+    remove_partial_files_now();  // async-signal-safe, as is everything below
+    std::size_t k = 0;
+    while (k + 1 < stop_signals.size() && stop_signals[k] != sig) ++k;
+    const struct sigaction& before = g_previous[k];
+    if ((before.sa_flags & SA_SIGINFO) != 0) {
+        before.sa_sigaction(sig, info, context);  // Python's own handler, or the program's
+    } else if (before.sa_handler != SIG_DFL) {
+        before.sa_handler(sig);  // e.g. Python's: KeyboardInterrupt, or a signal.signal() handler, once the write returns
+    } else {
+        const char* msg = sig == SIGINT    ? "buurtsim: interrupted (SIGINT) while writing; no partial file left\n"
+                          : sig == SIGTERM ? "buurtsim: terminated (SIGTERM) while writing; no partial file left\n"
+                                           : "buurtsim: hangup (SIGHUP) while writing; no partial file left\n";
+        (void)!::write(STDERR_FILENO, msg, std::strlen(msg));
+        // End by the same signal, as the default action would have: blocked while this handler runs, it is
+        // delivered with the default action as the handler returns.
+        ::signal(sig, SIG_DFL);
+        ::raise(sig);
+    }
+}
+
+/// While a file is written (GIL released or not), SIGINT, SIGTERM and SIGHUP first remove its temporary, which
+/// also stops the write (remove_partial_files_now), then do what they did before: end the process (Python's
+/// default for SIGTERM and SIGHUP: it still ends by that signal, a shell shows 128 + N), or run Python's
+/// handler (SIGINT: KeyboardInterrupt). Either way no partial file is left and the old output stays (README
+/// "Signals and exit codes"). An ignored signal stays ignored. Nested and concurrent writes share one
+/// installation.
+class CleanupOnSignal {
+public:
+    CleanupOnSignal() {
+        const std::lock_guard<std::mutex> lock(g_cleanup_mutex);
+        if (g_cleanup_users++ > 0) return;
+        for (std::size_t k = 0; k < stop_signals.size(); ++k) {
+            g_installed[k] = false;
+            if (::sigaction(stop_signals[k], nullptr, &g_previous[k]) != 0) continue;
+            if ((g_previous[k].sa_flags & SA_SIGINFO) == 0 && g_previous[k].sa_handler == SIG_IGN) continue;
+            struct sigaction sa{};
+            sa.sa_sigaction = remove_partials_then_previous;
+            sigemptyset(&sa.sa_mask);
+            for (int s : stop_signals) sigaddset(&sa.sa_mask, s);  // one handler at a time
+            sa.sa_flags = SA_SIGINFO | (g_previous[k].sa_flags & SA_ONSTACK);
+            g_installed[k] = ::sigaction(stop_signals[k], &sa, nullptr) == 0;
+        }
+    }
+    CleanupOnSignal(const CleanupOnSignal&) = delete;
+    CleanupOnSignal& operator=(const CleanupOnSignal&) = delete;
+    ~CleanupOnSignal() {
+        const std::lock_guard<std::mutex> lock(g_cleanup_mutex);
+        if (--g_cleanup_users > 0) return;
+        for (std::size_t k = 0; k < stop_signals.size(); ++k)
+            if (g_installed[k]) ::sigaction(stop_signals[k], &g_previous[k], nullptr);
+    }
+};
+
+/// write_results for Python: a signal Python handles (Ctrl-C) that stopped the write raises its exception
+/// (KeyboardInterrupt), not the IoError saying the write stopped.
+void write_results_checked(const fs::path& out, const ResultSet& results, const Provenance& prov) {
+    const CleanupOnSignal signals;
+    try {
+        py::gil_scoped_release nogil;
+        write_results(out, results, prov);
+    } catch (const Error&) {
+        if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+        throw;
+    }
+}
+
+/// _core.TemporaryFile(out), a context manager for the Python writers (output_files.write_text): its name is
+/// a fresh TemporaryName and, until __exit__, stop signals remove it (CleanupOnSignal).
+class TemporaryFile {
+public:
+    explicit TemporaryFile(const fs::path& out) : name_(std::in_place, out), signals_(std::in_place) {}
+    fs::path path() const {
+        if (!name_) throw InternalError("TemporaryFile used after its with-block");
+        return name_->path();
+    }
+    void close() {
+        signals_.reset();
+        name_.reset();
+    }
+
+private:
+    std::optional<TemporaryName> name_;
+    std::optional<CleanupOnSignal> signals_;
+};
 
 std::uint32_t replicate_index(std::int64_t k) {
     if (k < 0 || k > std::int64_t(std::numeric_limits<std::uint32_t>::max()))
@@ -266,10 +369,7 @@ keep the simulation alive and show later weeks as they are simulated.
             "scenario"_a, "replicate"_a)
         .def(
             "write",
-            [](const Batch& b, const fs::path& out) {
-                py::gil_scoped_release nogil;
-                write_results(out, b.results, b.provenance);
-            },
+            [](const Batch& b, const fs::path& out) { write_results_checked(out, b.results, b.provenance); },
             "path"_a, "Write the result file buurtsim run would write (atomically; docs/FORMAT.md).");
 
     m.def("run_batch", &run_batch_checked, "scenarios"_a, "table"_a, "replicates"_a, "threads"_a = 0,
@@ -300,6 +400,14 @@ released; Ctrl-C stops the run between weeks.
     m.def("find_partial_files", &find_partial_files, "path"_a,
           "Files beside `path` named like its temporary files (PATH.partial-*), left by a process that was killed.");
     m.def("partial_prefix", &partial_prefix, "path"_a, "The start of the name of every temporary file for `path`.");
+    py::class_<TemporaryFile>(m, "TemporaryFile", R"doc(
+with TemporaryFile(out) as tmp: a fresh temporary name beside `out` (PATH.partial- and 16 random
+characters; create it with O_CREAT | O_EXCL | O_NOFOLLOW). Until the block ends, SIGINT, SIGTERM and
+SIGHUP remove it first, then act as before (end the process; KeyboardInterrupt).
+)doc")
+        .def(py::init<const fs::path&>(), "out"_a)
+        .def("__enter__", [](TemporaryFile& t) { return t.path().string(); })
+        .def("__exit__", [](TemporaryFile& t, const py::args&) { t.close(); });
 }
 
 }  // namespace buurtsim::python

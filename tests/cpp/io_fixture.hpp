@@ -1,8 +1,12 @@
 #pragma once
 // Shared set-up for the result-file tests (test_io, test_atomic_replace, test_io_read_hdf5):
-// a tiny geography, results with a distinct value per position, provenance, scratch directories.
+// a tiny geography, results with a distinct value per position, provenance, scratch directories,
+// and HDF5 handles for breaking a written file on purpose.
 #include "buurtsim/indicators.hpp"
 #include "buurtsim/io.hpp"
+
+#include <catch2/catch.hpp>
+#include <hdf5.h>
 
 #include <algorithm>
 #include <cmath>
@@ -86,6 +90,28 @@ inline Provenance fake_provenance(std::uint64_t seed) {
     p.start_time = "2026-01-02T03:04:05Z";
     p.end_time = "2026-01-02T03:04:06Z";
     return p;
+}
+
+/// Closes an hid_t at scope exit.
+struct H {
+    hid_t id;
+    herr_t (*close)(hid_t);
+    ~H() {
+        if (id >= 0) close(id);
+    }
+};
+
+/// Rewrites the root attribute format_version of an existing file.
+inline void set_format_version(const fs::path& p, const std::string& v) {
+    H f{H5Fopen(p.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose};
+    REQUIRE(f.id >= 0);
+    REQUIRE(H5Adelete(f.id, "format_version") >= 0);
+    H type{H5Tcopy(H5T_C_S1), H5Tclose};
+    H5Tset_size(type.id, H5T_VARIABLE);
+    H space{H5Screate(H5S_SCALAR), H5Sclose};
+    H a{H5Acreate2(f.id, "format_version", type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+    const char* s = v.c_str();
+    REQUIRE(H5Awrite(a.id, type.id, &s) >= 0);
 }
 
 }  // namespace buurtsim::test

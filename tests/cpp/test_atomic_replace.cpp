@@ -195,6 +195,45 @@ TEST_CASE("find_partial_files lists OUT.partial-* and nothing else", "[io][outpu
     CHECK(find_partial_files(dir / "missing-dir" / "x.h5").empty());
 }
 
+TEST_CASE("remove_partial_files_now removes the temporaries and stops their writes", "[io][output][signal]") {
+    const fs::path dir = scratch("stopped");
+    const fs::path out = dir / "out.h5";
+    std::ofstream(out) << "old";
+    {
+        const TemporaryName name(out);
+        CHECK_THAT(name.path().filename().string(), Catch::StartsWith("out.h5.partial-"));
+        std::ofstream(name.path()) << "half";
+        CHECK_FALSE(name.stopped());
+        remove_partial_files_now();  // what a signal handler calls
+        CHECK(name.stopped());
+        CHECK(dir_entries(dir) == std::vector<std::string>{"out.h5"});
+    }
+    CHECK_FALSE(TemporaryName(out).stopped());  // the slot is free again
+
+    // A signal while the temporary is written, or before it exists (then the write creates it afterwards):
+    // either way the write fails, the old file stays and nothing else is left.
+    for (const bool after_create : {true, false}) {
+        INFO("signal " << (after_create ? "after" : "before") << " the temporary is created");
+        try {
+            detail::atomic_replace(out, {}, [&](const fs::path& tmp, bool& created) {
+                if (!after_create) remove_partial_files_now();
+                detail::write_new_file(tmp, "new", 3, created, out);
+                if (after_create) remove_partial_files_now();
+            });
+            FAIL("expected IoError");
+        } catch (const IoError& e) {
+            CHECK_THAT(e.what(), Catch::Contains("stopped by a signal") && Catch::Contains(out.string()));
+        }
+        CHECK(read_text(out) == "old");
+        CHECK(dir_entries(dir) == std::vector<std::string>{"out.h5"});
+    }
+    // The next write works.
+    detail::atomic_replace(out, {}, [&](const fs::path& tmp, bool& created) {
+        detail::write_new_file(tmp, "new", 3, created, out);
+    });
+    CHECK(read_text(out) == "new");
+}
+
 TEST_CASE("a write failing on a full disk leaves the old file, no partial, and HDF5 usable", "[io][output][fault]") {
     const fs::path dir = scratch("full_disk");
     const fs::path out = dir / "out.h5";

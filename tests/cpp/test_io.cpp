@@ -209,15 +209,6 @@ ResultSet two_scenarios(std::uint32_t reps, std::uint32_t weeks) {
     return rs;
 }
 
-/// Closes an hid_t at scope exit.
-struct H {
-    hid_t id;
-    herr_t (*close)(hid_t);
-    ~H() {
-        if (id >= 0) close(id);
-    }
-};
-
 std::vector<std::string> links(hid_t loc, H5O_type_t want);
 std::vector<std::string> root_links(hid_t file, H5O_type_t want) { return links(file, want); }
 
@@ -959,21 +950,6 @@ TEST_CASE("read_results gives back what write_results wrote", "[io][read]") {
         CHECK(r.values[std::size_t(Indicator::residents)].empty());
     }
 }
-
-namespace {
-/// Rewrites the root attribute format_version of an existing file.
-void set_format_version(const fs::path& p, const std::string& v) {
-    H f{H5Fopen(p.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose};
-    REQUIRE(f.id >= 0);
-    REQUIRE(H5Adelete(f.id, "format_version") >= 0);
-    H type{H5Tcopy(H5T_C_S1), H5Tclose};
-    H5Tset_size(type.id, H5T_VARIABLE);
-    H space{H5Screate(H5S_SCALAR), H5Sclose};
-    H a{H5Acreate2(f.id, "format_version", type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
-    const char* s = v.c_str();
-    REQUIRE(H5Awrite(a.id, type.id, &s) >= 0);
-}
-}  // namespace
 
 TEST_CASE("read_results rejects missing files, other files and other major versions", "[io][read]") {
     const fs::path dir = scratch("read_errors");

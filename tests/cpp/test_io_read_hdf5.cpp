@@ -19,14 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct H {
-    hid_t id;
-    herr_t (*close)(hid_t);
-    ~H() {
-        if (id >= 0) close(id);
-    }
-};
-
 fs::path fresh_file(const std::string& name, std::uint32_t scenarios = 1) {
     const fs::path out = scratch_in("test_io_read_hdf5", name) / "out.h5";
     ResultSet rs = wrap(tiny_geography(), fake_results(2, 3, 2));
@@ -49,17 +41,6 @@ std::string read_error(const fs::path& p) {
     return "";
 }
 
-void set_format_version(const fs::path& p, const std::string& v) {
-    H f{H5Fopen(p.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose};
-    REQUIRE(f.id >= 0);
-    REQUIRE(H5Adelete(f.id, "format_version") >= 0);
-    H type{H5Tcopy(H5T_C_S1), H5Tclose};
-    H5Tset_size(type.id, H5T_VARIABLE);
-    H space{H5Screate(H5S_SCALAR), H5Sclose};
-    H a{H5Acreate2(f.id, "format_version", type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
-    const char* s = v.c_str();
-    REQUIRE(H5Awrite(a.id, type.id, &s) >= 0);
-}
 
 /// Replaces dataset `name` by an int32 one of length `n` that holds no data (chunked, never written): a
 /// file can claim any length without being large.

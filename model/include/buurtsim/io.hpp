@@ -106,9 +106,31 @@ std::string partial_prefix(const std::filesystem::path& out);
  *         (SIGKILL, power loss) while writing `out`, or being written by another process now. */
 std::vector<std::filesystem::path> find_partial_files(const std::filesystem::path& out);
 
-/** @brief Async-signal-safe: unlinks the temporary files of the writes in progress in this process.
- *         For a signal handler that then ends the process. */
+/** @brief Async-signal-safe: unlinks the temporary files of the writes in progress in this process and marks
+ *         those writes stopped: each then fails with IoError instead of replacing its target (and removes its
+ *         temporary if it created it only now). For a signal handler, whether it then ends the process (the
+ *         CLI) or lets it go on (Python's KeyboardInterrupt). */
 void remove_partial_files_now() noexcept;
+
+/** @brief The name of a temporary file beside `out` for a writer outside this library (the Python report
+ *         writer), with the protection write_results gives its own: an unused, unpredictable name
+ *         (partial_prefix(out) and 16 random characters) that remove_partial_files_now() unlinks while this
+ *         object lives. The caller creates the file exclusively (O_CREAT|O_EXCL|O_NOFOLLOW), then renames it
+ *         onto `out` or removes it, before the object ends. */
+class TemporaryName {
+public:
+    explicit TemporaryName(const std::filesystem::path& out);
+    ~TemporaryName();
+    TemporaryName(const TemporaryName&) = delete;
+    TemporaryName& operator=(const TemporaryName&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+    /** @brief True once remove_partial_files_now() has run: the write must not replace its target. */
+    bool stopped() const noexcept;
+
+private:
+    std::filesystem::path path_;
+    int slot_ = -1;  // in the table remove_partial_files_now() reads; -1: a path too long for it
+};
 
 /** @brief UTC time now as ISO 8601, e.g. "2026-11-23T19:30:00Z". */
 std::string utc_now_iso8601();

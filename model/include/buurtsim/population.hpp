@@ -114,8 +114,14 @@ struct Population {
     std::size_t households() const { return household_type.size(); }
 };
 
-/** @brief Simulated residents per wijk (index = wijk index of pop.geo). */
-std::vector<double> residents_per_wijk(const Population& pop);
+/** @brief Simulated residents per wijk (index = wijk index of pop.geo). Inline: the components
+ *         (buurtsim_params) use it without linking the population code. */
+inline std::vector<double> residents_per_wijk(const Population& pop) {
+    std::vector<double> r(pop.geo.wijken.size(), 0.0);
+    for (std::size_t b = 0; b < pop.geo.buurten.size(); ++b)
+        r[pop.geo.buurten[b].wijk] += pop.buurt_begin[b + 1] - pop.buurt_begin[b];
+    return r;
+}
 
 /** @brief Select the buurten the parameters ask for (all, by buurt code, by wijk code).
  *  @throws ParamError naming the unknown code and the key (population.buurten / population.wijken). */

@@ -47,7 +47,7 @@ import xarray as xr
 from . import _core
 from .compare import SAVINGS_LABEL, SAVINGS_ROWS, SAVINGS_UNIT, compare
 from .data import data_dir
-from .errors import ExploreError, ParamError, SensitivityError, UsageError
+from .errors import ExploreError, ParamError, SensitivityError, UnknownKeyError, UsageError
 from .params import _PARAMS, flatten, override_strings, positive_int, toml_value
 from .run import run
 from .scenario import Scenario
@@ -127,10 +127,10 @@ def _check_parameters(names, values, common):
     for j, name in enumerate(names):
         row = _PARAMS.get(name)
         if row is None:
-            try:
-                override_strings([(name, 0.0)])   # the command line's "did you mean"
-            except ParamError as e:
-                raise type(e)(f"explore: design parameter: {e}") from None
+            close = difflib.get_close_matches(name, list(_PARAMS), n=1)
+            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            raise UnknownKeyError(f'explore: unknown design parameter "{name}"{hint}; the parameters are listed in '
+                                  f'docs/PARAMETERS.md')
         if name in _FIXED:
             raise UsageError(f"explore: design parameter {name} cannot be varied: it sets the ensemble's shape; "
                              f"use explore's {_FIXED[name]}= argument")
@@ -195,7 +195,11 @@ def _canonical(obj):
 
 
 def _prepare(scenarios, design, baseline, replicates, weeks, seed, set, weeks_from, outputs):
-    """Check every argument and build the spec (a JSON-able dict) and what the tasks need."""
+    """Check every argument; the spec (a JSON-able dict of everything the results depend on) and the overrides.
+
+    The resolved scenarios stand for the overrides and labels they came from, so the same exploration asked
+    for in other words (a path or a name, `set` in another order, the CLI or Python) is the same spec.
+    """
     specs = scenarios if isinstance(scenarios, (list, tuple)) else [scenarios]
     if len(specs) < 2:
         raise UsageError(f"explore needs at least two scenarios (a baseline and one to compare), got {len(specs)}")
@@ -247,15 +251,15 @@ def _prepare(scenarios, design, baseline, replicates, weeks, seed, set, weeks_fr
         "buurtsim_version": _core.version, "git_commit": _core.git_commit,
         "format_version": _core.format_version,
         "data_sha256": _data_sha256(first.get("population.year")),
-        "scenarios": [{"name": r.name, "label": str(w.label), "toml": r.toml} for r, w in zip(resolved, wrapped)],
+        "scenarios": [{"name": r.name, "toml": r.toml} for r in resolved],
         "baseline": baseline, "replicates": replicates, "weeks": weeks, "seed": seed,
         "burn_in_weeks": first.get("run.burn_in_weeks"), "weeks_from": int(weeks_from),
-        "set": extra, "outputs": outputs,
+        "outputs": outputs,
         "parameters": [{"name": n, "type": t} for n, t in zip(names, types)],
         "points": values.tolist(), "labels": labels,
         "design": None if meta is None else dict(meta, unit=unit.tolist()),
     }
-    return spec
+    return spec, extra
 
 
 # ---------------------------------------------------------------------------------------------
@@ -430,21 +434,26 @@ def _run_task(task):
 # explore
 # ---------------------------------------------------------------------------------------------
 
+def _client_arg(client, workers):
+    if client is None:
+        return
+    from distributed import Client
+
+    if not isinstance(client, Client):
+        raise UsageError(f"explore: client must be a dask.distributed.Client, got {type(client).__name__}")
+    if workers is not None:
+        raise UsageError("explore: workers= sizes the LocalCluster explore starts; a client brings its own workers")
+
+
 def _start_client(client, workers):
     if client is not None:
-        from distributed import Client
-
-        if not isinstance(client, Client):
-            raise UsageError(f"explore: client must be a dask.distributed.Client, got {type(client).__name__}")
-        if workers is not None:
-            raise UsageError("explore: workers= sizes the LocalCluster explore starts; a client brings its own "
-                             "workers")
         return client, None
     from distributed import Client, LocalCluster
 
     n = workers or os.cpu_count() or 1
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
-    client = Client(cluster)
+    # ":0": the HTTP server (and a dashboard if bokeh is installed) on a free port, never a clash on 8787
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0")
+    client = Client(cluster, set_as_default=False)   # not the caller's default client
     client.wait_for_workers(n)
     return client, cluster
 
@@ -560,7 +569,8 @@ def explore(scenarios, design, *, baseline=None, replicates=2, weeks=None, seed=
         raise UsageError(f"explore: progress must be True or False, got {progress!r}")
     if workers is not None:
         workers = positive_int("workers", workers, 1)
-    spec = _prepare(scenarios, design, baseline, replicates, weeks, seed, set, weeks_from, outputs)
+    _client_arg(client, workers)
+    spec, extra = _prepare(scenarios, design, baseline, replicates, weeks, seed, set, weeks_from, outputs)
     digest = hashlib.sha256(_canonical(spec).encode()).hexdigest()
     temporary = None
     if store is None:
@@ -573,7 +583,7 @@ def explore(scenarios, design, *, baseline=None, replicates=2, weeks=None, seed=
         if temporary is not None:
             temporary.cleanup()
     stats["elapsed_seconds"] = time.perf_counter() - started
-    return _assemble(spec, digest, records, stats, None if temporary is not None else path)
+    return _assemble(spec, digest, records, stats, None if temporary is not None else path, extra)
 
 
 def _run_tasks(spec, digest, path, client, workers, progress):
@@ -589,8 +599,6 @@ def _run_tasks(spec, digest, path, client, workers, progress):
     pending = [i for i in range(n) if i not in records]
     stats = {"tasks": n, "tasks_skipped": skipped, "tasks_run": len(pending), "workers": 0, "ran": []}
     if not pending:
-        if client is not None:
-            _start_client(client, workers)   # the argument checks, as if it ran
         return records, stats
 
     from distributed import as_completed
@@ -620,7 +628,7 @@ def _run_tasks(spec, digest, path, client, workers, progress):
             submitted.append(future)
         bar = tqdm(total=n, initial=skipped, desc="explore", unit="task", disable=not progress, file=sys.stderr,
                    dynamic_ncols=True)
-        for future in as_completed(submitted):
+        for future in as_completed(submitted, loop=client.loop):
             i = futures[future.key]
             if future.status == "finished":
                 record = future.result()
@@ -657,7 +665,7 @@ def _run_tasks(spec, digest, path, client, workers, progress):
     return records, stats
 
 
-def _assemble(spec, digest, records, stats, store):
+def _assemble(spec, digest, records, stats, store, extra):
     n = len(spec["points"])
     first = records[0]
     others, outputs, replicate_ids = first["scenarios"], first["outputs"], first["replicate_ids"]
@@ -711,7 +719,7 @@ def _assemble(spec, digest, records, stats, store):
         "baseline": spec["baseline"], "scenarios": json.dumps([s["name"] for s in spec["scenarios"]]),
         "replicates": spec["replicates"], "weeks": spec["weeks"], "burn_in_weeks": spec["burn_in_weeks"],
         "weeks_from": spec["weeks_from"], "seed": spec["seed"],
-        "set": json.dumps(spec["set"]),
+        "set": json.dumps(extra),
         "design_method": design["method"] if design else "table",
         "design_seed": design["seed"] if design else -1,
         "design_info": json.dumps(design["info"] if design else {}),
@@ -812,6 +820,8 @@ def sensitivity(result, method=None, *, scenario=None, area=None, outputs=None, 
     func = "sensitivity"
     _result_arg(func, result)
     design_method = result.attrs.get("design_method")
+    if design_method not in ("morris", "sobol", "lhs"):
+        design_of(result)   # raises: a table of points has no design to read indices from
     if method is None:
         method = design_method
     if method not in ("morris", "sobol"):
@@ -855,3 +865,40 @@ def sensitivity(result, method=None, *, scenario=None, area=None, outputs=None, 
     out.attrs.update(attrs)
     out.attrs.update(method=method, left_out=left_out, replicates=int(result.attrs.get("replicates", 0)))
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# writing a result
+# ---------------------------------------------------------------------------------------------
+
+def _long_table(result):
+    """One row per (point, scenario, area, output): the parameters, the difference and its interval."""
+    frame = result[["difference", "difference_ci_low", "difference_ci_high"]].to_dataframe().reset_index()
+    params = [str(p) for p in result["parameter"].values]
+    first = ["point"] + params + [c for c in _LABELS if c in frame.columns]
+    rest = [c for c in frame.columns if c not in first]
+    return frame[first + rest]
+
+
+def write_result(result, path):
+    """Write an exploration's Dataset to ``path``: ``.nc`` (NetCDF-4, every variable) or ``.csv`` (the
+    differences as a long table); whole or not at all (a temporary file, then os.replace)."""
+    path = pathlib.Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".nc", ".csv"):
+        raise UsageError(f"write_result: {path} must end in .nc or .csv")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
+    os.close(fd)
+    try:
+        if suffix == ".nc":
+            result.to_netcdf(tmp, engine="h5netcdf", invalid_netcdf=False)
+        else:
+            _long_table(result).to_csv(tmp, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path

@@ -445,9 +445,58 @@ def _client_arg(client, workers):
         raise UsageError("explore: workers= sizes the LocalCluster explore starts; a client brings its own workers")
 
 
+def _guarded_line(path, line):
+    """Whether `line` of the script `path` is inside a top-level ``if __name__ == "__main__":`` block."""
+    import ast
+
+    try:
+        tree = ast.parse(pathlib.Path(path).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return True   # cannot tell: do not refuse
+    for node in tree.body:
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and len(node.test.ops) == 1 \
+                and isinstance(node.test.ops[0], ast.Eq):
+            sides = [node.test.left, node.test.comparators[0]]
+            names = {n.id for n in sides if isinstance(n, ast.Name)}
+            texts = {n.value for n in sides if isinstance(n, ast.Constant)}
+            if names == {"__name__"} and texts == {"__main__"} and node.lineno <= line <= node.end_lineno:
+                return True
+    return False
+
+
+def _check_main_guard():
+    """Refuse a LocalCluster started from a script's top level outside ``if __name__ == "__main__":``.
+
+    Its worker processes are spawned and import the script; unguarded, each would call explore again,
+    fail, and be restarted by its nanny, over and over.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if path is None:
+        return   # an interactive session or a notebook: the workers do not import it
+    top, frame = None, sys._getframe()
+    while frame is not None:   # the outermost frame running the script's own top level
+        if frame.f_code.co_name == "<module>" and frame.f_globals is vars(main) \
+                and frame.f_code.co_filename == main.__file__:
+            top = frame
+        frame = frame.f_back
+    if top is not None and not _guarded_line(path, top.f_lineno):
+        raise UsageError(f"explore: {path}, line {top.f_lineno}: a script that runs explore on its own "
+                         f"LocalCluster must do so under `if __name__ == \"__main__\":` (its worker processes "
+                         f"import the script), or pass client=")
+
+
 def _start_client(client, workers):
     if client is not None:
         return client, None
+    import multiprocessing.process
+
+    if getattr(multiprocessing.process.current_process(), "_inheriting", False):
+        # A worker process of the LocalCluster re-runs the caller's script while it starts (spawn): without
+        # this, multiprocessing's own error and a loop of restarting workers follow.
+        raise UsageError("explore: called while a worker process starts: a script that calls explore without a "
+                         "client must do so under `if __name__ == \"__main__\":` (worker processes import the "
+                         "script)")
     from distributed import Client, LocalCluster
 
     n = workers or os.cpu_count() or 1
@@ -570,6 +619,8 @@ def explore(scenarios, design, *, baseline=None, replicates=2, weeks=None, seed=
     if workers is not None:
         workers = positive_int("workers", workers, 1)
     _client_arg(client, workers)
+    if client is None:
+        _check_main_guard()
     spec, extra = _prepare(scenarios, design, baseline, replicates, weeks, seed, set, weeks_from, outputs)
     digest = hashlib.sha256(_canonical(spec).encode()).hexdigest()
     temporary = None

@@ -260,6 +260,55 @@ def test_resume_after_kill(cluster, reference, tmp_path):
     assert not (tmp_path / "out.nc").exists() or not killed
 
 
+def test_lost_worker(cluster, reference, tmp_path):
+    """A third dask-worker joins, is killed (SIGKILL) while it runs a task; dask runs its tasks on the other
+    workers and the exploration ends with the uninterrupted run's results."""
+    import threading
+
+    result, _ = reference
+    client = cluster["client"]
+    proc = subprocess.Popen(["dask-worker", cluster["address"], "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                             "--name", "lost"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        address = None
+        while address is None and time.monotonic() < deadline:
+            address = next((a for a, w in client.scheduler_info()["workers"].items() if w.get("name") == "lost"),
+                           None)
+            time.sleep(0.05)
+        assert address is not None, "the third worker did not join"
+        out = {}
+        thread = threading.Thread(target=lambda: out.update(result=buurtsim.explore(
+            SCENARIOS, morris(), client=client, store=tmp_path / "store", **ARGS)))
+        thread.start()
+        busy = False
+        while thread.is_alive() and not busy and time.monotonic() < deadline:
+            busy = bool(client.processing(workers=[address]).get(address))
+            time.sleep(0.005)
+        proc.kill()
+        thread.join(timeout=120)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert busy, "the third worker got no task before the exploration ended"
+    assert "result" in out, "explore did not finish"
+    assert_same_results(out["result"], result)
+    assert out["result"].attrs["tasks_run"] == 6
+
+
+def test_unguarded_script_is_refused(tmp_path):
+    """A script calling explore on its own LocalCluster outside `if __name__ == "__main__":` is refused before
+    any worker process starts (each would import the script and call explore again)."""
+    script = tmp_path / "unguarded.py"
+    script.write_text("import buurtsim\n"
+                      f"buurtsim.explore({SCENARIOS!r}, buurtsim.morris_design({{'{WILLING}': (0.2, 0.6)}}, "
+                      "trajectories=2), weeks=4, workers=1, progress=False)\n")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0
+    assert f'{script}, line 2: a script that runs explore on its own LocalCluster must do so under' in run.stderr
+    assert "Restarting worker" not in run.stderr
+
+
 def test_changed_spec_is_refused(reference, tmp_path):
     result, store = reference
     before = sorted(p.name for p in task_files(store))

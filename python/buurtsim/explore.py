@@ -227,6 +227,12 @@ def _prepare(scenarios, design, baseline, replicates, weeks, seed, set, weeks_fr
         baseline = scenario_names[0]
     if baseline not in scenario_names:
         raise UsageError(f"explore: baseline {baseline!r} is not one of the scenarios ({', '.join(scenario_names)})")
+    for name in names:
+        here = [r.get(name) for r in resolved]
+        if any(v != here[0] for v in here):
+            shown = ", ".join(f"{r.name}: {v}" for r, v in zip(resolved, here))
+            raise UsageError(f"explore: design parameter {name} differs between the scenarios ({shown}); a design "
+                             f"sets it in every scenario, which would erase the difference being compared")
     first = resolved[0]
     weeks, seed, replicates = first.get("run.weeks"), first.get("run.seed"), first.get("run.replicates")
     if weeks_from >= weeks:
@@ -381,7 +387,7 @@ def _run_task(task):
 
     Returns the task's record and writes it into the store's tasks/ directory if this machine sees it.
     """
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     where = f"{socket.gethostname()}:{os.getpid()}"
     if (_core.version, _core.git_commit) != (task["buurtsim_version"], task["git_commit"]):
         raise ExploreError(f"worker {where} runs buurtsim {_core.version} (commit {_core.git_commit}) but the "
@@ -421,6 +427,7 @@ def _run_task(task):
         "worker": where,
     }
     record["seconds"] = time.perf_counter() - start
+    record["cpu_seconds"] = time.process_time() - cpu
     tasks_dir = pathlib.Path(task["tasks_dir"])
     if tasks_dir.is_dir():   # a machine that does not see the store leaves the writing to the client
         try:
@@ -544,7 +551,9 @@ def explore(scenarios, design, *, baseline=None, replicates=2, weeks=None, seed=
         DataFrame with one column per parameter and one row per point
         (columns ``trajectory``, ``changed``, ``block`` of
         :meth:`Design.to_frame` are carried as labels). Only a Design can be
-        read by :func:`sensitivity`.
+        read by :func:`sensitivity`. A design parameter is set in every
+        scenario, the baseline included; one that the scenarios set
+        differently (an intervention's own lever) is refused.
     baseline : str, optional
         The scenario the others are compared with (default: the first).
     replicates, weeks, seed : int, optional
@@ -586,7 +595,7 @@ def explore(scenarios, design, *, baseline=None, replicates=2, weeks=None, seed=
         difference and the two horizon values; ``parameter_values`` (point,
         parameter) and one coordinate on ``point`` per parameter;
         ``design_unit`` (the design's unit-cube points, for a Design);
-        ``task_seconds`` and ``task_worker`` (point). Attributes: the spec's
+        ``task_seconds``, ``task_cpu_seconds`` and ``task_worker`` (point). Attributes: the spec's
         scalars, ``tasks``, ``tasks_run``, ``tasks_skipped``, ``runs`` (one
         scenario on one replicate at one point), ``runs_run``, ``workers``,
         ``elapsed_seconds``, ``resident_weeks`` (burn-in included),
@@ -743,6 +752,9 @@ def _assemble(spec, digest, records, stats, store, extra):
         "parameter_values": (("point", "parameter"), values, {"meaning": "the parameter values run"}),
         "task_seconds": ("point", np.array([records[i]["seconds"] for i in range(n)], dtype=float),
                          {"units": "s", "meaning": "wall time of the task in its worker"}),
+        "task_cpu_seconds": ("point", np.array([records[i].get("cpu_seconds", np.nan) for i in range(n)], dtype=float),
+                             {"units": "s", "meaning": "CPU time of the worker process during the task (user + "
+                                                       "system, all its threads)"}),
         "task_worker": ("point", np.array([records[i]["worker"] for i in range(n)], dtype=object),
                         {"meaning": "host:pid of the worker that ran the task"}),
     }
@@ -783,6 +795,7 @@ def _assemble(spec, digest, records, stats, store, extra):
         "runs_per_hour": tasks_run * runs_per_task / elapsed * 3600 if tasks_run else float("nan"),
         "resident_weeks_per_second": resident_weeks_run / elapsed if tasks_run else float("nan"),
         "task_seconds_total": float(sum(records[i]["seconds"] for i in range(n))),
+        "task_cpu_seconds_total": float(sum(records[i].get("cpu_seconds", np.nan) for i in range(n))),
         "spec_sha256": digest, "store": str(pathlib.Path(store).resolve()) if store is not None else "",
         "buurtsim_version": spec["buurtsim_version"], "git_commit": spec["git_commit"],
         "format_version": spec["format_version"], "data_sha256": spec["data_sha256"] or "",

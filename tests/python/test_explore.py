@@ -37,7 +37,7 @@ BOUNDS = {COST: (50000.0, 100000.0), WILLING: (0.2, 0.6)}
 SET = {"population.scale": 0.03, "population.wijken": ["WK034403"], "run.burn_in_weeks": 4}
 OUTPUTS = list(DEFAULT_OUTPUTS) + ["intervention_cost_eur"]
 ARGS = dict(replicates=2, weeks=12, seed=3, set=SET, outputs=OUTPUTS, progress=False)
-# What must be equal between two explorations of one spec (task_seconds and task_worker are not).
+# What must be equal between two explorations of one spec (task_seconds, task_cpu_seconds, task_worker are not).
 RESULTS = ["difference", "difference_ci_low", "difference_ci_high", "difference_replicate", "baseline_value",
            "scenario_value", "buurten", "parameter_values"]
 
@@ -224,7 +224,7 @@ def test_resume_runs_only_missing_tasks(cluster, reference, tmp_path, capsys):
     assert "explore" in err and "6/6" in err                          # the progress bar
     for point, f in files.items():
         record = json.loads(f.read_text())
-        for key in ("seconds", "worker"):
+        for key in ("seconds", "cpu_seconds", "worker"):
             record.pop(key), originals[point].pop(key)
         assert record == originals[point]
     # complete: nothing runs, no cluster is needed
@@ -463,6 +463,8 @@ BAD = [
      "both a design parameter and in set="),
     (dict(design=buurtsim.morris_design({"buurtteam.leave_list_weeks_mean": (0.2, 0.8)}, trajectories=2)),
      buurtsim.ParamError, "design values buurtteam.leave_list_weeks_mean=0.4 in .*baseline.toml: .*at least 1 week"),
+    (dict(design=buurtsim.morris_design({"buurtondersteuner.fte": (0.5, 2)}, trajectories=2)), buurtsim.UsageError,
+     r"buurtondersteuner.fte differs between the scenarios \(baseline: 0.0, buurtondersteuners-targeted: 1.0\)"),
     (dict(baseline="nope"), buurtsim.UsageError, "baseline 'nope' is not one of the scenarios"),
     (dict(outputs=["total_cost"]), buurtsim.UsageError, "unknown output 'total_cost'; did you mean"),
     (dict(replicates=0), buurtsim.ParamError, "replicates must be >= 1"),

@@ -147,7 +147,20 @@ def test_scheduler_and_workers_as_separate_processes(cluster, reference):
 
 
 def test_result_layout(reference):
+    """The variables, coordinates and attributes docs/FORMAT.md lists for an exploration."""
     result, _ = reference
+    assert list(result.data_vars) == ["difference", "difference_ci_low", "difference_ci_high",
+                                      "difference_replicate", "baseline_value", "scenario_value", "buurten",
+                                      "parameter_values", "task_seconds", "task_cpu_seconds", "task_worker",
+                                      "design_unit"]
+    assert list(result.coords) == ["point", "scenario", "area", "output", "replicate", "parameter", "output_label",
+                                   "output_unit", COST, WILLING, "trajectory", "changed"]
+    assert list(result.attrs) == [
+        "title", "baseline", "scenarios", "replicates", "weeks", "burn_in_weeks", "weeks_from", "seed", "set",
+        "design_method", "design_seed", "design_info", "design_bounds", "design_log", "tasks", "tasks_run",
+        "tasks_skipped", "runs", "runs_run", "resident_weeks", "resident_weeks_run", "workers", "elapsed_seconds",
+        "runs_per_hour", "resident_weeks_per_second", "task_seconds_total", "task_cpu_seconds_total", "spec_sha256",
+        "store", "buurtsim_version", "git_commit", "format_version", "data_sha256"]
     assert dict(result.sizes) == {"point": 6, "scenario": 1, "area": 2, "output": len(OUTPUTS), "replicate": 2,
                                   "parameter": 2}
     assert result["difference"].dims == ("point", "scenario", "area", "output")

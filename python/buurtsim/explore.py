@@ -277,6 +277,7 @@ def _write_json_atomic(path, obj):
     path = pathlib.Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o644)   # mkstemp's 0600 would hide a shared store's files from the other users
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(obj, f, separators=(",", ":"), allow_nan=False)
             f.flush()

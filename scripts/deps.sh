@@ -11,6 +11,7 @@ BUURTSIM_DEBS=(
   python3-matplotlib python3-pytest python3-networkx python3-scipy
   python3-nbclient python3-nbformat python3-ipykernel python3-pil
   python3-netcdf4 python3-tomli-w python3-jinja2 python3-openturns
+  python3-dask python3-distributed python3-tqdm
   chromium
   clang libclang-rt-14-dev llvm-14
 )

@@ -14,7 +14,8 @@ Main functions: :func:`run`, :func:`load`, :func:`compare`,
 :func:`compare_by_wijk`, :func:`report`; plots in :mod:`buurtsim.plot`;
 sensitivity analysis (designs and estimators): :func:`morris_design`,
 :func:`sobol_design`, :func:`latin_hypercube`, :func:`morris_indices`,
-:func:`sobol_indices`;
+:func:`sobol_indices`; explorations of a design on dask.distributed and their
+indices: :func:`explore`, :func:`sensitivity`;
 snapshots and networks: :func:`snapshot`, :func:`snapshot_graph`;
 step-by-step runs: :class:`Simulation`. Errors derive from
 :class:`buurtsim.Error`. Documentation: README.md, docs/ODD.md,
@@ -22,8 +23,8 @@ docs/PARAMETERS.md, docs/FORMAT.md in the source tree.
 """
 
 from . import _core
-from .errors import (DataError, Error, InternalError, IoError, ParamError, SensitivityError, UnknownKeyError,
-                     UsageError)
+from .errors import (DataError, Error, ExploreError, InternalError, IoError, ParamError, SensitivityError,
+                     UnknownKeyError, UsageError)
 from .params import ParamTypeError, parameters, plausible_ranges
 from .scenario import Scenario, scenarios
 from .data import cbs_table, data_dir
@@ -34,6 +35,10 @@ from .compare import aggregation, city_series, compare, compare_by_wijk, horizon
 from .report import report
 from .sensitivity import Design, latin_hypercube, morris_design, morris_indices, sobol_design, sobol_indices
 from . import plot
+# Last: the functions explore and sensitivity take the names of their modules as attributes of the package
+# (as compare and report do); `import buurtsim.sensitivity` and `from buurtsim.sensitivity import ...` still
+# reach the modules.
+from .explore import design_of, explore, sensitivity
 
 __version__ = _core.version
 git_commit = _core.git_commit
@@ -45,4 +50,5 @@ __all__ = [
     "aggregation", "horizon_values", "city_series", "TIE_TYPES", "Error", "ParamError", "ParamTypeError",
     "UnknownKeyError", "DataError", "IoError", "UsageError", "SensitivityError", "InternalError", "__version__",
     "Design", "morris_design", "sobol_design", "latin_hypercube", "morris_indices", "sobol_indices",
+    "explore", "sensitivity", "design_of", "ExploreError",
 ]

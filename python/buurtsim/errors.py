@@ -17,7 +17,7 @@ Example:
 """
 
 __all__ = ["Error", "ParamError", "UnknownKeyError", "DataError", "IoError", "UsageError", "SensitivityError",
-           "InternalError"]
+           "ExploreError", "InternalError"]
 
 
 class Error(Exception):
@@ -58,6 +58,17 @@ class SensitivityError(UsageError):
     run), do not have one row per design point, are not numbers, or (for Sobol
     indices) do not vary at all. The message names the output and the design
     points concerned.
+    """
+
+
+class ExploreError(Error):
+    """An exploration (:func:`buurtsim.explore`) that cannot run or resume.
+
+    Raised when a task fails (the message names the design point, its
+    parameter values and the task's own error, which is chained as
+    ``__cause__``), when a store directory holds another exploration (the
+    message names what differs), or when a worker runs another build of
+    buurtsim or reads other input data than the client.
     """
 
 

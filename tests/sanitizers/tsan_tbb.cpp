@@ -17,7 +17,9 @@
 //   execute_and_wait,     and the waiter also acquires the wait_context's
 //   wait                  reference count itself, whose last decrement (an
 //                         atomic write after the announcement) the waiter
-//                         observed inside libtbb before returning;
+//                         observed inside libtbb before returning, or before
+//                         rethrowing the exception of a cancelled loop (TBB
+//                         waits for the bodies still running then too);
 //   deallocate/allocate   memory one thread returns to TBB's small-object pool
 //                         and another thread gets back.
 //
@@ -58,15 +60,19 @@ void __real__ZN3tbb6detail2r110deallocateERNS0_2d117small_object_poolEPvmRKNS2_1
 namespace {
 
 // Runs the spawned task after acquiring what its spawner released. Allocated
-// with new (TSan sees malloc and free) and freed by the thread that runs it.
+// with new (TSan sees malloc and free) and freed by the thread that runs it:
+// once the real task has returned, not before, because a task whose execute()
+// throws (a loop body's exception) gets cancel() called on it next, on the
+// same object (oneTBB's task_dispatcher: the catch in its dispatch loop), and
+// that call frees it.
 class Proxy final : public d1::task {
 public:
     explicit Proxy(d1::task& real) : real_(real) {}
     d1::task* execute(d1::execution_data& ed) override {
         __tsan_acquire(this);
-        d1::task& real = real_;
+        d1::task* next = real_.execute(ed);
         delete this;
-        return real.execute(ed);
+        return next;
     }
     d1::task* cancel(d1::execution_data& ed) override {
         __tsan_acquire(this);
@@ -97,21 +103,33 @@ void acquire_count(d1::wait_context& w) {
     __tsan_acquire(reinterpret_cast<char*>(&w) + offsetof(WaitContextLayout, ref_count));
 }
 
+// On return and on the exception a cancelled loop rethrows alike.
+class AcquireCountOnExit {
+public:
+    explicit AcquireCountOnExit(d1::wait_context& w) : w_(w) {}
+    AcquireCountOnExit(const AcquireCountOnExit&) = delete;
+    AcquireCountOnExit& operator=(const AcquireCountOnExit&) = delete;
+    ~AcquireCountOnExit() { acquire_count(w_); }
+
+private:
+    d1::wait_context& w_;
+};
+
 }  // namespace
 
 extern "C" {
 
 void __wrap__ZN3tbb6detail2r116execute_and_waitERNS0_2d14taskERNS2_18task_group_contextERNS2_12wait_contextES6_(
     d1::task& t, d1::task_group_context& t_ctx, d1::wait_context& w, d1::task_group_context& w_ctx) {
+    const AcquireCountOnExit join(w);
     __real__ZN3tbb6detail2r116execute_and_waitERNS0_2d14taskERNS2_18task_group_contextERNS2_12wait_contextES6_(t, t_ctx, w,
                                                                                                              w_ctx);
-    acquire_count(w);
 }
 
 void __wrap__ZN3tbb6detail2r14waitERNS0_2d112wait_contextERNS2_18task_group_contextE(d1::wait_context& w,
                                                                                        d1::task_group_context& c) {
+    const AcquireCountOnExit join(w);
     __real__ZN3tbb6detail2r14waitERNS0_2d112wait_contextERNS2_18task_group_contextE(w, c);
-    acquire_count(w);
 }
 
 void __wrap__ZN3tbb6detail2r15spawnERNS0_2d14taskERNS2_18task_group_contextE(d1::task& t, d1::task_group_context& c) {

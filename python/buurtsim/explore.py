@@ -272,16 +272,16 @@ def _prepare(scenarios, design, baseline, replicates, weeks, seed, set, weeks_fr
 # the store
 # ---------------------------------------------------------------------------------------------
 
-def _write_json_atomic(path, obj):
-    """Write JSON to `path` whole or not at all: a temporary file in the same directory, then os.replace."""
+def _write_atomically(path, write, mode=None):
+    """Write `path` whole or not at all: ``write(tmp)`` fills a temporary file in the same directory
+    (permissions `mode` if given), then os.replace; the temporary goes on any error or signal."""
     path = pathlib.Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
     try:
-        os.fchmod(fd, 0o644)   # mkstemp's 0600 would hide a shared store's files from the other users
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(obj, f, separators=(",", ":"), allow_nan=False)
-            f.flush()
-            os.fsync(f.fileno())
+        if mode is not None:
+            os.fchmod(fd, mode)
+        os.close(fd)
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -289,6 +289,17 @@ def _write_json_atomic(path, obj):
         except OSError:
             pass
         raise
+
+
+def _write_json_atomic(path, obj):
+    """Write JSON to `path` whole or not at all, synced to disk."""
+    def write(tmp):
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(obj, f, separators=(",", ":"), allow_nan=False)
+            f.flush()
+            os.fsync(f.fileno())
+    # mkstemp's 0600 would hide a shared store's files from the other users
+    _write_atomically(path, write, mode=0o644)
 
 
 def _spec_differences(new, old):
@@ -952,18 +963,10 @@ def write_result(result, path):
     suffix = path.suffix.lower()
     if suffix not in (".nc", ".csv"):
         raise UsageError(f"write_result: {path} must end in .nc or .csv")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
-    os.close(fd)
-    try:
+    def write(tmp):
         if suffix == ".nc":
             result.to_netcdf(tmp, engine="h5netcdf", invalid_netcdf=False)
         else:
             _long_table(result).to_csv(tmp, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    _write_atomically(path, write)
     return path

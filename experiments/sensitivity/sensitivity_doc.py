@@ -26,16 +26,27 @@ def num(v, unit=""):
     """A number as a reader wants it: euros and counts with thousands separators, shares in %."""
     if v is None or not np.isfinite(v):
         return "–"
+    if abs(v) < 1e-9:   # rounding in sums of euros and shares, not a difference
+        return "0"
     if unit == "share":
-        return f"{100 * v:+.2f} pp" if abs(v) < 1 else f"{100 * v:.0f} %"
+        return f"{100 * v:+.3g} pp"
     a = abs(v)
     if a >= 1000:
         return f"{v:,.0f}"
     if a >= 10:
         return f"{v:.1f}"
-    if a == 0:
-        return "0"
     return f"{v:.3g}"
+
+
+def duration(seconds):
+    return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.0f} s"
+
+
+def varies(y):
+    """Whether values differ by more than floating-point rounding of their size."""
+    y = np.asarray(y, dtype=float)
+    y = y[np.isfinite(y)]
+    return y.size > 1 and np.ptp(y) > 1e-9 * max(1.0, float(np.abs(y).max()))
 
 
 def pct(p):
@@ -137,7 +148,7 @@ def setup_section(results, log, args, command):
             what = f"{len(res['parameter'])} parameters, n = {json_info(res)['n']}"
         else:
             what = f"defaults, {res.attrs['replicates']} replicates"
-        rows.append([STAGE_TEXT[stage], what, res.attrs["tasks"], res.attrs["runs"], num(st["elapsed"] / 60),
+        rows.append([STAGE_TEXT[stage], what, res.attrs["tasks"], res.attrs["runs"], duration(st["elapsed"]),
                      st["invocations"], st["workers"], f"{st['cpu']:,.0f}",
                      f"{st['runs_run'] / st['elapsed'] * 3600:,.0f}" if st["runs_run"] else "–",
                      f"{st['rw'] / st['elapsed'] / 1e6:.2f} M" if st["runs_run"] else "–"])
@@ -146,26 +157,27 @@ def setup_section(results, log, args, command):
         total["cpu"] += st["cpu"]
     loads = [x for st in stats.values() for x in st["loads"]]
     cpu = _cpu_model()
+    where = f"The wijken {', '.join(args.wijken)}" if args.wijken else "All of Utrecht"
     lines = [
         "## Setup", "",
         f"Scenarios `{'`, `'.join(json_list(noise.attrs['scenarios'])[1:])}` against `{noise.attrs['baseline']}`, "
         f"paired (common random numbers: replicate k is the same synthetic city and random streams in every "
-        f"scenario and at every design point). All of Utrecht at `population.scale` {args.scale} "
+        f"scenario and at every design point). {where} at `population.scale` {args.scale} "
         f"({residents:,.0f} simulated residents), {noise.attrs['weeks']} recorded weeks after "
         f"{noise.attrs['burn_in_weeks']} weeks of burn-in, seed {noise.attrs['seed']}; the horizon is every "
         f"recorded week (`weeks_from` {noise.attrs['weeks_from']}). A run is one scenario on one replicate at "
         f"one design point. Design points of the screen and the Sobol stage run {args.replicates} replicate(s).",
         "",
-        table(["stage", "design", "points", "runs", "wall min", "invocations", "workers", "CPU s", "runs/h",
+        table(["stage", "design", "points", "runs", "wall time", "invocations", "workers", "CPU s", "runs/h",
                "resident-weeks/s"], rows),
         "",
-        f"In all {total['runs']:,} runs, {total['elapsed'] / 60:.1f} minutes of wall time, {total['cpu']:,.0f} "
+        f"In all {total['runs']:,} runs, {duration(total['elapsed'])} of wall time, {total['cpu']:,.0f} "
         f"CPU seconds in the workers. Wall time is summed over the invocations (a resumed stage counts each "
         f"invocation's own time; an invocation that found its store complete adds a second or so). Machine: "
         f"{os.cpu_count()} cores ({cpu}), one single-threaded dask worker process per core, at `nice -n 10`, "
         f"**shared with other sessions' work** (1-minute load at the stages' start and end: "
         f"{', '.join(f'{x:.1f}' for x in loads) or '–'}), so the wall times are an upper bound of what an "
-        f"idle machine takes.",
+        f"idle machine takes. The defaults stage is one design point, so one task on one worker.",
         "",
         "Command (resumable: the explore stores under `results/sensitivity/` keep every finished design "
         "point; the same command again runs only what is missing and rewrites this file):",
@@ -196,17 +208,18 @@ def scale_section(args, bounds):
     fte = float(base.get("buurtondersteuner.fte"))
     hours = fte * float(base.get("buurtondersteuner.client_hours_per_fte")) * args.scale
     per_q = float(base.get("buurtondersteuner.hours_per_question"))
-    lo_h = fte * bounds.get("buurtondersteuner.client_hours_per_fte", (np.nan,))[0] * args.scale
-    hi_q = bounds.get("buurtondersteuner.hours_per_question", (np.nan, np.nan))[1]
+    corner = ""
+    if "buurtondersteuner.client_hours_per_fte" in bounds and "buurtondersteuner.hours_per_question" in bounds:
+        lo_h = fte * bounds["buurtondersteuner.client_hours_per_fte"][0] * args.scale
+        hi_q = bounds["buurtondersteuner.hours_per_question"][1]
+        corner = (f" At the screen's corner with the fewest hours and the dearest questions ({lo_h:.2g} h, "
+                  f"{hi_q:g} h a question) it takes {math.floor(lo_h / hi_q)} a week against {lo_h / hi_q:.2f}.")
     return [
         "### Why this scale", "",
         f"A buurtondersteuner's week holds `fte` × `client_hours_per_fte` × scale = {hours:.2g} hours at "
         f"this scale, and it takes a question only when a whole `hours_per_question` ({per_q:g} h) is left "
         f"(docs/ODD.md, phase_brokerage.cpp): {math.floor(hours / per_q)} question(s) a week where "
-        f"{hours / per_q:.2f} would be its share at full scale. At the screen's corner with the fewest hours "
-        f"and the dearest questions ({lo_h:.2g} h, {hi_q:g} h a question) it takes "
-        f"{math.floor(lo_h / hi_q) if np.isfinite(lo_h / hi_q) else '–'} a week against "
-        f"{lo_h / hi_q:.2f}. Below about scale {per_q / (fte * float(base.get('buurtondersteuner.client_hours_per_fte'))):.2g} "
+        f"{hours / per_q:.2f} would be its share at full scale.{corner} Below about scale {per_q / (fte * float(base.get('buurtondersteuner.client_hours_per_fte'))):.2g} "
         f"it takes none and the scenario differs from the baseline by its cost alone (docs/EVIDENCE.md); "
         f"this rounding exaggerates `hours_per_question` and `client_hours_per_fte` at reduced scale.", "",
     ]
@@ -315,7 +328,7 @@ def sobol_section(results, bounds):
         rows = []
         for o in [str(v) for v in res["output"].values]:
             y = sample["difference"].sel(scenario=s, area=a, output=o).values
-            var = np.nanvar(y, ddof=1)
+            var = np.nanvar(y, ddof=1) if varies(y) else 0.0
             noise = float(sd.sel(scenario=s, area=a, output=o)) ** 2 / var if var > 0 else float("nan")
             cells = []
             for p in params:
@@ -350,42 +363,65 @@ def plain_words(results, bounds, log):
     """The policy reading, sentence by sentence from the numbers."""
     noise = results["noise"]
     lines = ["## What it means for the policy answer", ""]
-    have_sobol = "sobol" in results
     for s, a in results["pairs"]:
         d = noise.sel(scenario=s, area=a, output="total_cost_eur").isel(point=0)
         est, lo, hi = float(d["difference"]), float(d["difference_ci_low"]), float(d["difference_ci_high"])
         way = "more" if lo > 0 else "less" if hi < 0 else "an amount that the noise does not settle as more or less"
         text = (f"- **{s}, {area_text(noise, s, a)}.** At the defaults the scenario costs {way} in total over the "
                 f"horizon (€{num(est)}, 95 % interval €{num(lo)} … €{num(hi)}, simulation noise only).")
-        if have_sobol:
-            res = results["sobol"]
-            sample = sobol_sample(res)
-            share = saving_share(sample["difference"].sel(scenario=s, area=a, output="total_cost_eur").values)
-            idx = results["sobol_indices"]
-            drivers = _drivers(idx, s, a, "total_cost_eur")
-            text += (f" With the {len(res['parameter'])} leading assumptions varied over their ranges it saves money "
-                     f"at {pct(share)} of the points.")
-            if drivers:
-                parts = []
-                for p, st in drivers:
-                    low, high = hinge(sample, s, a, "total_cost_eur", p, bounds, log)
-                    parts.append(f"{code(p)} (ST {st:.2f}; a saving at {pct(low)} of points in the lower half of "
-                                 f"its range, {pct(high)} in the upper half)")
-                text += f" The total cost difference is driven by {', '.join(parts)}."
-                if 0.05 < share < 0.95:
-                    text += " **The sign of the answer hinges on these assumptions.**"
-                else:
-                    text += " Its sign holds over these ranges; what they move is how large it is."
-            flips = [str(res.sel(output=o)["output_label"].values) for o in [str(v) for v in res["output"].values]
-                     if o not in COSTS and o != SAVINGS and 0.1 < saving_share(
-                         sample["difference"].sel(scenario=s, area=a, output=o).values) < 0.9]
-            if flips:
-                text += f" Other outputs whose sign changes over the sample: {', '.join(flips)}."
+        if "morris" in results:
+            text += _screen_words(results, s, a, brief="sobol" in results)
+        if "sobol" in results:
+            text += _sobol_words(results, s, a, bounds, log)
         lines.append(text)
-    if not have_sobol:
-        lines.append("- The Sobol stage has not run yet; the screen above says which assumptions move the answer.")
+    if "sobol" not in results:
+        lines.append("- The Sobol stage has not run yet: the screen's reading above is all there is so far.")
     lines.append("")
     return lines
+
+
+def _screen_words(results, s, a, brief):
+    res = results["morris"]
+    y = res["difference"].sel(scenario=s, area=a, output="total_cost_eur").values
+    text = (f" Over the screen's {res.attrs['tasks']} points ({len(res['parameter'])} assumptions varied over "
+            f"their ranges) it is between €{num(np.nanmin(y))} and €{num(np.nanmax(y))} and a saving at "
+            f"{pct(saving_share(y))} of them.")
+    if brief:
+        return text
+    ind = results["morris_indices"]
+    t = ind[(ind.scenario == s) & (ind.area == a) & (ind.output == "total_cost_eur")]
+    t = t.pivot(index="parameter", columns="kind", values="estimate").sort_values("mu_star", ascending=False)
+    top = [f"{code(p)} ({'raises' if r.mu > 0 else 'lowers'} it; μ* €{num(r.mu_star)})"
+           for p, r in t.head(3).iterrows() if r.mu_star > 0]
+    if top:
+        text += f" What moves it most: {', '.join(top)}."
+    return text
+
+
+def _sobol_words(results, s, a, bounds, log):
+    res = results["sobol"]
+    sample = sobol_sample(res)
+    share = saving_share(sample["difference"].sel(scenario=s, area=a, output="total_cost_eur").values)
+    text = (f" With the {len(res['parameter'])} leading assumptions uniform over their ranges (the others at "
+            f"defaults) it saves money at {pct(share)} of the Sobol sample's points.")
+    drivers = _drivers(results["sobol_indices"], s, a, "total_cost_eur")
+    if drivers:
+        parts = []
+        for p, st in drivers:
+            low, high = hinge(sample, s, a, "total_cost_eur", p, bounds, log)
+            parts.append(f"{code(p)} (ST {st:.2f}; a saving at {pct(low)} of points in the lower half of its "
+                         f"range, {pct(high)} in the upper half)")
+        text += f" The total cost difference is driven by {', '.join(parts)}."
+        if 0.05 < share < 0.95:
+            text += " **The sign of the answer hinges on these assumptions.**"
+        else:
+            text += " Its sign holds over these ranges; what they move is its size."
+    flips = [str(res.sel(output=o)["output_label"].values) for o in [str(v) for v in res["output"].values]
+             if o not in COSTS and o != SAVINGS
+             and 0.1 < saving_share(sample["difference"].sel(scenario=s, area=a, output=o).values) < 0.9]
+    if flips:
+        text += f" Other outputs whose sign changes over the sample: {', '.join(flips)}."
+    return text
 
 
 def _drivers(indices, scenario, area, output, k=2):

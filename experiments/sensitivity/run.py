@@ -192,11 +192,7 @@ def main(argv=None):
             elif stage == "morris":
                 design, reps = morris_design, args.replicates
             else:
-                pairs = compared(results["morris"])
-                ranking = rank_parameters(results["morris_indices"], results["noise"],
-                                          morris_design.info["delta"], pairs)
-                results["ranking"] = ranking
-                top = list(ranking.index[:args.top])
+                top = list(results["ranking"].index[:args.top])
                 design = buurtsim.sobol_design({n: bounds[n] for n in top}, n=args.sobol_n,
                                                log=[n for n in log_params if n in top], seed=1)
                 reps = args.replicates
@@ -206,6 +202,9 @@ def main(argv=None):
                 indices = buurtsim.sensitivity(results[stage], bootstrap=1000, seed=1)
                 indices.to_csv(args.tables / f"{stage}-indices.csv", index=False)
                 results[f"{stage}_indices"] = indices
+            if stage == "morris":   # the ranking picks the Sobol stage's parameters; the document shows it
+                results["ranking"] = rank_parameters(indices, results["noise"], morris_design.info["delta"],
+                                                     compared(results["morris"]))
             sensitivity_doc.write(args.doc, results, log, args, command_line(args), bounds)
             if stage == args.until:
                 break

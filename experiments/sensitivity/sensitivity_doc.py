@@ -81,21 +81,25 @@ def area_text(result, scenario, area):
     return f"the {n} targeted buurten" if area == "targeted" else f"the city ({n} buurten)"
 
 
-def stage_rows(log):
-    """Per stage: invocations, wall seconds summed over them, tasks and runs run, CPU seconds."""
+def stage_rows(log, results):
+    """Per stage: the invocations that ran tasks, wall seconds summed over every invocation, runs run, and
+    the CPU seconds of its tasks (each task once, from the result: a log entry's total counts the tasks
+    an invocation found in the store too)."""
     rows = {}
     for e in log:
         r = rows.setdefault(e["stage"], dict(invocations=0, elapsed=0.0, tasks_run=0, runs_run=0, cpu=0.0, rw=0.0,
                                              workers=0, loads=[]))
-        r["invocations"] += 1
         r["elapsed"] += e["elapsed_seconds"]
         r["tasks_run"] += e["tasks_run"]
         r["runs_run"] += e["runs_run"]
-        r["cpu"] += e["task_cpu_seconds_total"] if np.isfinite(e["task_cpu_seconds_total"]) else 0.0
         r["rw"] += e["resident_weeks_run"]
-        r["workers"] = max(r["workers"], e["workers"])
         if e["tasks_run"]:
+            r["invocations"] += 1
+            r["workers"] = max(r["workers"], e["workers"])
             r["loads"] += [e["load_at_start"][0], e["load_at_end"][0]]
+    for stage, r in rows.items():
+        if stage in results:
+            r["cpu"] = float(np.nansum(results[stage]["task_cpu_seconds"].values))
     return rows
 
 
@@ -136,8 +140,8 @@ def setup_section(results, log, args, command):
     noise = results["noise"]
     runs_per_rw = noise.attrs["resident_weeks"] / noise.attrs["runs"]
     residents = runs_per_rw / (noise.attrs["weeks"] + noise.attrs["burn_in_weeks"])
-    rows, total = [], dict(elapsed=0.0, runs=0, cpu=0.0)
-    stats = stage_rows(log)
+    rows, total = [], dict(elapsed=0.0, runs=0, cpu=0.0, rw=0.0)
+    stats = stage_rows(log, results)
     for stage in ("noise", "morris", "sobol"):
         if stage not in results:
             continue
@@ -156,7 +160,9 @@ def setup_section(results, log, args, command):
         total["elapsed"] += st["elapsed"]
         total["runs"] += res.attrs["runs"]
         total["cpu"] += st["cpu"]
+        total["rw"] += res.attrs["resident_weeks"]
     loads = [x for st in stats.values() for x in st["loads"]]
+    total_rw = total["rw"]
     cpu = _cpu_model()
     where = f"The wijken {', '.join(args.wijken)}" if args.wijken else "All of Utrecht"
     lines = [
@@ -169,12 +175,13 @@ def setup_section(results, log, args, command):
         f"recorded week (`weeks_from` {noise.attrs['weeks_from']}). A run is one scenario on one replicate at "
         f"one design point. Design points of the screen and the Sobol stage run {args.replicates} replicate(s).",
         "",
-        table(["stage", "design", "points", "runs", "wall time", "invocations", "workers", "CPU s", "runs/h",
+        table(["stage", "design", "points", "runs", "wall time", "invocations that ran", "workers", "CPU s", "runs/h",
                "resident-weeks/s"], rows),
         "",
         f"In all {total['runs']:,} runs, {duration(total['elapsed'])} of wall time, {total['cpu']:,.0f} "
-        f"CPU seconds in the workers. Wall time is summed over the invocations (a resumed stage counts each "
-        f"invocation's own time; an invocation that found its store complete adds a second or so). Machine: "
+        f"CPU seconds in the workers' tasks ({total_rw / max(total['cpu'], 1e-9) / 1e6:.2f} M resident-weeks per "
+        f"CPU-second). Wall time is summed over the invocations (a resumed stage counts each invocation's own "
+        f"time; one that found its store complete, as a rewrite of this file does, adds under a second). Machine: "
         f"{os.cpu_count()} cores ({cpu}), one single-threaded dask worker process per core, at `nice -n 10`, "
         f"**shared with other sessions' work** (1-minute load at the stages' start and end: "
         f"{', '.join(f'{x:.1f}' for x in loads) or '–'}), so the wall times are an upper bound of what an "

@@ -28,6 +28,7 @@
 // A resident's score is the mean over the statements of (answer - 1) / 4 * 10,
 // and the buurt's score the mean over its adults (0-10, like the survey).
 #include "simulation_detail.hpp"
+#include "tie_sums.hpp"
 
 #include <set>
 
@@ -65,39 +66,6 @@ struct ItemSplit {
 };
 
 }  // namespace
-
-// log(1 + sum / 255) for integer strength sums, tabulated: every adult needs
-// two of these every week and sums are small integers.
-double log1p_strength(std::uint32_t sum) {
-    static const std::vector<float> table = [] {
-        std::vector<float> t(1u << 15);
-        for (std::size_t k = 0; k < t.size(); ++k) t[k] = float(std::log1p(double(k) / 255.0));
-        return t;
-    }();
-    return sum < table.size() ? double(table[sum]) : std::log1p(sum / 255.0);
-}
-
-Embedding embedding_of(const Network& net, const Population& pop, std::uint32_t i) {
-    Embedding e;
-    // Residents are sorted by buurt, so "same buurt" is an id range test.
-    const std::uint32_t lo = pop.buurt_begin[pop.buurt[i]], hi = pop.buurt_begin[pop.buurt[i] + 1u];
-    std::uint32_t all = 0, buurt = 0;  // integer sums: exact and fast
-    for (std::uint64_t t = net.begin(i); t < net.end(i); ++t) {
-        const std::uint32_t st = net.strength[t];
-        const std::uint32_t j = net.neighbour[t];
-        all += st;
-        if (j >= lo && j < hi) {
-            buurt += st;
-            ++e.ties_buurt;
-            e.nonhousehold_buurt += net.type[t] != TieType::household;
-        }
-    }
-    e.strength_all = all / 255.0;
-    e.strength_buurt = buurt / 255.0;
-    e.log_all = log1p_strength(all);
-    e.log_buurt = log1p_strength(buurt);
-    return e;
-}
 
 double Engine::loneliness_base(std::uint32_t i) const {
     const LonelinessParams& l = params_.loneliness;
@@ -147,7 +115,11 @@ void Engine::observe() {
         double ties_buurt = 0, score = 0;
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
             // Only adults have a loneliness and cohesion score: a child's ties are not summed.
-            const Embedding e = is_adult(i) ? embedding_of(net_, pop_, i) : Embedding{};
+            if (s.ties_stale[i]) {
+                s.ties[i] = summarise_ties(net_, pop_, i);
+                s.ties_stale[i] = 0;
+            }
+            const Embedding e = is_adult(i) ? embedding_from(s.ties[i]) : Embedding{};
             update_wellbeing(i, e);
             open += s.status[i] == QuestionStatus::open;
             waiting += s.status[i] == QuestionStatus::waiting;

@@ -6,6 +6,7 @@
 #include "buurtsim/error.hpp"
 #include "engine.hpp"
 #include "simulation_detail.hpp"
+#include "tie_sums.hpp"
 
 #include <boost/random/normal_distribution.hpp>
 
@@ -137,9 +138,13 @@ void Engine::init_state() {
             s.loneliness_base[i] = float(loneliness_base(i));
         }
     });
+    s.ties.resize(n);
+    s.ties_stale.assign(n, 0);
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
-        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i)
-            update_wellbeing(i, embedding_of(net_, pop_, i));
+        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
+            s.ties[i] = summarise_ties(net_, pop_, i);
+            update_wellbeing(i, embedding_from(s.ties[i]));
+        }
     });
 
     init_care_relationships();
@@ -178,6 +183,16 @@ void Engine::bump_tie(std::uint32_t a, std::uint32_t b, double amount) {
     const auto s = std::uint8_t(std::min(255.0, net_.strength[ta] + std::round(amount)));
     net_.strength[ta] = s;
     net_.strength[tb] = s;
+    // Some callers run in parallel buurt tasks with b in another buurt: mark, do not add.
+    mark_ties_stale(state_, a);
+    mark_ties_stale(state_, b);
+}
+
+bool Engine::add_tie(std::uint32_t a, std::uint32_t b, TieType t, std::uint8_t strength) {
+    if (!net_.add(a, b, t, strength)) return false;
+    mark_ties_stale(state_, a);
+    mark_ties_stale(state_, b);
+    return true;
 }
 
 // --- the public face: forwards to the engine

@@ -35,8 +35,16 @@ struct Embedding {
     double log_buurt = 0;                ///< log(1 + strength_buurt)
 };
 
-/** @brief Embedding of resident i in the network. */
+/** @brief Embedding of resident i in the network (a rescan of its row). */
 Embedding embedding_of(const Network& net, const Population& pop, std::uint32_t i);
+
+/** @brief The integer sums an Embedding is made of (tie_sums.hpp keeps them up to date). */
+struct TieSummary {
+    std::uint32_t strength_all = 0;        ///< sum of the row's strengths (0..255 each)
+    std::uint32_t strength_buurt = 0;      ///< same, ties to residents of the own buurt
+    std::uint16_t ties_buurt = 0;          ///< ties to residents of the own buurt
+    std::uint16_t nonhousehold_buurt = 0;  ///< of which not household ties
+};
 
 constexpr std::uint32_t no_one = std::numeric_limits<std::uint32_t>::max();
 
@@ -91,6 +99,8 @@ struct State {
     std::vector<float> contacts_week;       ///< contacts this week (encounters, help, care)
     std::vector<float> contacts_recent;     ///< moving average of contacts per week
     std::vector<std::uint8_t> djg;          ///< De Jong Gierveld score 0..11 (adults)
+    std::vector<TieSummary> ties;           ///< the row's sums, kept up to date (tie_sums.hpp)
+    std::vector<std::uint8_t> ties_stale;   ///< 1: a tie changed without updating `ties`; observe rescans the row
 
     // --- this week's helping (reset lazily by week stamp)
     std::vector<float> hours_given;

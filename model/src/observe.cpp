@@ -115,10 +115,6 @@ void Engine::observe() {
         double ties_buurt = 0, score = 0;
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
             // Only adults have a loneliness and cohesion score: a child's ties are not summed.
-            if (s.ties_stale[i]) {
-                s.ties[i] = summarise_ties(net_, pop_, i);
-                s.ties_stale[i] = 0;
-            }
             const Embedding e = is_adult(i) ? embedding_from(s.ties[i]) : Embedding{};
             update_wellbeing(i, e);
             open += s.status[i] == QuestionStatus::open;

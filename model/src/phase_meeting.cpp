@@ -46,8 +46,8 @@ void Engine::street_contacts(std::uint32_t rb, std::uint32_t re) {
             state_.contacts_week[j] += 1.f;
             const std::uint64_t back = net_.find(j, i);
             const auto st = std::uint8_t(std::min(255.0, net_.strength[t] + std::round(bump)));
-            // Both ends are in this buurt's task, so their sums can be updated in place (tie_sums.hpp).
-            const std::uint32_t gain = st - net_.strength[t];
+            // Both ends are in this buurt (tie_sums.hpp).
+            const std::uint32_t gain = std::uint32_t(st) - net_.strength[t];
             for (std::uint32_t x : {i, j}) {
                 state_.ties[x].strength_all += gain;
                 state_.ties[x].strength_buurt += gain;
@@ -132,7 +132,9 @@ void Engine::ties_decay() {
                                                                      : fade(std::uint8_t(st), rule[type].first, rule[type].second);
     const double weak_min = tp.weak_min;
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
-        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
+        const std::uint32_t lo = pop_.buurt_begin[b], hi = pop_.buurt_begin[b + 1];
+        for (std::uint32_t i = lo; i < hi; ++i) {
+            TieSummary sum;  // every strength of the row changes: sum it afresh (tie_sums.hpp)
             for (std::uint64_t t = net_.begin(i); t < net_.end(i);) {
                 const TieType type = net_.type[t];
                 const std::uint8_t st = faded[std::size_t(type)][net_.strength[t]];
@@ -141,11 +143,16 @@ void Engine::ties_decay() {
                     net_.remove_at(i, t);  // the other end fades identically and goes too
                     continue;
                 }
+                sum.strength_all += st;
+                const std::uint32_t j = net_.neighbour[t];
+                if (j >= lo && j < hi) {
+                    sum.strength_buurt += st;
+                    ++sum.ties_buurt;
+                    sum.nonhousehold_buurt += type != TieType::household;
+                }
                 ++t;
             }
-            // Every strength of the row changed: rescan it while it is in cache.
-            state_.ties[i] = summarise_ties(net_, pop_, i);
-            state_.ties_stale[i] = 0;
+            state_.ties[i] = sum;
         }
     });
 }

@@ -139,7 +139,6 @@ void Engine::init_state() {
         }
     });
     s.ties.resize(n);
-    s.ties_stale.assign(n, 0);
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
             s.ties[i] = summarise_ties(net_, pop_, i);
@@ -181,17 +180,17 @@ void Engine::bump_tie(std::uint32_t a, std::uint32_t b, double amount) {
     const std::uint64_t tb = net_.find(b, a);
     BUURTSIM_ASSERT(tb != Network::npos);
     const auto s = std::uint8_t(std::min(255.0, net_.strength[ta] + std::round(amount)));
+    const std::uint32_t gain = std::uint32_t(s) - net_.strength[ta];
     net_.strength[ta] = s;
     net_.strength[tb] = s;
-    // Some callers run in parallel buurt tasks with b in another buurt: mark, do not add.
-    mark_ties_stale(state_, a);
-    mark_ties_stale(state_, b);
+    add_to_summary(state_.ties[a], pop_, a, b, gain, false, net_.type[ta]);
+    add_to_summary(state_.ties[b], pop_, b, a, gain, false, net_.type[ta]);
 }
 
 bool Engine::add_tie(std::uint32_t a, std::uint32_t b, TieType t, std::uint8_t strength) {
     if (!net_.add(a, b, t, strength)) return false;
-    mark_ties_stale(state_, a);
-    mark_ties_stale(state_, b);
+    add_to_summary(state_.ties[a], pop_, a, b, strength, true, t);
+    add_to_summary(state_.ties[b], pop_, b, a, strength, true, t);
     return true;
 }
 

@@ -99,8 +99,7 @@ struct State {
     std::vector<float> contacts_week;       ///< contacts this week (encounters, help, care)
     std::vector<float> contacts_recent;     ///< moving average of contacts per week
     std::vector<std::uint8_t> djg;          ///< De Jong Gierveld score 0..11 (adults)
-    std::vector<TieSummary> ties;           ///< the row's sums, kept up to date (tie_sums.hpp)
-    std::vector<std::uint8_t> ties_stale;   ///< 1: a tie changed without updating `ties`; observe rescans the row
+    std::vector<TieSummary> ties;           ///< the row's sums, kept up to date as ties change (tie_sums.hpp)
 
     // --- this week's helping (reset lazily by week stamp)
     std::vector<float> hours_given;

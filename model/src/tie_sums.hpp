@@ -3,17 +3,14 @@
 // them every week for every adult). Rescanning every row every week was a
 // fifth of the run time, yet most rows change little: everyday street contact
 // bumps one or two ties and ties fade only every fourth week. So the sums are
-// kept as integers and updated where ties change:
-//   - street contacts (the hot path, both ends in one buurt task) add the change
-//     to both ends' sums at once;
-//   - every other change (help, meetings, new ties; some cross buurten in
-//     parallel tasks) only marks both ends stale, and observe rescans those rows;
-//   - the decay pass rescans every row it fades.
+// kept as integers and updated where ties change: street contact, bump_tie
+// and add_tie add the change to both ends' sums, and the decay pass sums each
+// row as it fades it. A tie change writes both ends' rows, so it already has
+// to run in a serial phase or with both ends in the calling buurt's task; the
+// sums of both ends ride on that same rule.
 // Integer sums make the kept values exactly what a rescan gives, so results are
 // bit-identical to rescanning (tests/cpp/test_tie_sums.cpp checks it every week).
 #include "state.hpp"
-
-#include <atomic>
 
 namespace buurtsim {
 
@@ -23,9 +20,17 @@ TieSummary summarise_ties(const Network& net, const Population& pop, std::uint32
 /** @brief The wellbeing view of a summary. */
 Embedding embedding_from(const TieSummary& t);
 
-/** @brief Mark i's summary stale: safe from parallel tasks (a relaxed store of a constant). */
-inline void mark_ties_stale(State& s, std::uint32_t i) {
-    std::atomic_ref<std::uint8_t>(s.ties_stale[i]).store(1, std::memory_order_relaxed);
+/** @brief Add a tie's change to the sums of its end `i` (the other end is `j`).
+ *  @param gain change of strength (unsigned arithmetic: a fall wraps and still sums exactly)
+ *  @param added the tie is new (counted in the buurt's ties) */
+inline void add_to_summary(TieSummary& t, const Population& pop, std::uint32_t i, std::uint32_t j, std::uint32_t gain,
+                           bool added, TieType type) {
+    t.strength_all += gain;
+    if (pop.buurt[i] != pop.buurt[j]) return;
+    t.strength_buurt += gain;
+    if (!added) return;
+    ++t.ties_buurt;
+    t.nonhousehold_buurt += type != TieType::household;
 }
 
 }  // namespace buurtsim

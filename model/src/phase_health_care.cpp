@@ -30,9 +30,9 @@ void Engine::health_care_use() {
             if (episode) gp *= h.gp_episode_multiplier;
             if (s.djg[i] >= 9) gp *= h.gp_lonely_multiplier;
             // A rate per week as a probability: 1 - exp(-rate), so a large rate stays below one.
-            bool gp_contact = u[0] < -std::expm1(-gp * per_week);
+            bool gp_contact = rate_draw(u[0], gp * per_week);
             const double poh = (s.djg[i] >= 3 ? h.poh_ggz_per_year_lonely : 0.0) + (episode ? h.poh_ggz_per_year_episode : 0.0);
-            bw.poh_ggz_contacts += u[1] < -std::expm1(-poh * per_week);
+            bw.poh_ggz_contacts += rate_draw(u[1], poh * per_week);
             if (crisis_now) {
                 if (u[2] < h.crisis_acute_share) ++bw.acute_contacts;
                 else gp_contact = true;

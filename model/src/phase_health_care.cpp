@@ -21,9 +21,10 @@ void Engine::health_care_use() {
     const double per_week = 1.0 / 52.0;
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         State::BuurtWeek& bw = s.week[b];
+        const rng::Uniform4Run draws(key_, rng::Stream::health_care, week_, pop_.buurt_begin[b], pop_.buurt_begin[b + 1]);
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
             if (!is_adult(i)) continue;  // children's care is outside this model (ODD 7.8')
-            const auto u = key_.uniform4(rng::Stream::health_care, week_, i);
+            const auto u = draws[i];
             const bool episode = s.episode_weeks[i] > 0;
             const bool crisis_now = s.crisis_week[i] == week_ + 1;
             double gp = h.gp_contacts_per_year * (1.0 + h.gp_self_reliance_effect * (1.0 - s.self_reliance[i]));

@@ -44,6 +44,7 @@ void Engine::street_contacts(std::uint32_t rb, std::uint32_t re) {
     };
     thread_local std::vector<Contact> contacts;
     contacts.clear();
+    const rng::Uniform4Run draws(key_, rng::Stream::meeting, week_, rb, re, 2);
     constexpr std::uint32_t rows_ahead = 16;  // own rows fetched ahead: a contact reads one random entry of each
     for (std::uint32_t i = rb; i < re; ++i) {
         if (i + rows_ahead < re) {
@@ -51,9 +52,9 @@ void Engine::street_contacts(std::uint32_t rb, std::uint32_t re) {
             __builtin_prefetch(&net_.type[net_.offset[i + rows_ahead]]);
         }
         if (!is_adult(i) || net_.degree(i) == 0) continue;
-        // One Philox call: a Poisson count by inversion (capped at 3 a week,
+        // One Philox block: a Poisson count by inversion (capped at 3 a week,
         // which removes under 2 % of contacts at mean 1) and up to 3 picks.
-        const auto u = key_.uniform4(rng::Stream::meeting, week_, i, 2);
+        const auto u = draws[i];
         int n = 0;
         for (double p = p0, cdf = p0; n < 3 && u[0] > cdf; cdf += p) p *= mean / ++n;
         for (int k = 0; k < n; ++k) {
@@ -107,9 +108,10 @@ void Engine::meeting() {
         const double seats = per_1000 * (re - rb) / 1000.0;
         std::vector<std::uint32_t> want;
         std::vector<double> admit_draw;
+        const rng::Uniform4Run draws(key_, rng::Stream::meeting, week_, rb, re);
         for (std::uint32_t i = rb; i < re; ++i) {
             if (!is_adult(i)) continue;
-            const auto u = key_.uniform4(rng::Stream::meeting, week_, i);
+            const auto u = draws[i];
             if (u[0] < m.attend_rate * s.inclination[i]) {
                 want.push_back(i);
                 admit_draw.push_back(u[1]);

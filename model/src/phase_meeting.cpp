@@ -183,13 +183,12 @@ void Engine::ties_decay() {
                     net_.remove_at(i, t);  // the other end fades identically and goes too
                     continue;
                 }
+                // Branch-free: whether a tie stays in the buurt is a coin toss to the branch predictor.
+                const bool local = net_.neighbour[t] - lo < hi - lo;
                 sum.strength_all += st;
-                const std::uint32_t j = net_.neighbour[t];
-                if (j >= lo && j < hi) {
-                    sum.strength_buurt += st;
-                    ++sum.ties_buurt;
-                    sum.nonhousehold_buurt += type != TieType::household;
-                }
+                sum.strength_buurt += local ? st : 0u;
+                sum.ties_buurt += local;
+                sum.nonhousehold_buurt += local && type != TieType::household;
                 ++t;
             }
             state_.ties[i] = sum;

@@ -66,6 +66,17 @@ std::vector<DatasetSpec> make_specs() {
                      {"scenario", "replicate", "week", "buurt"}, s.unit, s.meaning, Flags::none, {}, "",
                      data_coordinates, ""});
     const std::vector<DatasetSpec> more = {
+        // --- parameter uncertainty (format 3.1): only in files whose scenarios have priors
+        {"parameter", G::parameter, D::string, {"parameter"}, "",
+         "dotted name of a parameter that has a prior in at least one scenario", Flags::none, {}, "", "",
+         "Dimension scale (_Netcdf4Dimid 4) holding the dotted names, e.g. `help.hours_retired`, of the parameters "
+         "that have a prior in at least one scenario of the file, in parameter-table order."},
+        {"parameter_values", G::parameter, D::float64, {"scenario", "replicate", "parameter"}, "",
+         "value of the parameter in the scenario and replicate: drawn from its prior, or the scenario's fixed value",
+         Flags::none, {}, "", "scenario_name",
+         "The value the simulation of (scenario, replicate) used: drawn from the scenario's prior (once per "
+         "replicate, keyed by (`run.seed`, `k`, name): the same in every scenario with the same prior), or the "
+         "scenario's fixed value where it has none. Units: the parameter's (docs/PARAMETERS.md)."},
         // --- one snapshot group: dimensions resident and tie, then per resident and per tie
         {"resident", G::snapshot, D::int32, {"resident"}, "",
          "resident id: index into the replicate's synthetic population", Flags::none, {}, "", "",
@@ -181,6 +192,7 @@ std::string_view group_name(DatasetGroup group) {
         case G::coordinate: return "coordinate";
         case G::scenario_variable: return "scenario_variable";
         case G::data_variable: return "data_variable";
+        case G::parameter: return "parameter";
         case G::snapshot: return "snapshot";
         case G::comparison: return "comparison";
     }

@@ -165,6 +165,22 @@ std::vector<DatasetSpec> make_specs() {
          Flags::none, {}, "", "", "Upper end of the confidence interval of `estimate`."},
         {"relative_change", G::comparison, D::float64, {"row"}, "", "estimate / baseline_mean", Flags::none, {}, "",
          "", "`estimate / baseline_mean`; NaN for the ratio row or a zero baseline."},
+        // Format 3.1: parameter uncertainty (the file's scenarios had priors; NaN otherwise).
+        {"ui_low", G::comparison, D::float64, {"row"}, "",
+         "with priors: lower end of the uncertainty interval of one replicate pair's difference (parameters and chance)",
+         Flags::none, {}, "", "",
+         "With priors (attribute `parameters_with_priors` not empty): the (1 - `confidence`) / 2 quantile of the "
+         "replicate pairs' own differences (savings rows: ratios), each pair with its own parameter draws: where the "
+         "effect lies given the uncertain parameters and chance together (total uncertainty). NaN without priors."},
+        {"ui_high", G::comparison, D::float64, {"row"}, "",
+         "with priors: upper end of the uncertainty interval of one replicate pair's difference (parameters and chance)",
+         Flags::none, {}, "", "", "The (1 + `confidence`) / 2 quantile, as `ui_low`."},
+        {"p_saving_exceeds_cost", G::comparison, D::float64, {"row"}, "1",
+         "savings rows: share of replicate pairs whose care cost saved exceeds the intervention cost", Flags::none, {},
+         "", "",
+         "Savings rows: the share of replicate pairs (with an intervention cost) whose ratio exceeds 1, i.e. whose "
+         "payer saved more care cost than the interventions cost; with priors, over parameters and chance together, "
+         "without, over chance only. NaN for the other rows."},
     };
     v.insert(v.end(), more.begin(), more.end());
     return v;

@@ -69,7 +69,8 @@ int run_command(const RunOptions& o) {
     if (o.seed) overrides.push_back("run.seed=" + std::to_string(*o.seed));
     if (o.replicates) overrides.push_back("run.replicates=" + std::to_string(*o.replicates));
     std::vector<Scenario> scenarios;
-    for (const auto& file : o.scenarios) scenarios.push_back(load_scenario(file, overrides));
+    const std::vector<std::filesystem::path> overlays(o.overlays.begin(), o.overlays.end());
+    for (const auto& file : o.scenarios) scenarios.push_back(load_scenario(file, overrides, overlays));
     check_paired(o.scenarios, scenarios);
     const Params& p = scenarios.front().params;  // run.* and population.* are the same in all
 

@@ -14,6 +14,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 
@@ -51,12 +52,20 @@ BatchResult run_batch(const std::vector<Scenario>& scenarios, const CbsTable& da
     ResultSet& rs = b.results;
     rs.geo = select_geography(data, p.population);  // what every Simulation builds (population.* is shared)
     rs.replicate_ids = replicates;
+    // The parameters with a prior in any scenario, in table order: every scenario records its value of each.
+    for (const ParamSpec& row : param_table())
+        for (const Scenario& sc : scenarios)
+            if (std::any_of(sc.priors.begin(), sc.priors.end(), [&](const Prior& q) { return q.name == row.name; })) {
+                rs.parameters.emplace_back(row.name);
+                break;
+            }
     for (const Scenario& sc : scenarios) {
         ScenarioRun run;
         run.name = sc.params.name;
         run.toml = sc.resolved_toml;
         for (const auto& f : sc.files) run.files.push_back(f.string());
         run.replicates.resize(replicates.size());
+        if (!rs.parameters.empty()) run.parameter_values.resize(replicates.size());
         rs.scenarios.push_back(std::move(run));
     }
 
@@ -64,6 +73,18 @@ BatchResult run_batch(const std::vector<Scenario>& scenarios, const CbsTable& da
     // writes only its own slot of `rs`; results depend only on (params, replicate index), never
     // on which thread runs it.
     const std::size_t n_scen = scenarios.size(), n_jobs = n_scen * replicates.size();
+    // Each job's params, drawn before any job starts (a draw that breaks a rule fails now, not hours in). A
+    // draw is a pure function of (seed, replicate, name): the same in every scenario with the same prior.
+    std::vector<Params> job_params;
+    job_params.reserve(n_jobs);
+    for (std::size_t job = 0; job < n_jobs; ++job) {
+        const std::size_t s = job % n_scen, j = job / n_scen;
+        job_params.push_back(params_for_replicate(scenarios[s], replicates[j]));
+        if (!rs.parameters.empty()) {
+            auto& used = rs.scenarios[s].parameter_values[j];
+            for (const std::string& name : rs.parameters) used.push_back(param_ref<double>(job_params.back(), name));
+        }
+    }
     const auto weeks = std::uint32_t(p.run.weeks);
     std::atomic<std::size_t> weeks_done{0};
     const std::size_t weeks_total = n_jobs * weeks;
@@ -73,7 +94,7 @@ BatchResult run_batch(const std::vector<Scenario>& scenarios, const CbsTable& da
             // Isolated: while this job waits inside its own parallel loops the
             // thread must not start another job, or Simulations (and memory) pile up.
             tbb::this_task_arena::isolate([&] {
-                Simulation sim(scenarios[s].params, data, replicates[j]);
+                Simulation sim(job_params[job], data, replicates[j]);
                 // Step by step rather than Simulation::run, so the callback also sees burn-in
                 // weeks (a cancellation must not wait for the burn-in); the same steps either way.
                 while (sim.week() < weeks) {

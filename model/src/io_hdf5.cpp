@@ -1,12 +1,14 @@
 // HDF5 result files, netCDF-4 compatible (docs/FORMAT.md): the root group
 // (dimensions, coordinates, scenario and data variables, each as the dataset
 // spec of buurtsim/datasets.hpp defines it) and provenance. The snapshot
-// groups are in io_snapshots.cpp, /comparison in io_comparison.cpp, the checks
+// groups are in io_snapshots.cpp, the parameter values in io_parameters.cpp,
+// /comparison in io_comparison.cpp, the checks
 // in result_validation.cpp, the temporary-and-rename in atomic_replace.cpp.
 #include "buurtsim/io.hpp"
 
 #include "atomic_replace.hpp"
 #include "hdf5_util.hpp"
+#include "io_parameters.hpp"
 #include "io_snapshots.hpp"
 #include "result_validation.hpp"
 
@@ -176,6 +178,9 @@ void write_file(const Writer& w, const fs::path& tmp, const ResultSet& rs, const
                         "attaching dimension scale '" + std::string(scale_names[d]) + "' to '" + path + "'");
             w.attributes(ds.get(), path, var);
         }
+
+        // The parameters with a prior and the values each replicate used (io_parameters.cpp).
+        detail::write_parameter_values(w, f, rs, scen.get(), rep.get(), 4);
     }
 
     {

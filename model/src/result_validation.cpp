@@ -3,6 +3,8 @@
 // (buurtsim/datasets.hpp), so the rule and the documented values are one.
 #include "result_validation.hpp"
 
+#include "io_parameters.hpp"
+
 #include "buurtsim/datasets.hpp"
 #include "buurtsim/error.hpp"
 
@@ -150,6 +152,7 @@ void validate_results(const ResultSet& rs) {
             }
         }
     }
+    validate_parameter_values(rs);
 }
 
 }  // namespace buurtsim::detail

@@ -42,6 +42,7 @@ enum class Stream : std::uint32_t {
     wmo_loket = 17,      ///< applications at the Wmo loket
     wmo_assessment = 18, ///< the voorliggend-veld assessment of a Wmo need (ties asked, algemene voorziening)
     health_care = 19,    ///< huisarts, POH-GGZ and acute-care contacts
+    prior = 20,          ///< a replicate's draws of the scenario's priors (prior.hpp), one counter per parameter name
 };
 
 using Philox = r123::Philox4x32;

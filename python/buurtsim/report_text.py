@@ -55,12 +55,19 @@ def sentence(row, n_rep):
     word = "higher" if est > 0 else "lower"
     amount = f"{abs(rel) * 100:.1f} % {word}" if np.isfinite(rel) else f"{_diff_words(est, unit)}"
     text = f": {amount} ({_diff_words(est, unit)}"
-    if np.isfinite(lo):
+    ulo, uhi = float(row.get("ui_low", np.nan)), float(row.get("ui_high", np.nan))
+    uncertain = np.isfinite(ulo) and np.isfinite(uhi)
+    if uncertain:
+        text += f"; 95 % uncertainty interval {_diff(ulo, unit)} to {_diff(uhi, unit)})"
+    elif np.isfinite(lo):
         text += f"; 95 % interval {_diff(lo, unit)} to {_diff(hi, unit)})"
     else:
         text += ")"
     if not np.isfinite(lo):
         text += " — one replicate pair only, so no interval."
+    elif uncertain and not _clear(row):
+        text += (" — the uncertainty interval includes no change: the direction depends on the uncertain "
+                 "assumptions or on chance.")
     elif _clear(row):
         better = LOWER_IS_BETTER.get(ind)
         text += f" — clearly {word}"

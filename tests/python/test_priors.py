@@ -116,6 +116,9 @@ def test_cli_overlay_applies_the_shipped_priors_to_every_scenario(tmp_path, run_
     assert sorted(ds.parameter.values) == sorted(names)
     np.testing.assert_array_equal(ds.parameter_values.values[0], ds.parameter_values.values[1])
     assert str(OVERLAY) in str(ds.scenario_files.values[0]).split("\n")
+    # No prior on a fitted parameter: the calibration's values stay (data/params/utrecht-2023.toml).
+    fitted = tomllib.loads((ROOT / "data" / "params" / "utrecht-2023.toml").read_text())
+    assert not set(names) & {f"{t}.{k}" for t, keys in fitted.items() for k in keys}
     # The same from Python.
     py = buurtsim.Scenario("baseline", overlay=OVERLAY)
     assert sorted(py.priors) == sorted(names)

@@ -15,7 +15,8 @@ is not one. The format (docs/FORMAT.md, "Sensitivity indices file"):
 Provenance keys: :data:`REQUIRED` (``method``, ``baseline``, ``scenarios``,
 ``scale``, ``replicates``, ``design_points``, ``model_runs``, ``created``,
 ``buurtsim_version``) and optionally ``git_commit``, ``weeks``, ``weeks_from``,
-``seed``, ``bootstrap``, ``confidence``, ``source``, ``note``.
+``seed``, ``bootstrap``, ``confidence``, ``bounds`` (``{parameter: [lo, hi]}``, the
+design's ranges), ``source``, ``note``.
 
 >>> res = buurtsim.explore(["baseline", "buurtondersteuners-targeted"], design, ...)   # doctest: +SKIP
 >>> buurtsim.write_indices(buurtsim.sensitivity(res), "indices.csv", res)              # doctest: +SKIP
@@ -45,7 +46,7 @@ COLUMNS = ["scenario", "area", "parameter", "output", "kind", "estimate", "ci_lo
 #: Provenance keys every file has.
 REQUIRED = ["method", "baseline", "scenarios", "scale", "replicates", "design_points", "model_runs", "created",
             "buurtsim_version"]
-_OPTIONAL = ["git_commit", "weeks", "weeks_from", "seed", "bootstrap", "confidence", "source", "note"]
+_OPTIONAL = ["git_commit", "weeks", "weeks_from", "seed", "bootstrap", "confidence", "bounds", "source", "note"]
 #: The index kinds of each method.
 KINDS = {"morris": ("mu", "mu_star", "sigma"), "sobol": ("S1", "ST")}
 _AREAS = ("city", "targeted")
@@ -123,6 +124,9 @@ def write_indices(indices, path, exploration=None, *, baseline=None, scenarios=N
     if exploration is not None:
         prov.update(weeks=int(a["weeks"]), weeks_from=int(a["weeks_from"]), seed=int(a["seed"]),
                     source=str(a.get("store") or "buurtsim.explore (temporary store)"))
+        if a.get("design_bounds"):
+            names = [str(p) for p in exploration["parameter"].values]
+            prov["bounds"] = {n: [float(lo), float(hi)] for n, (lo, hi) in zip(names, json.loads(a["design_bounds"]))}
     if prov["model_runs"] is None and prov["design_points"] and prov["scenarios"] and prov["replicates"]:
         prov["model_runs"] = int(prov["design_points"]) * len(prov["scenarios"]) * int(prov["replicates"])
     for key in ("bootstrap", "confidence"):
@@ -255,6 +259,12 @@ def _check_provenance(prov, where):
         v = prov[key]
         if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
             raise DataError(f"{where}: provenance {key} must be a whole number >= 1, got {v!r}")
+    bounds = prov.get("bounds", {})
+    if not isinstance(bounds, dict) or not all(
+            isinstance(v, list) and len(v) == 2 and all(isinstance(x, numbers.Real) and not isinstance(x, bool)
+                                                        for x in v) and v[0] <= v[1] for v in bounds.values()):
+        raise DataError(f"{where}: provenance bounds must map parameter names to [lo, hi] with lo <= hi, got "
+                        f"{str(bounds)[:80]!r}")
     try:
         datetime.datetime.fromisoformat(str(prov["created"]).replace("Z", "+00:00"))
     except ValueError:

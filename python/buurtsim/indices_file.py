@@ -199,7 +199,8 @@ def _read_json(path, text):
     for i, row in enumerate(rows):
         if not isinstance(row, dict):
             raise DataError(f"{path}: indices[{i}] must be an object with the keys {', '.join(COLUMNS)}")
-    table = pd.DataFrame(rows, columns=sorted({k for r in rows for k in r}, key=lambda k: (k not in COLUMNS, k)))
+    keys = {k for r in rows for k in r} if rows else set(COLUMNS)
+    table = pd.DataFrame(rows, columns=sorted(keys, key=lambda k: (k not in COLUMNS, k)))
     return doc["provenance"], table, lambda i: f"{path}: indices[{i}]"
 
 

@@ -30,7 +30,8 @@ def _as_indices(drivers):
         prov = drivers.attrs.get("provenance")
         if prov is None:
             return drivers, None, "the drivers DataFrame"
-        return check_indices(drivers, prov, where="the drivers DataFrame"), prov, "the drivers DataFrame"
+        where = drivers.attrs.get("path") or "the drivers DataFrame"   # read_indices keeps where it read from
+        return check_indices(drivers, prov, where=where), prov, where
     table = read_indices(drivers)
     return table, table.attrs["provenance"], str(drivers)
 

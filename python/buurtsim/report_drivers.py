@@ -209,7 +209,8 @@ def _nothing(ds):
 
 
 def section(ds, table, baseline, *, drivers=None, weeks_from=0, figure):
-    """What the template shows under "What drives the answer" (a dict), from indices, priors or neither.
+    """What the template shows under "What drives the answer": a list of parts (dicts), from the indices given,
+    then from the priors in the result (as a cross-check when there are indices too), or what to run.
 
     ``figure(draw, caption, size=...)`` makes an embedded figure (report._figure). Raises
     :class:`buurtsim.IoError` / :class:`buurtsim.DataError` for a bad indices file and
@@ -218,8 +219,18 @@ def section(ds, table, baseline, *, drivers=None, weeks_from=0, figure):
     from .report_drivers_indices import from_indices
     from .report_drivers_priors import from_priors
 
+    parts = []
     if drivers is not None:
-        return from_indices(ds, table, baseline, drivers, figure)
+        parts.append(from_indices(ds, table, baseline, drivers, figure))
     if "parameter_values" in ds and ds.sizes.get("parameter", 0) > 0:
-        return from_priors(ds, table, baseline, weeks_from, figure)
-    return _nothing(ds)
+        screen = from_priors(ds, table, baseline, weeks_from, figure)
+        if parts:
+            screen["title"] = "Across this result's replicates (its priors): a cross-check"
+            parts[0]["title"] = "From the sensitivity indices"
+            screen["commands"] = [c for c in screen["commands"] if "buurtsim run" in c]
+        parts.append(screen)
+    if not parts:
+        parts.append(_nothing(ds))
+    for part in parts:
+        part.setdefault("title", "")
+    return parts

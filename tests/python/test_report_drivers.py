@@ -265,3 +265,11 @@ def test_section_without_priors_or_indices_shows_the_commands(files, tmp_path):
     assert "baseline.toml" in cmd and "buurtondersteuners-targeted.toml" in cmd and "population.scale=0.03" in cmd
     assert "--replicates 2" not in cmd
     assert "python3 -m buurtsim report RESULT.h5 -o report.html --drivers indices.csv" in text
+
+
+def test_indices_and_priors_together_show_both(files, tmp_path):
+    indices = write(morris_table(), tmp_path / "m.csv")
+    text = words(drivers_section(buurtsim.report(files["priors"], tmp_path / "r.html", drivers=indices)))
+    a, b = text.index("From the sensitivity indices"), text.index("Across this result's replicates (its priors)")
+    assert a < b
+    assert "hinges mostly on community.support_share" in text[a:b] and "rank correlation" in text[b:]

@@ -74,7 +74,18 @@ def _scale_of(exploration):
     return None
 
 
-def write_indices(indices, path, exploration=None, *, baseline=None, scenarios=None, scale=None, note=None):
+def _method_of(indices):
+    kinds = set(indices["kind"]) if "kind" in indices else set()
+    return next((m for m, k in KINDS.items() if kinds and kinds <= set(k)), None)
+
+
+def _runs_of(indices):
+    runs = set(pd.to_numeric(indices["runs"], errors="coerce").dropna().astype(int)) if "runs" in indices else set()
+    return runs.pop() if len(runs) == 1 else None
+
+
+def write_indices(indices, path, exploration=None, *, baseline=None, scenarios=None, scale=None, replicates=None,
+                  design_points=None, note=None):
     """Write sensitivity indices with their provenance to ``path`` (``.csv`` or ``.json``); return the path.
 
     Parameters
@@ -86,9 +97,10 @@ def write_indices(indices, path, exploration=None, *, baseline=None, scenarios=N
     exploration : xarray.Dataset, optional
         The :func:`buurtsim.explore` result the indices were computed from: it
         gives the baseline, scenarios, ``population.scale`` (from its ``set``),
-        replicates, weeks, seed, design points and build. Without it, give
-        ``baseline``, ``scenarios`` and ``scale``.
-    baseline, scenarios, scale : optional
+        replicates, weeks, seed, design points, design bounds and build.
+        Without it, give ``baseline``, ``scenarios``, ``scale`` and
+        ``replicates`` (``design_points`` defaults to the table's ``runs``).
+    baseline, scenarios, scale, replicates, design_points : optional
         Override or supply those provenance keys.
     note : str, optional
         Free text kept in the provenance.
@@ -109,13 +121,15 @@ def write_indices(indices, path, exploration=None, *, baseline=None, scenarios=N
     a = dict(exploration.attrs) if exploration is not None else {}
     meta = dict(indices.attrs)
     prov = {
-        "method": meta.get("method") or a.get("design_method"),
+        "method": meta.get("method") or a.get("design_method") or _method_of(indices),
         "baseline": baseline if baseline is not None else a.get("baseline"),
         "scenarios": list(scenarios) if scenarios is not None else (json.loads(a["scenarios"]) if "scenarios" in a
                                                                      else None),
         "scale": scale if scale is not None else (_scale_of(exploration) if exploration is not None else None),
-        "replicates": int(a.get("replicates", meta.get("replicates", 0)) or 0) or None,
-        "design_points": int(a["tasks"]) if "tasks" in a else meta.get("runs"),
+        "replicates": replicates if replicates is not None else (
+            int(a.get("replicates", meta.get("replicates", 0)) or 0) or None),
+        "design_points": design_points if design_points is not None else (
+            int(a["tasks"]) if "tasks" in a else meta.get("runs") or _runs_of(indices)),
         "model_runs": int(a["runs"]) if "runs" in a else None,
         "created": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "buurtsim_version": a.get("buurtsim_version", _core.version),
@@ -135,9 +149,12 @@ def write_indices(indices, path, exploration=None, *, baseline=None, scenarios=N
     if note is not None:
         prov["note"] = str(note)
     missing = [k for k in REQUIRED if prov.get(k) is None]
+    if "model_runs" in missing and {"design_points", "scenarios", "replicates"} & set(missing):
+        missing.remove("model_runs")   # follows from them
     if missing:
         raise UsageError(f"write_indices: the provenance lacks {', '.join(missing)}: pass the exploration the "
-                         f"indices come from (write_indices(table, path, result)), or baseline=, scenarios=, scale=")
+                         f"indices come from (write_indices(table, path, result)), or "
+                         + ", ".join(f"{k}=" for k in missing))
     if isinstance(prov["scale"], numbers.Real):
         prov["scale"] = float(prov["scale"])
     table = indices.reset_index(drop=True)

@@ -53,7 +53,7 @@ def test_write_needs_the_provenance(tmp_path):
     bare.attrs.clear()
     with pytest.raises(buurtsim.UsageError, match=r"lacks replicates: .* replicates="):
         buurtsim.write_indices(bare, tmp_path / "i.csv", **PROV)
-    back = buurtsim.read_indices(buurtsim.write_indices(bare, tmp_path / "i.csv", **PROV, replicates=2))
+    back = buurtsim.read_indices(buurtsim.write_indices(bare, tmp_path / "bare.csv", **PROV, replicates=2))
     assert back.attrs["provenance"]["method"] == "sobol" and back.attrs["provenance"]["design_points"] == 512
     with pytest.raises(buurtsim.UsageError, match=r"must end in \.csv or \.json"):
         buurtsim.write_indices(sobol_table(), tmp_path / "i.txt", **PROV)

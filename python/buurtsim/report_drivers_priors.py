@@ -263,5 +263,8 @@ def _priors_words(g, output, area, r_crit, n, ranges):
         if (r.high_mean - t) * (r.low_mean - t) < 0:
             part += (": over its range the answer changes side" + (" of break-even" if output in SAVINGS_ROWS
                                                                   else ""))
+        elif output in SAVINGS_ROWS and np.isfinite(r.high_mean) and np.isfinite(r.low_mean):
+            part += (": in both, the care cost saved " + ("falls short of" if r.high_mean < t else "exceeds")
+                     + " the intervention cost")
         parts.append(part + ".")
     return text + " ".join(parts)

@@ -15,7 +15,8 @@ Main functions: :func:`run`, :func:`load`, :func:`compare`,
 sensitivity analysis (designs and estimators): :func:`morris_design`,
 :func:`sobol_design`, :func:`latin_hypercube`, :func:`morris_indices`,
 :func:`sobol_indices`; explorations of a design on dask.distributed and their
-indices: :func:`explore`, :func:`sensitivity`;
+indices: :func:`explore`, :func:`sensitivity`, written with their provenance by
+:func:`write_indices` (for ``report(..., drivers=)``) and read by :func:`read_indices`;
 snapshots and networks: :func:`snapshot`, :func:`snapshot_graph`;
 step-by-step runs: :class:`Simulation`. Errors derive from
 :class:`buurtsim.Error`. Documentation: README.md, docs/ODD.md,
@@ -39,6 +40,7 @@ from . import plot
 # (as compare and report do); `import buurtsim.sensitivity` and `from buurtsim.sensitivity import ...` still
 # reach the modules.
 from .explore import design_of, explore, sensitivity
+from .indices_file import read_indices, write_indices
 
 __version__ = _core.version
 git_commit = _core.git_commit
@@ -50,5 +52,5 @@ __all__ = [
     "aggregation", "horizon_values", "city_series", "TIE_TYPES", "Error", "ParamError", "ParamTypeError",
     "UnknownKeyError", "DataError", "IoError", "UsageError", "SensitivityError", "InternalError", "__version__",
     "Design", "morris_design", "sobol_design", "latin_hypercube", "morris_indices", "sobol_indices",
-    "explore", "sensitivity", "design_of", "ExploreError",
+    "explore", "sensitivity", "design_of", "ExploreError", "write_indices", "read_indices",
 ]

@@ -22,7 +22,7 @@ import pathlib
 import jinja2
 import numpy as np
 
-from . import _core
+from . import _core, report_drivers
 from .compare import KEY_INDICATORS, SAVINGS, SAVINGS_ROWS, _as_dataset, compare, horizon_values
 from .errors import UsageError
 from .output_files import write_text
@@ -189,12 +189,10 @@ def _priors(ds):
     return {"count": len(names), "names": ", ".join(names), "few": ds.sizes["replicate"] < 40}
 
 
-def _drivers(ds, table):
-    """The section "What drives the answer": per key difference, the parameters that move it most
-    (sensitivity indices, buurtsim.sensitivity) in plain words, as a list of {"text": str, "figure":
-    _figure(...) or None}. Not built yet (issue 12, a separate piece of work): None leaves the section
-    out of the page."""
-    return None
+def _drivers(ds, table, baseline, drivers, weeks_from):
+    """The section "What drives the answer" (buurtsim.report_drivers): from the indices given, else from the
+    priors in the result, else the commands that give either."""
+    return report_drivers.section(ds, table, baseline, drivers=drivers, weeks_from=weeks_from, figure=_figure)
 
 
 def _provenance(ds, source_path):
@@ -227,7 +225,7 @@ def _resolved(ds):
 
 # ---------------------------------------------------------------- the report
 
-def report(source, path="report.html", *, baseline=None, weeks_from=0, title=None):
+def report(source, path="report.html", *, baseline=None, weeks_from=0, title=None, drivers=None):
     """Write a self-contained HTML report of a result (one file, plots embedded); return its path.
 
     Parameters
@@ -241,6 +239,15 @@ def report(source, path="report.html", *, baseline=None, weeks_from=0, title=Non
     weeks_from : int
         First week of the comparison horizon.
     title : str, optional
+    drivers : pandas.DataFrame or path, optional
+        Sensitivity indices for the section "What drives the answer": the
+        DataFrame of :func:`buurtsim.sensitivity`, or a file of
+        :func:`buurtsim.write_indices` (``.csv`` or ``.json``, checked: a
+        wrong or foreign file raises :class:`buurtsim.IoError` or
+        :class:`buurtsim.DataError` naming the file, line, column and rule;
+        indices of another baseline :class:`buurtsim.UsageError`). Without
+        them the section correlates the result's priors with its differences
+        (with enough replicates), or says what to run.
 
     Examples
     --------
@@ -277,12 +284,16 @@ def report(source, path="report.html", *, baseline=None, weeks_from=0, title=Non
         table = compare(ds, baseline, weeks_from=weeks_from)
         baseline = table.attrs["baseline"]
         page.update(baseline=baseline, summaries=_summaries(ds, table, names, baseline, n_rep, scale),
-                    tables=_tables(ds, table, names, baseline), drivers=_drivers(ds, table))
+                    tables=_tables(ds, table, names, baseline),
+                    drivers=_drivers(ds, table, baseline, drivers, weeks_from))
     else:
+        if drivers is not None:
+            raise UsageError("report: drivers need a comparison: the result holds one scenario")
         page.update(levels=_levels(ds, 0))
     page["figures"] = _figures(ds, table, names, baseline, weeks_from)
     doc = _TEMPLATES.get_template("report.html.j2").render(page)
 
     # The rules of buurtsim run -o; the result file read is an input the report must not replace.
-    out = write_text(path, doc, inputs=[source_path] if source_path else [])
+    inputs = ([source_path] if source_path else []) + ([drivers] if isinstance(drivers, (str, os.PathLike)) else [])
+    out = write_text(path, doc, inputs=inputs)
     return out

@@ -289,7 +289,8 @@ def test_report_with_priors_shows_both_intervals_and_the_probabilities(priors_fi
                 f"<b>{p['euro_saved_per_euro_spent_zorgverzekeraar']}</b>") in text
     assert "each with its own draw of the uncertain parameters" in text
     assert "the uncertainty intervals include what is not known about those assumptions" in text
-    assert "What drives the answer" not in text  # the sensitivity section is not built yet
+    # 4 replicates: the drivers section says it is too few to correlate, and draws nothing (test_report_drivers).
+    assert "too few to say which assumptions drive the differences" in text
 
 
 def test_report_without_priors_says_the_intervals_are_chance_only(report_html):

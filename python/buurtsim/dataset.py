@@ -86,6 +86,5 @@ def dataset_from_batch(batch):
     }
     attrs.update({f"provenance_{k}": v for k, v in prov.items()})
     ds = xr.Dataset(coords=coords, attrs=attrs)  # coordinates first: dims in file order
-    for name, var in data.items():
-        ds[name] = var
-    return ds
+    # one merge for all variables: assigning them one by one re-aligns the Dataset each time (~4x slower)
+    return ds.assign(data)

@@ -37,7 +37,6 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from .errors import SensitivityError, UsageError
 
@@ -420,6 +419,8 @@ def sobol_design(bounds, n=1024, *, log=(), seed=0):
     n = _power_of_two(func, n)
     seed = _seed_arg(func, seed)
     k = len(names)
+    from scipy.stats import qmc   # here, not at the top: scipy.stats is a third of `import buurtsim`
+
     base = qmc.Sobol(d=2 * k, scramble=True, seed=seed).random_base2(m=n.bit_length() - 1)
     a, b = base[:, :k], base[:, k:]
     blocks = [a, b]
@@ -465,6 +466,8 @@ def latin_hypercube(bounds, n, *, log=(), seed=0):
     names, pairs, flags = _bounds_arg(func, bounds, log)
     n = _int_arg(func, "n", n, 2)
     seed = _seed_arg(func, seed)
+    from scipy.stats import qmc
+
     unit = qmc.LatinHypercube(d=len(names), seed=seed).random(n)
     return Design("lhs", names, pairs, flags, unit, seed, {"n": n}, {})
 

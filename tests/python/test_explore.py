@@ -1,4 +1,4 @@
-"""Explorations on dask.distributed (buurtsim/explore.py, explore_spec.py, `python3 -m buurtsim explore`):
+"""Explorations on dask.distributed (buurtsim/explore.py and its explore_*.py modules, `python3 -m buurtsim explore`):
 a 2-worker LocalCluster; a scheduler and two workers started as separate processes (dask-scheduler,
 dask-worker), as on several machines; resume from a store after a kill and after lost task files, with
 results identical to an uninterrupted run; a store of another spec refused; a failed task named by its

@@ -2,7 +2,8 @@
 
 The cell tagged "parameters" sets each notebook's size; the test adds a cell
 after it with small values (one wijk, 5 % of its residents, a few weeks),
-as papermill would, and requires each notebook to finish within a minute.
+as papermill would, and requires each notebook to finish within a minute. 04-uncertainty starts a
+two-worker LocalCluster (WORKERS) and runs a Sobol design of SOBOL_N = 2 base points.
 """
 import os
 import pathlib
@@ -17,12 +18,12 @@ if not os.environ.get("BUURTSIM_PYTHON_REQUIRED"):
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "python" / "notebooks").glob("*.ipynb"))
-SMALL = {"SCALE": "0.05", "WEEKS": "12", "REPLICATES": "2", "WIJKEN": '["WK034403"]'}
+SMALL = {"SCALE": "0.05", "WEEKS": "12", "REPLICATES": "2", "WIJKEN": '["WK034403"]', "SOBOL_N": "2", "WORKERS": "2"}
 
 
-def test_the_three_notebooks_are_there():
+def test_the_four_notebooks_are_there():
     names = [p.stem for p in NOTEBOOKS]
-    assert names == ["01-quickstart", "02-compare-scenarios", "03-inside-the-model"]
+    assert names == ["01-quickstart", "02-compare-scenarios", "03-inside-the-model", "04-uncertainty"]
 
 
 def small_values(nb):

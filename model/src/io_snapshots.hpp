@@ -7,12 +7,28 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace buurtsim::detail {
 
 /** @brief Name of the group of scenario s's snapshot of week w in replicate index r, e.g. "s0_r0_w0052". */
 std::string snapshot_name(std::size_t s, std::uint32_t r, std::uint32_t week);
+
+/** @brief Writes snapshot groups one at a time, in the order given (the order of the group's links); creates
+ *         /snapshots with the first, so a file without snapshots has no such group. */
+class SnapshotWriter {
+public:
+    SnapshotWriter(const Writer& w, hid_t file) : w_(w), file_(file) {}
+    /** @brief The group of `s`, of scenario index `scenario` and replicate index `replicate`. @throws IoError */
+    void add(const Snapshot& s, std::size_t scenario, std::uint32_t replicate);
+
+private:
+    const Writer& w_;
+    hid_t file_;
+    std::optional<Handle> group_;
+    std::int32_t dimid_ = 4;  // netCDF-4 dimension ids are unique in the file; the root uses 0-3
+};
 
 /** @brief /snapshots with every snapshot of `rs`, scenario by scenario, replicate by replicate, week by week;
  *         nothing if there is no snapshot. @throws IoError */

@@ -45,6 +45,7 @@ struct Provenance {
     std::string command_line;
     std::string start_time;  ///< ISO 8601 UTC
     std::string end_time;    ///< ISO 8601 UTC
+    int resumed = 0;         ///< times the run was resumed from its partial file (`buurtsim run --resume`)
 };
 
 /** @brief One scenario of a result file and its replicates. */

@@ -1,0 +1,30 @@
+#pragma once
+// The parts of a result file both writers make the same way (private to buurtsim_io): the in-memory
+// writer of a whole ResultSet (io_hdf5.cpp) and the streaming writer that assembles the file from a
+// partial file (result_stream.cpp). Sharing them keeps the two files alike in every dataset and
+// attribute, which test_result_stream.cpp checks.
+#include "hdf5_util.hpp"
+
+#include "buurtsim/io.hpp"
+
+#include <vector>
+
+namespace buurtsim::detail {
+
+/// Most weeks in one chunk of a data variable (five years): chunks are (1, 1, min(W, 260), B).
+constexpr hsize_t max_chunk_weeks = 260;
+
+/** File creation properties of a result file: link and attribute creation order tracked (as netCDF-4 does). */
+Handle file_create_plist(const Writer& w);
+
+/** @brief The root group of `rs` in `file`: root attributes (version, commit and seed from `prov`), the dimensions (W = `n_week`), the coordinates,
+ *         the scenario variables (`targeted` from each ScenarioRun::targeted) and every data variable created,
+ *         chunked, compressed, with its scales attached and its attributes, but no values written.
+ *  @return the data variables, in indicator order. @throws IoError */
+std::vector<Handle> write_root(const Writer& w, hid_t file, const ResultSet& rs, hsize_t n_week,
+                               const Provenance& prov);
+
+/** @brief The group /provenance. @throws IoError */
+void write_provenance(const Writer& w, hid_t file, const Provenance& prov);
+
+}  // namespace buurtsim::detail

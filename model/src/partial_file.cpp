@@ -145,7 +145,7 @@ PartialFile::~PartialFile() {
 }
 
 PartialFile PartialFile::create(const fs::path& path, const PartialHeader& header) {
-    const std::string where = "cannot write partial file '" + path.string() + "': ";
+    const std::string where = "partial file '" + path.string() + "': ";
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) throw IoError(where + "creating it failed: " + errno_text(errno));
     lock_or_throw(fd, path);
@@ -292,7 +292,7 @@ PartialRecord PartialFile::append(RecordKind kind, std::uint32_t a, std::uint32_
     put_u32(t, c);
 
     const std::lock_guard lock(mutex_);
-    const std::string where = "cannot write partial file '" + path_.string() + "': ";
+    const std::string where = "partial file '" + path_.string() + "': ";
     int err = 0;
     std::string failure;
     // A torn record of the killed run goes first, so no stale bytes follow the new ones.

@@ -323,7 +323,11 @@ std::unique_ptr<ResultStream> ResultStream::start(const fs::path& out, const Str
     if (fs::symlink_status(path, ec).type() != fs::file_type::not_found)
         throw IoError("partial file '" + path.string() + "' exists: an earlier run writing '" + out.string()
                       + "' did not finish; resume it, or remove the partial file to start again");
-    return std::unique_ptr<ResultStream>(new ResultStream(out, run, PartialFile::create(path, header_of(run))));
+    try {
+        return std::unique_ptr<ResultStream>(new ResultStream(out, run, PartialFile::create(path, header_of(run))));
+    } catch (const IoError& e) {
+        throw IoError("cannot write result file '" + out.string() + "': " + e.what());
+    }
 }
 
 std::unique_ptr<ResultStream> ResultStream::resume(const fs::path& out, const StreamedRun& run) {
@@ -396,8 +400,14 @@ void ResultStream::add(std::size_t scenario, std::size_t replicate, const Result
     if (!results.targeted.empty() && results.targeted.size() != n_buurt)
         throw InternalError("ResultStream::add: " + of + " has " + std::to_string(results.targeted.size())
                             + " targeted flags for " + std::to_string(n_buurt) + " buurten");
-    const PartialRecord r = file_->append(RecordKind::pair, std::uint32_t(scenario), std::uint32_t(replicate),
-                                          encode_pair(results, run_.weeks, n_buurt));
+    const std::vector<unsigned char> payload = encode_pair(results, run_.weeks, n_buurt);
+    PartialRecord r;
+    try {
+        r = file_->append(RecordKind::pair, std::uint32_t(scenario), std::uint32_t(replicate), payload);
+    } catch (const IoError& e) {
+        throw IoError("cannot write result file '" + out_.string() + "': " + e.what() + "; the replicates finished "
+                      "before are kept in it: make room and run again with --resume");
+    }
     const std::lock_guard lock(pairs_->mutex);
     pairs_->record[k] = r;
     ++pairs_->done;

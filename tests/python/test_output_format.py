@@ -33,6 +33,7 @@ SCENARIO = '[population]\nscale = 0.02\nwijken = ["WK034401"]\n[run]\nweeks = 6\
 DIMS = ("scenario", "replicate", "week", "buurt")
 PROVENANCE_ATTRS = {
     "version", "git_commit", "seed", "data_files", "threads", "host", "command_line", "start_time", "end_time",
+    "resumed",
 }
 
 

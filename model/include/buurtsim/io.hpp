@@ -19,7 +19,7 @@
 namespace buurtsim {
 
 /** @brief Version of the file layout; readers accept the same major version. */
-inline constexpr const char* format_version = "3.0";
+inline constexpr const char* format_version = "3.2";
 
 /// Read limits (docs/FORMAT.md "Read checks"), checked before allocating: the lengths of the dimensions
 /// (run.replicates and run.weeks have the same maxima) and the values of one data variable (2 GiB of float64).

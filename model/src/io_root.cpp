@@ -117,7 +117,7 @@ std::vector<Handle> write_root(const Writer& w, hid_t f, const ResultSet& rs, hs
             Handle dcpl = w.dataset_plist();
             const hsize_t chunk[4] = {1, 1, std::min(n_week, max_chunk_weeks), n_buurt};
             w.check(H5Pset_chunk(dcpl.get(), 4, chunk), "H5Pset_chunk for '" + path + "'");
-            w.check(H5Pset_shuffle(dcpl.get()), "H5Pset_shuffle for '" + path + "'");
+            if (shuffled(var.dtype)) w.check(H5Pset_shuffle(dcpl.get()), "H5Pset_shuffle for '" + path + "'");
             w.check(H5Pset_deflate(dcpl.get(), deflate_level), "H5Pset_deflate for '" + path + "'");
             Handle ds{w.check(H5Dcreate2(f, name.c_str(), w.file_type(var.dtype), space.get(), H5P_DEFAULT,
                                          dcpl.get(), H5P_DEFAULT),

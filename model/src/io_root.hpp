@@ -14,6 +14,12 @@ namespace buurtsim::detail {
 /// Most weeks in one chunk of a data variable (five years): chunks are (1, 1, min(W, 260), B).
 constexpr hsize_t max_chunk_weeks = 260;
 
+/** Whether a data variable's chunks are shuffled before deflate. Measured on a 40-replicate file
+ *  (docs/PERFORMANCE.md "Ensembles in constant memory"): shuffling makes the int32 counts 30 % smaller but the
+ *  float64 hours, costs and shares 86 % larger than deflate alone (their repeated byte patterns are whole
+ *  doubles), and costs CPU either way. */
+inline bool shuffled(Dtype d) { return d == Dtype::int32; }
+
 /** File creation properties of a result file: link and attribute creation order tracked (as netCDF-4 does). */
 Handle file_create_plist(const Writer& w);
 

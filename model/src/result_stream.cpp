@@ -2,7 +2,7 @@
 // result file assembled from their chunks at the end. Payload of a pair record (little-endian):
 //   u32 weeks  u32 buurten  u32 n  n targeted flags
 //   per indicator, per week chunk (chunk_weeks(W) weeks, the last zero-padded): u64 size, the chunk as HDF5
-//   stores it (chunk_codec.hpp: shuffled and deflated, of int32 or float64 by the indicator's dtype)
+//   stores it (chunk_codec.hpp: int32 counts shuffled and deflated, float64 deflated; io_root.hpp shuffled())
 //   u32 snapshots, each: u32 week  u64 residents  u64 ties, per snapshot variable: u64 size, its values
 //   shuffled and deflated as one block
 // A new per-(scenario, replicate) variable (such as parameter_values) goes at the end of the payload, is
@@ -207,11 +207,14 @@ std::vector<unsigned char> encode_pair(const Results& res, std::uint32_t weeks, 
             if (specs[i].integer) {
                 std::fill(ints.begin(), ints.end(), 0);
                 for (std::size_t k = 0; k < n; ++k) ints[k] = std::int32_t(v[first + k]);  // validated: whole, in range
-                put_block(out, detail::encode_chunk(ints.data(), per_chunk * 4, 4, detail::deflate_level));
+                put_block(out, detail::encode_chunk(ints.data(), per_chunk * 4, detail::shuffled(Dtype::int32) ? 4 : 1,
+                                                    detail::deflate_level));
             } else {
                 std::fill(reals.begin(), reals.end(), 0.0);
                 std::copy_n(v.begin() + std::ptrdiff_t(first), n, reals.begin());
-                put_block(out, detail::encode_chunk(reals.data(), per_chunk * 8, 8, detail::deflate_level));
+                // A shuffle of 1-byte elements is the identity: deflate alone, as HDF5 stores these.
+                put_block(out, detail::encode_chunk(reals.data(), per_chunk * 8, detail::shuffled(Dtype::float64) ? 8 : 1,
+                                                    detail::deflate_level));
             }
         }
     }
@@ -437,10 +440,12 @@ Results ResultStream::read(std::size_t scenario, std::size_t replicate) const {
             const std::size_t first = ch * per_chunk, n = std::min(per_chunk, v.size() - first);
             const auto [data, size] = p.chunks[i][ch];
             if (specs[i].integer) {
-                detail::decode_chunk(data, size, ints.data(), per_chunk * 4, 4, c.what);
+                detail::decode_chunk(data, size, ints.data(), per_chunk * 4, detail::shuffled(Dtype::int32) ? 4 : 1,
+                                     c.what);
                 for (std::size_t k = 0; k < n; ++k) v[first + k] = ints[k];
             } else {
-                detail::decode_chunk(data, size, reals.data(), per_chunk * 8, 8, c.what);
+                detail::decode_chunk(data, size, reals.data(), per_chunk * 8, detail::shuffled(Dtype::float64) ? 8 : 1,
+                                     c.what);
                 std::copy_n(reals.begin(), n, v.begin() + std::ptrdiff_t(first));
             }
         }

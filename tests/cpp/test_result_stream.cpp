@@ -49,8 +49,9 @@ std::map<std::string, std::string> all_datasets(const fs::path& p) {
     return out;
 }
 
-/// Two scenarios x `reps` replicates over `weeks` weeks, with snapshots in some pairs and targeted buurten.
+/// Two scenarios x `reps` (>= 2) replicates over `weeks` weeks, with snapshots in some pairs and targeted buurten.
 ResultSet example(std::uint32_t reps, std::uint32_t weeks) {
+    REQUIRE(reps >= 2);
     const Geography geo = tiny_geography();
     ResultSet rs = wrap(geo, fake_results(reps, weeks, 2, 0));
     ScenarioRun more = rs.scenarios.front();
@@ -220,7 +221,7 @@ TEST_CASE("a partial file that is torn, corrupt, foreign, of another run or in u
 
 TEST_CASE("finish needs every pair; a pair goes in once", "[stream]") {
     const fs::path dir = scratch_in("stream", "misuse");
-    const ResultSet rs = example(1, 2);
+    const ResultSet rs = example(2, 2);
     auto s = ResultStream::start(dir / "out.h5", layout_of(rs, 2));
     s->add(0, 0, rs.scenarios[0].replicates[0]);
     CHECK_THROWS_AS(s->add(0, 0, rs.scenarios[0].replicates[0]), InternalError);

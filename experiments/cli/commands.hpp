@@ -19,6 +19,7 @@ struct RunOptions {
     std::optional<std::int64_t> only_replicate;  // run just this replicate of the batch
     int threads = 0;  // 0: all cores
     std::vector<std::string> overrides;
+    std::vector<std::string> overlays;  ///< scenario fragments applied to every scenario before --set (e.g. priors)
     std::string data_dir;
     bool quiet = false;
     bool clean_partials = false;  ///< remove OUT.partial and OUT.partial-* left by a killed run

@@ -73,7 +73,13 @@ int main(int argc, char** argv) {
         ->check(CLI::NonNegativeNumber);
     run_cmd->add_option("--threads", run.threads, "Worker threads (0: all cores); results do not depend on it")
         ->check(CLI::Range(0, 1024));
-    run_cmd->add_option("--set", run.overrides, "Override a parameter: key=value (TOML value), repeatable");
+    run_cmd->add_option("--overlay", run.overlays,
+                        "Apply a scenario fragment to every scenario, after its file and before --set, e.g. the "
+                        "priors of data/params/utrecht-2023-uncertainty.toml; repeatable")
+        ->check(CLI::ExistingFile);
+    run_cmd->add_option("--set", run.overrides,
+                        "Override a parameter: key=value (TOML value, or a prior such as "
+                        "'{ prior = \"uniform\", lo = 1.0, hi = 2.0 }'), repeatable");
     run_cmd->add_option("--data-dir", run.data_dir, "Directory holding cbs/ tables")->check(CLI::ExistingDirectory);
     run_cmd->add_flag("-q,--quiet", run.quiet, "No summary table and no progress line");
     auto* clean_flag = run_cmd->add_flag(

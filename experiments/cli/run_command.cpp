@@ -73,7 +73,8 @@ int run_command(const RunOptions& o) {
     if (o.seed) overrides.push_back("run.seed=" + std::to_string(*o.seed));
     if (o.replicates) overrides.push_back("run.replicates=" + std::to_string(*o.replicates));
     std::vector<Scenario> scenarios;
-    for (const auto& file : o.scenarios) scenarios.push_back(load_scenario(file, overrides));
+    const std::vector<std::filesystem::path> overlays(o.overlays.begin(), o.overlays.end());
+    for (const auto& file : o.scenarios) scenarios.push_back(load_scenario(file, overrides, overlays));
     check_paired(o.scenarios, scenarios);
     const Params& p = scenarios.front().params;  // run.* and population.* are the same in all
 
@@ -121,24 +122,39 @@ int run_command(const RunOptions& o) {
             for (std::size_t r = 0; r < n_rep; ++r)
                 if (stream->done(s, r)) totals[s * n_rep + r] = summarise(geo, stream->read(s, r));
 
-    const std::size_t to_run = stream->pairs_total() - stream->pairs_done();
-    Progress progress(!o.quiet, to_run * std::size_t(p.run.weeks));
-    std::mutex progress_mutex;
-    // A signal ends the process from its handler (signals.cpp), in this loop as anywhere; what the partial
-    // file holds stays there for --resume.
-    run_pairs(
-        scenarios, data, replicate_ids, o.threads, [&](std::size_t s, std::size_t r) { return stream->done(s, r); },
-        [&](std::size_t s, std::size_t r, Results&& res) {
-            stream->add(s, r, res);
-            if (!o.quiet) totals[s * n_rep + r] = summarise(geo, res);
-            test_stall("pair-saved");  // the resume tests' hook: a kill here leaves recorded pairs behind
-        },
-        [&](const BatchProgress& at) {
-            std::unique_lock lock(progress_mutex, std::try_to_lock);
-            if (lock) progress.update(at.weeks_done);
-        });
+    try {
+        const std::size_t to_run = stream->pairs_total() - stream->pairs_done();
+        Progress progress(!o.quiet, to_run * std::size_t(p.run.weeks));
+        std::mutex progress_mutex;
+        // A signal ends the process from its handler (signals.cpp), in this loop as anywhere; what the partial
+        // file holds stays there for --resume.
+        run_pairs(
+            scenarios, data, replicate_ids, o.threads, [&](std::size_t s, std::size_t r) { return stream->done(s, r); },
+            [&](std::size_t s, std::size_t r, Results&& res, std::vector<double>&& parameter_values) {
+                stream->add(s, r, res, parameter_values);
+                if (!o.quiet) totals[s * n_rep + r] = summarise(geo, res);
+                test_stall("pair-saved");  // the resume tests' hook: a kill here leaves recorded pairs behind
+            },
+            [&](const BatchProgress& at) {
+                std::unique_lock lock(progress_mutex, std::try_to_lock);
+                if (lock) progress.update(at.weeks_done);
+            });
 
-    stream->finish();
+        stream->finish();
+    } catch (const Error&) {
+        // A run that fails (bad input found by a replicate, a full disk) keeps what it recorded for --resume;
+        // a new run that recorded nothing leaves nothing behind.
+        keep_partial_on_signal({});
+        if (!o.resume && stream->pairs_done() == 0) {
+            stream->discard();
+        } else {
+            std::cerr << "buurtsim: the " << stream->pairs_done() << " of " << stream->pairs_total()
+                      << " (scenario, replicate) pairs finished are kept in '" << stream->partial_path().string()
+                      << "': once the cause is fixed, run the same command with --resume (or with --clean-partials "
+                         "to start again)\n";
+        }
+        throw;
+    }
     keep_partial_on_signal({});
     if (!o.quiet) {
         for (std::size_t s = 0; s < n_scen; ++s) {

@@ -3,7 +3,9 @@
 #include "buurtsim/testing.hpp"
 
 #include "buurtsim/error.hpp"
+#include "buurtsim/params.hpp"
 #include "buurtsim/population.hpp"
+#include "buurtsim/prior.hpp"
 #include "buurtsim/simulation.hpp"
 #include "buurtsim/version.hpp"
 
@@ -14,6 +16,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 
@@ -32,6 +35,13 @@ ResultSet batch_layout(const std::vector<Scenario>& scenarios, const CbsTable& d
     ResultSet rs;
     rs.geo = select_geography(data, scenarios.front().params.population);  // what every Simulation builds
     rs.replicate_ids = replicates;
+    // The parameters with a prior in any scenario, in table order: every scenario records its value of each.
+    for (const ParamSpec& row : param_table())
+        for (const Scenario& sc : scenarios)
+            if (std::any_of(sc.priors.begin(), sc.priors.end(), [&](const Prior& q) { return q.name == row.name; })) {
+                rs.parameters.emplace_back(row.name);
+                break;
+            }
     for (const Scenario& sc : scenarios) {
         ScenarioRun run;
         run.name = sc.params.name;
@@ -76,6 +86,24 @@ void run_pairs(const std::vector<Scenario>& scenarios, const CbsTable& data,
     for (std::size_t j = 0; j < replicates.size(); ++j)
         for (std::size_t s = 0; s < n_scen; ++s)
             if (!skip || !skip(s, j)) jobs.emplace_back(s, j);
+    // Each job's params, drawn before any job starts (a draw that breaks a rule fails now, not hours in). A
+    // draw is a pure function of (seed, replicate, name): the same in every scenario with the same prior, and
+    // the same whether the job runs in the first invocation or after --resume.
+    std::vector<std::string> parameters;
+    for (const ParamSpec& row : param_table())
+        for (const Scenario& sc : scenarios)
+            if (std::any_of(sc.priors.begin(), sc.priors.end(), [&](const Prior& q) { return q.name == row.name; })) {
+                parameters.emplace_back(row.name);
+                break;
+            }
+    std::vector<Params> job_params;
+    std::vector<std::vector<double>> job_values(jobs.size());
+    job_params.reserve(jobs.size());
+    for (std::size_t job = 0; job < jobs.size(); ++job) {
+        const auto [s, j] = jobs[job];
+        job_params.push_back(params_for_replicate(scenarios[s], replicates[j]));
+        for (const std::string& name : parameters) job_values[job].push_back(param_ref<double>(job_params.back(), name));
+    }
     const auto weeks = std::uint32_t(scenarios.front().params.run.weeks);
     std::atomic<std::size_t> weeks_done{0};
     const std::size_t weeks_total = jobs.size() * weeks;
@@ -87,7 +115,7 @@ void run_pairs(const std::vector<Scenario>& scenarios, const CbsTable& data,
             tbb::this_task_arena::isolate([&] {
                 Results results;
                 {
-                    Simulation sim(scenarios[s].params, data, replicates[j]);
+                    Simulation sim(job_params[job], data, replicates[j]);
                     // Step by step rather than Simulation::run, so the callback also sees burn-in
                     // weeks (a cancellation must not wait for the burn-in); the same steps either way.
                     while (sim.week() < weeks) {
@@ -99,7 +127,7 @@ void run_pairs(const std::vector<Scenario>& scenarios, const CbsTable& data,
                     }
                     results = sim.take_results();
                 }  // the Simulation is freed before its results are handed on
-                sink(s, j, std::move(results));
+                sink(s, j, std::move(results), std::move(job_values[job]));
             });
         }
     });
@@ -112,7 +140,10 @@ BatchResult run_batch(const std::vector<Scenario>& scenarios, const CbsTable& da
     b.results = batch_layout(scenarios, data, replicates);
     if (threads < 0) throw UsageError("threads must be >= 0 (0: all cores), got " + std::to_string(threads));
     ResultSet& rs = b.results;
-    for (ScenarioRun& run : rs.scenarios) run.replicates.resize(replicates.size());
+    for (ScenarioRun& run : rs.scenarios) {
+        run.replicates.resize(replicates.size());
+        if (!rs.parameters.empty()) run.parameter_values.resize(replicates.size());
+    }
     {
         // The provenance records the thread count the loop runs with (0: every core, under this limit).
         std::unique_ptr<tbb::global_control> limit;
@@ -121,9 +152,13 @@ BatchResult run_batch(const std::vector<Scenario>& scenarios, const CbsTable& da
         b.provenance = batch_provenance(scenarios, data, threads, command_line);
     }
     // Each job writes only its own slot of `rs`.
-    run_pairs(scenarios, data, replicates, threads, {},
-              [&](std::size_t s, std::size_t j, Results&& r) { rs.scenarios[s].replicates[j] = std::move(r); },
-              on_week);
+    run_pairs(
+        scenarios, data, replicates, threads, {},
+        [&](std::size_t s, std::size_t j, Results&& r, std::vector<double>&& values) {
+            rs.scenarios[s].replicates[j] = std::move(r);
+            if (!rs.parameters.empty()) rs.scenarios[s].parameter_values[j] = std::move(values);
+        },
+        on_week);
     b.provenance.end_time = utc_now_iso8601();
 
     for (ScenarioRun& run : rs.scenarios) {

@@ -1,6 +1,7 @@
 // HDF5 result files written from a whole ResultSet in memory (write_results; the Python package's
 // run(output=)). The root group and provenance are in io_root.cpp, shared with the streaming writer
-// (result_stream.cpp, `buurtsim run`); the snapshot groups in io_snapshots.cpp, /comparison in
+// (result_stream.cpp, `buurtsim run`); the snapshot groups in io_snapshots.cpp, the
+// parameter values in io_parameters.cpp, /comparison in
 // io_comparison.cpp, the checks in result_validation.cpp, the temporary-and-rename in atomic_replace.cpp.
 #include "buurtsim/io.hpp"
 

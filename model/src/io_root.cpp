@@ -1,6 +1,8 @@
 // The root group and /provenance of a result file (io_root.hpp; layout in docs/FORMAT.md).
 #include "io_root.hpp"
 
+#include "io_parameters.hpp"
+
 #include "buurtsim/datasets.hpp"
 
 #include <hdf5.h>
@@ -129,6 +131,9 @@ std::vector<Handle> write_root(const Writer& w, hid_t f, const ResultSet& rs, hs
             w.attributes(ds.get(), path, var);
             vars.push_back(std::move(ds));
         }
+
+        // The parameters with a prior and the values each replicate used (io_parameters.cpp; none without).
+        write_parameter_values(w, f, rs, scen.get(), rep.get(), 4);
     }
     return vars;
 }

@@ -24,11 +24,16 @@ inline bool shuffled(Dtype d) { return d == Dtype::int32; }
 Handle file_create_plist(const Writer& w);
 
 /** @brief The root group of `rs` in `file`: root attributes (version, commit and seed from `prov`), the dimensions (W = `n_week`), the coordinates,
- *         the scenario variables (`targeted` from each ScenarioRun::targeted) and every data variable created,
- *         chunked, compressed, with its scales attached and its attributes, but no values written.
+ *         the scenario variables (`targeted` from each ScenarioRun::targeted), every data variable created,
+ *         chunked, compressed, with its scales attached and its attributes, but no values written, and the
+ *         parameter dimension and parameter_values (from ScenarioRun::parameter_values) if rs.parameters is set.
  *  @return the data variables, in indicator order. @throws IoError */
 std::vector<Handle> write_root(const Writer& w, hid_t file, const ResultSet& rs, hsize_t n_week,
                                const Provenance& prov);
+
+/** @brief The first netCDF-4 dimension id free after the root group's (scenario, replicate, week, buurt and,
+ *         with priors, parameter): where the snapshot groups' dimensions start. */
+inline std::int32_t first_free_dimid(const ResultSet& rs) { return rs.parameters.empty() ? 4 : 5; }
 
 /** @brief The group /provenance. @throws IoError */
 void write_provenance(const Writer& w, hid_t file, const Provenance& prov);

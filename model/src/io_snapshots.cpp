@@ -2,6 +2,8 @@
 // one netCDF-4 group each, every variable as the dataset spec defines it.
 #include "io_snapshots.hpp"
 
+#include "io_root.hpp"
+
 #include "buurtsim/datasets.hpp"
 
 #include <cstdio>
@@ -54,7 +56,7 @@ void SnapshotWriter::add(const Snapshot& s, std::size_t scenario, std::uint32_t 
 }
 
 void write_snapshots(const Writer& w, hid_t file, const ResultSet& rs) {
-    SnapshotWriter out(w, file);
+    SnapshotWriter out(w, file, first_free_dimid(rs));
     for (std::size_t sc = 0; sc < rs.scenarios.size(); ++sc)
         for (std::size_t r = 0; r < rs.replicate_ids.size(); ++r)
             for (const Snapshot& s : rs.scenarios[sc].replicates[r].snapshots) out.add(s, sc, rs.replicate_ids[r]);

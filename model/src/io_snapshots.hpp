@@ -19,7 +19,8 @@ std::string snapshot_name(std::size_t s, std::uint32_t r, std::uint32_t week);
  *         /snapshots with the first, so a file without snapshots has no such group. */
 class SnapshotWriter {
 public:
-    SnapshotWriter(const Writer& w, hid_t file) : w_(w), file_(file) {}
+    /// `first_dimid`: the netCDF-4 dimension id of the first snapshot's first dimension (ids are unique in a file).
+    SnapshotWriter(const Writer& w, hid_t file, std::int32_t first_dimid) : w_(w), file_(file), dimid_(first_dimid) {}
     /** @brief The group of `s`, of scenario index `scenario` and replicate index `replicate`. @throws IoError */
     void add(const Snapshot& s, std::size_t scenario, std::uint32_t replicate);
 
@@ -27,7 +28,7 @@ private:
     const Writer& w_;
     hid_t file_;
     std::optional<Handle> group_;
-    std::int32_t dimid_ = 4;  // netCDF-4 dimension ids are unique in the file; the root uses 0-3
+    std::int32_t dimid_;
 };
 
 /** @brief /snapshots with every snapshot of `rs`, scenario by scenario, replicate by replicate, week by week;

@@ -112,7 +112,8 @@ void Engine::observe() {
         std::uint32_t volunteers = 0, carers = 0, overburdened = 0, lonely = 0, severe = 0, severe_65 = 0;
         std::uint32_t know5 = 0, agree[5] = {0, 0, 0, 0, 0}, carers_supported = 0, emotional = 0, social = 0;
         std::uint32_t volunteers_year = 0, carers_year = 0, carers_year_65 = 0, bt_year = 0, bt_year_65 = 0;
-        double ties_buurt = 0, score = 0;
+        double ties_buurt = 0;
+        std::uint64_t score_halves = 0;
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
             // Only adults have a loneliness and cohesion score: a child's ties are not summed.
             const Embedding e = is_adult(i) ? embedding_from(s.ties[i]) : Embedding{};
@@ -150,21 +151,26 @@ void Engine::observe() {
             lonely += s.djg[i] >= 3;
             severe += s.djg[i] >= 9;
             severe_65 += senior && s.djg[i] >= 9;
-            const bool alone = pop_.household_type[pop_.household[i]] == HouseholdType::single;
-            const int e_items = split.emotional(s.djg[i], alone, s.loneliness_split[i]);
+            if (s.emotional_items[i] >> 4 != s.djg[i]) {
+                const bool alone = pop_.household_type[pop_.household[i]] == HouseholdType::single;
+                s.emotional_items[i] = std::uint8_t(s.djg[i] << 4 | split.emotional(s.djg[i], alone, s.loneliness_split[i]));
+            }
+            const int e_items = s.emotional_items[i] & 0xF;
             emotional += e_items >= 3;
             social += s.djg[i] - e_items >= 3;
             ties_buurt += e.ties_buurt;
             know5 += e.nonhousehold_buurt >= 5;
             const double x = e.log_buurt + s.contacts_recent[i];
-            double sum = 0;
+            // A resident's score is the mean of (answer - 1) / 4 x 10 over the statements: a multiple of 0.5,
+            // so it is summed exactly as a count of halves (the same value as summing the doubles).
+            std::uint32_t steps = 0;
             for (int k = 0; k < 5; ++k) {
                 const int answer = std::clamp(
                     round_small(3.0 + offsets[k] + c.embedding_effect * x + c.noise_sd * s.cohesion_trait[i][k]), 1, 5);
                 agree[k] += answer >= 4;
-                sum += double(answer - 1) / 4.0 * 10.0;
+                steps += std::uint32_t(answer - 1);
             }
-            score += sum / 5.0;
+            score_halves += steps;  // (steps / 4 x 10) / 5 = steps / 2
         }
         const State::BuurtWeek& w = s.week[b];
         const auto share = [&](double x, std::uint32_t of) { return of ? x / of : nan; };
@@ -202,7 +208,7 @@ void Engine::observe() {
         set(Indicator::lonely_share, share(lonely, adults));
         set(Indicator::severely_lonely_share, share(severe, adults));
         set(Indicator::severely_lonely_share_65plus, share(severe_65, seniors));
-        set(Indicator::cohesion_score, share(score, adults));
+        set(Indicator::cohesion_score, share(double(score_halves) * 0.5, adults));
         set(Indicator::cohesion_know_each_other, share(agree[0], adults));
         set(Indicator::cohesion_interact_pleasantly, share(agree[1], adults));
         set(Indicator::cohesion_gezellig, share(agree[2], adults));

@@ -316,8 +316,8 @@ PartialRecord PartialFile::append(RecordKind kind, std::uint32_t a, std::uint32_
     return r;
 }
 
-std::vector<unsigned char> PartialFile::read(const PartialRecord& r) const {
-    std::vector<unsigned char> out(r.size);
+std::vector<unsigned char> PartialFile::read(const PartialRecord& r, std::uint64_t max_bytes) const {
+    std::vector<unsigned char> out(std::min(r.size, max_bytes));
     int err = 0;
     if (!read_at(fd_, out.data(), out.size(), r.offset, err))
         throw IoError("cannot read partial file '" + path_.string() + "': "

@@ -56,8 +56,8 @@ public:
      *         to call from several threads. On failure (a full disk) the file is cut back to its records.
      *  @throws IoError naming the file and the cause */
     PartialRecord append(RecordKind kind, std::uint32_t a, std::uint32_t b, const std::vector<unsigned char>& payload);
-    /** @brief The payload of a record. @throws IoError */
-    std::vector<unsigned char> read(const PartialRecord& r) const;
+    /** @brief The payload of a record, or its first `max_bytes`. @throws IoError */
+    std::vector<unsigned char> read(const PartialRecord& r, std::uint64_t max_bytes = UINT64_MAX) const;
     /** @brief Unlinks the file (the run is complete) and closes it. @throws IoError */
     void remove();
 

@@ -49,9 +49,10 @@ void Engine::carers_and_volunteers() {
         // sociaal makelaar in a buurtkamer).
         const double wijk_boost = levers_.recruit_multiplier[b];
         const double visitor_boost = levers_.visitor_recruit_multiplier[b];
+        const rng::Uniform4Run draws(key_, rng::Stream::roles, week_, pop_.buurt_begin[b], pop_.buurt_begin[b + 1]);
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
             if (!is_adult(i) || pop_.age[i] > volunteer_max_age) continue;
-            const auto u = key_.uniform4(rng::Stream::roles, week_, i);
+            const auto u = draws[i];
             if (s.volunteer[i]) {
                 if (u[0] < cp.dropout_rate) s.volunteer[i] = 0;
             } else if (u[0] < cp.recruit_rate * (1.0 + cp.encounter_recruit_effect * s.contacts_recent[i]) * wijk_boost *

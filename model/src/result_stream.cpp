@@ -1,17 +1,19 @@
 // The streaming writer (buurtsim/result_stream.hpp): pairs into the partial file as they finish, the
 // result file assembled from their chunks at the end. Payload of a pair record (little-endian):
-//   u32 weeks  u32 buurten  u32 n  n targeted flags
+//   u32 weeks  u32 buurten  u32 n  n targeted flags  u32 p  p float64 parameter values (bit patterns, u64)
 //   per indicator, per week chunk (chunk_weeks(W) weeks, the last zero-padded): u64 size, the chunk as HDF5
 //   stores it (chunk_codec.hpp: int32 counts shuffled and deflated, float64 deflated; io_root.hpp shuffled())
 //   u32 snapshots, each: u32 week  u64 residents  u64 ties, per snapshot variable: u64 size, its values
 //   shuffled and deflated as one block
-// A new per-(scenario, replicate) variable (such as parameter_values) goes at the end of the payload, is
-// written in finish() at [s, r, ...], and bumps PartialFile::version.
+// Targeted flags and parameter values come first, so finish() reads only that prefix of every record before
+// it writes the root group. Another per-(scenario, replicate) variable would go there too, be written in
+// finish() at [s, r, ...], and bump PartialFile::version.
 #include "buurtsim/result_stream.hpp"
 
 #include "atomic_replace.hpp"
 #include "chunk_codec.hpp"
 #include "hdf5_util.hpp"
+#include "io_parameters.hpp"
 #include "io_root.hpp"
 #include "io_snapshots.hpp"
 #include "partial_file.hpp"
@@ -72,6 +74,7 @@ PartialHeader header_of(const StreamedRun& run) {
     std::vector<std::string> ids;
     for (auto k : rs.replicate_ids) ids.push_back(std::to_string(k));
     h.emplace_back("replicates", join(ids, ","));
+    h.emplace_back("parameters", join(rs.parameters, ","));
     h.emplace_back("scenarios", std::to_string(rs.scenarios.size()));
     for (std::size_t s = 0; s < rs.scenarios.size(); ++s) {
         const std::string k = "scenario." + std::to_string(s);
@@ -188,12 +191,19 @@ struct Cursor {
     }
 };
 
-std::vector<unsigned char> encode_pair(const Results& res, std::uint32_t weeks, std::uint32_t n_buurt) {
+std::vector<unsigned char> encode_pair(const Results& res, const std::vector<double>& parameter_values,
+                                       std::uint32_t weeks, std::uint32_t n_buurt) {
     std::vector<unsigned char> out;
     put_u32(out, weeks);
     put_u32(out, n_buurt);
     put_u32(out, std::uint32_t(res.targeted.size()));
     out.insert(out.end(), res.targeted.begin(), res.targeted.end());
+    put_u32(out, std::uint32_t(parameter_values.size()));
+    for (double v : parameter_values) {
+        std::uint64_t bits;
+        std::memcpy(&bits, &v, 8);
+        put_u64(out, bits);
+    }
     const std::size_t cw = chunk_weeks(weeks), per_chunk = cw * n_buurt;
     const std::size_t n_chunks = (weeks + cw - 1) / cw;
     const auto& specs = indicator_specs();
@@ -235,17 +245,33 @@ std::vector<unsigned char> encode_pair(const Results& res, std::uint32_t weeks, 
 /// A pair record parsed, its chunks still compressed (pointers into the payload).
 struct PairView {
     std::vector<std::uint8_t> targeted;
+    std::vector<double> parameter_values;
     std::vector<std::vector<std::pair<const unsigned char*, std::size_t>>> chunks;  // [indicator][week chunk]
     std::vector<Snapshot> snapshots;
 };
 
-PairView parse_pair(Cursor& c, std::uint32_t weeks, std::uint32_t n_buurt, bool decode_snapshots) {
+/// The bytes of a pair record up to and including its parameter values.
+std::uint64_t prefix_bytes(std::size_t n_buurt, std::size_t n_parameters) { return 16 + n_buurt + 8 * n_parameters; }
+
+/// Reads the prefix (weeks, buurten, targeted flags, parameter values) into `p`.
+void parse_prefix(Cursor& c, std::uint32_t weeks, std::uint32_t n_buurt, PairView& p) {
     if (c.u32() != weeks || c.u32() != n_buurt)
         throw IoError(c.what + ": a record's weeks or buurten differ from the header's");
-    PairView p;
     const std::uint32_t nt = c.u32();
     const unsigned char* t = c.take(nt);
     p.targeted.assign(t, t + nt);
+    const std::uint32_t np = c.u32();
+    for (std::uint32_t k = 0; k < np; ++k) {
+        const std::uint64_t bits = c.u64();
+        double v;
+        std::memcpy(&v, &bits, 8);
+        p.parameter_values.push_back(v);
+    }
+}
+
+PairView parse_pair(Cursor& c, std::uint32_t weeks, std::uint32_t n_buurt, bool decode_snapshots) {
+    PairView p;
+    parse_prefix(c, weeks, n_buurt, p);
     const std::size_t cw = chunk_weeks(weeks);
     const std::size_t n_chunks = (weeks + cw - 1) / cw;
     p.chunks.resize(n_indicators);
@@ -386,7 +412,8 @@ bool ResultStream::done(std::size_t scenario, std::size_t replicate) const {
     return pairs_->record.at(scenario * run_.layout.replicate_ids.size() + replicate).has_value();
 }
 
-void ResultStream::add(std::size_t scenario, std::size_t replicate, const Results& results) {
+void ResultStream::add(std::size_t scenario, std::size_t replicate, const Results& results,
+                       const std::vector<double>& parameter_values) {
     const std::size_t n_rep = run_.layout.replicate_ids.size();
     if (scenario >= run_.layout.scenarios.size() || replicate >= n_rep)
         throw InternalError("ResultStream::add: no pair (" + std::to_string(scenario) + ", " + std::to_string(replicate) + ")");
@@ -398,18 +425,27 @@ void ResultStream::add(std::size_t scenario, std::size_t replicate, const Result
         if (pairs_->claimed[k]) throw InternalError("ResultStream::add: " + of + " is recorded twice");
         pairs_->claimed[k] = true;
     }
-    const std::uint32_t n_buurt = std::uint32_t(run_.layout.geo.buurten.size());
-    detail::validate_replicate(results, of, run_.weeks, n_buurt);
-    if (!results.targeted.empty() && results.targeted.size() != n_buurt)
-        throw InternalError("ResultStream::add: " + of + " has " + std::to_string(results.targeted.size())
-                            + " targeted flags for " + std::to_string(n_buurt) + " buurten");
-    const std::vector<unsigned char> payload = encode_pair(results, run_.weeks, n_buurt);
     PartialRecord r;
     try {
-        r = file_->append(RecordKind::pair, std::uint32_t(scenario), std::uint32_t(replicate), payload);
-    } catch (const IoError& e) {
-        throw IoError("cannot write result file '" + out_.string() + "': " + e.what() + "; the replicates finished "
-                      "before are kept in it: make room and run again with --resume");
+        const std::uint32_t n_buurt = std::uint32_t(run_.layout.geo.buurten.size());
+        detail::validate_replicate(results, of, run_.weeks, n_buurt);
+        if (!results.targeted.empty() && results.targeted.size() != n_buurt)
+            throw InternalError("ResultStream::add: " + of + " has " + std::to_string(results.targeted.size())
+                                + " targeted flags for " + std::to_string(n_buurt) + " buurten");
+        if (parameter_values.size() != run_.layout.parameters.size())
+            throw InternalError("ResultStream::add: " + of + " has " + std::to_string(parameter_values.size())
+                                + " parameter values for " + std::to_string(run_.layout.parameters.size()) + " parameters");
+        const std::vector<unsigned char> payload = encode_pair(results, parameter_values, run_.weeks, n_buurt);
+        try {
+            r = file_->append(RecordKind::pair, std::uint32_t(scenario), std::uint32_t(replicate), payload);
+        } catch (const IoError& e) {
+            throw IoError("cannot write result file '" + out_.string() + "': " + e.what() + "; the replicates finished "
+                          "before are kept in it: make room and run again with --resume");
+        }
+    } catch (...) {
+        const std::lock_guard lock(pairs_->mutex);
+        pairs_->claimed[k] = false;  // not recorded: it may be added again
+        throw;
     }
     const std::lock_guard lock(pairs_->mutex);
     pairs_->record[k] = r;
@@ -464,18 +500,30 @@ void ResultStream::finish() {
     const std::string what = "partial file '" + file_->path().string() + "'";
     const auto payload = [&](std::size_t s, std::size_t r) { return file_->read(*pairs_->record[s * n_rep + r]); };
 
-    // Targets come from CBS counts, not replicate draws: every replicate of a scenario has the same.
-    ResultSet rs;
-    rs.geo = lay.geo;
-    rs.replicate_ids = lay.replicate_ids;
+    // What the root group needs of every pair, from the start of each record: the targeted buurten (from CBS
+    // counts, not replicate draws: the same in every replicate of a scenario) and the parameter values.
+    ResultSet rs = lay;
+    const std::size_t n_par = lay.parameters.size();
     for (std::size_t s = 0; s < n_scen; ++s) {
-        ScenarioRun run = lay.scenarios[s];
-        const std::vector<unsigned char> bytes = payload(s, 0);
-        Cursor c{bytes, 0, what};
-        run.targeted = parse_pair(c, run_.weeks, n_buurt, false).targeted;
-        rs.scenarios.push_back(std::move(run));
+        ScenarioRun& run = rs.scenarios[s];
+        if (n_par > 0) run.parameter_values.resize(n_rep);
+        for (std::size_t r = 0; r < n_rep; ++r) {
+            const std::vector<unsigned char> bytes =
+                file_->read(*pairs_->record[s * n_rep + r], prefix_bytes(n_buurt, n_par));
+            Cursor c{bytes, 0, what};
+            PairView p;
+            parse_prefix(c, run_.weeks, n_buurt, p);
+            if (r == 0) run.targeted = p.targeted;
+            if (p.targeted != run.targeted)
+                throw InternalError("scenario " + run.name + ": targeted buurten differ between replicates");
+            if (p.parameter_values.size() != n_par)
+                throw IoError(what + ": a record has " + std::to_string(p.parameter_values.size())
+                              + " parameter values for " + std::to_string(n_par) + " parameters");
+            if (n_par > 0) run.parameter_values[r] = std::move(p.parameter_values);
+        }
     }
     detail::validate_layout(rs, run_.weeks, false);
+    detail::validate_parameter_values(rs);
 
     Provenance prov = run_.provenance;
     prov.end_time = utc_now_iso8601();
@@ -501,16 +549,13 @@ void ResultStream::finish() {
         {
             std::vector<Handle> vars = detail::write_root(w, f, rs, run_.weeks, prov);
             detail::write_provenance(w, f, prov);
-            detail::SnapshotWriter snapshots(w, f);
+            detail::SnapshotWriter snapshots(w, f, detail::first_free_dimid(rs));
             const hsize_t cw = chunk_weeks(run_.weeks);
             for (std::size_t s = 0; s < n_scen; ++s)
                 for (std::size_t r = 0; r < n_rep; ++r) {
                     const std::vector<unsigned char> bytes = payload(s, r);
                     Cursor c{bytes, 0, what};
                     const PairView p = parse_pair(c, run_.weeks, n_buurt, true);
-                    if (p.targeted != rs.scenarios[s].targeted)
-                        throw InternalError("scenario " + lay.scenarios[s].name + ": targeted buurten differ between "
-                                            "replicates");
                     for (std::size_t i = 0; i < n_indicators; ++i)
                         for (std::size_t ch = 0; ch < p.chunks[i].size(); ++ch) {
                             const hsize_t offset[4] = {s, r, ch * cw, 0};
@@ -529,6 +574,8 @@ void ResultStream::finish() {
     sync_directory(out_);  // the new name is on disk before the partial file's goes
     file_->remove();
 }
+
+void ResultStream::discard() { file_->remove(); }
 
 void remove_partial_file(const fs::path& partial) {
     std::error_code ec;

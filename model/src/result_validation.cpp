@@ -3,6 +3,8 @@
 // (buurtsim/datasets.hpp), so the rule and the documented values are one.
 #include "result_validation.hpp"
 
+#include "io_parameters.hpp"
+
 #include "buurtsim/datasets.hpp"
 #include "buurtsim/error.hpp"
 
@@ -146,6 +148,8 @@ void validate_layout(const ResultSet& rs, std::uint32_t weeks, bool with_replica
         for (std::uint8_t t : run.targeted)
             if (t > 1) throw InternalError("write_results: " + scen + " has a targeted flag " + std::to_string(t));
     }
+    // A streamed file's layout has no values yet: the stream checks them when it has them all.
+    if (with_replicates) validate_parameter_values(rs);
 }
 
 void validate_results(const ResultSet& rs) {

@@ -44,6 +44,7 @@ void Engine::init_state() {
     s.loneliness_trait.assign(n, 0.f);
     s.loneliness_base.assign(n, 0.f);
     s.loneliness_split.assign(n, 0.f);
+    s.emotional_items.assign(n, 0xFF);
     s.cohesion_trait.assign(n, {});
     s.help_hours.assign(n, 0.f);
     s.knows_way.assign(n, 0);

@@ -55,6 +55,9 @@ struct State {
     std::vector<float> loneliness_trait;   ///< standard normal; times loneliness.trait_sd
     std::vector<float> loneliness_base;    ///< DJG latent score before ties and contact (Engine::loneliness_base)
     std::vector<float> loneliness_split;   ///< uniform 0..1: which subscale a resident's DJG answers fall on (observe.cpp)
+    /// The emotional item count last computed from loneliness_split, as (DJG score << 4) | count (0xFF: none yet):
+    /// it depends on the score alone, which changes in few weeks, so observe recomputes it only then.
+    std::vector<std::uint8_t> emotional_items;
     /// Standard normal per statement: sqrt(s) x a person factor + sqrt(1 - s) x the statement's own
     /// normal, s = cohesion.person_factor_share, so a resident's five answers correlate.
     std::vector<std::array<float, 5>> cohesion_trait;

@@ -27,12 +27,11 @@ TieSummary summarise_ties(const Network& net, const Population& pop, std::uint32
     for (std::uint64_t k = net.begin(i); k < net.end(i); ++k) {
         const std::uint32_t st = net.strength[k];
         const std::uint32_t j = net.neighbour[k];
+        const bool local = j - lo < hi - lo;  // unsigned: also false below lo
         t.strength_all += st;
-        if (j >= lo && j < hi) {
-            t.strength_buurt += st;
-            ++t.ties_buurt;
-            t.nonhousehold_buurt += net.type[k] != TieType::household;
-        }
+        t.strength_buurt += local ? st : 0u;
+        t.ties_buurt += local;
+        t.nonhousehold_buurt += local && net.type[k] != TieType::household;
     }
     return t;
 }

@@ -25,7 +25,7 @@ docs/PARAMETERS.md, docs/FORMAT.md in the source tree.
 from . import _core
 from .errors import (DataError, Error, ExploreError, InternalError, IoError, ParamError, SensitivityError,
                      UnknownKeyError, UsageError)
-from .params import ParamTypeError, parameters, plausible_ranges
+from .params import ParamTypeError, parameters, plausible_ranges, prior
 from .scenario import Scenario, scenarios
 from .data import cbs_table, data_dir
 from .run import run
@@ -46,7 +46,7 @@ format_version = _core.format_version
 
 __all__ = [
     "run", "load", "compare", "compare_by_wijk", "report", "plot", "Scenario", "Simulation", "scenarios",
-    "parameters", "plausible_ranges", "data_dir", "cbs_table", "read_comparison", "snapshot", "snapshot_names", "snapshot_graph",
+    "parameters", "plausible_ranges", "prior", "data_dir", "cbs_table", "read_comparison", "snapshot", "snapshot_names", "snapshot_graph",
     "aggregation", "horizon_values", "city_series", "TIE_TYPES", "Error", "ParamError", "ParamTypeError",
     "UnknownKeyError", "DataError", "IoError", "UsageError", "SensitivityError", "InternalError", "__version__",
     "Design", "morris_design", "sobol_design", "latin_hypercube", "morris_indices", "sobol_indices",

@@ -1003,7 +1003,8 @@ Comparison fake_comparison(const std::string& tag, std::size_t rows) {
 /// The pinned datasets of /comparison, in creation order.
 const std::vector<std::string> pinned_comparison_datasets = {
     "row",         "scenario_name", "area",   "indicator", "label",  "unit",           "buurten",
-    "replicates",  "baseline_mean", "scenario_mean", "estimate", "ci_low", "ci_high", "relative_change"};
+    "replicates",  "baseline_mean", "scenario_mean", "estimate", "ci_low", "ci_high", "relative_change",
+    "ui_low",      "ui_high",       "p_saving_exceeds_cost"};
 }  // namespace
 
 TEST_CASE("write_comparison adds /comparison atomically and replaces it", "[io][compare]") {
@@ -1025,7 +1026,8 @@ TEST_CASE("write_comparison adds /comparison atomically and replaces it", "[io][
     std::sort(sorted.begin(), sorted.end());
     CHECK(links(g.id, H5O_TYPE_DATASET) == sorted);
     CHECK(attr_names(g.id) == std::vector<std::string>{"baseline", "buurtsim_version", "confidence", "created",
-                                                        "replicate_ids", "weeks_from", "weeks_to"});
+                                                        "parameters_with_priors", "replicate_ids", "weeks_from",
+                                                        "weeks_to"});
     CHECK(read_string_attr(g.id, "baseline") == "tiny");
     CHECK(read_scalar_attr<std::int32_t>(g.id, "weeks_from", H5T_STD_I32LE, H5T_NATIVE_INT32) == 1);
     CHECK(read_scalar_attr<std::int32_t>(g.id, "weeks_to", H5T_STD_I32LE, H5T_NATIVE_INT32) == 2);
@@ -1112,5 +1114,5 @@ TEST_CASE("docs/FORMAT.md names exactly the pinned datasets", "[io][docs]") {
     for (const auto& row : markdown_table(text, "### Comparison group attributes")) cmp_attrs.push_back(unquote(row.at(0)));
     std::sort(cmp_attrs.begin(), cmp_attrs.end());
     CHECK(cmp_attrs == std::vector<std::string>{"baseline", "buurtsim_version", "confidence", "created",
-                                                "replicate_ids", "weeks_from", "weeks_to"});
+                                                "parameters_with_priors", "replicate_ids", "weeks_from", "weeks_to"});
 }

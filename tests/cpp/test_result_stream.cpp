@@ -62,7 +62,17 @@ ResultSet example(std::uint32_t reps, std::uint32_t weeks) {
     rs.scenarios.push_back(std::move(more));
     rs.scenarios[0].replicates[1].snapshots = {fake_snapshot(0, 5, 2, 1), fake_snapshot(weeks - 1, 7, 2, 2)};
     rs.scenarios[1].replicates[0].snapshots = {fake_snapshot(1, 4, 2, 3)};
+    // Parameter values, as a batch with priors records them (format 3.1): one per pair and parameter.
+    rs.parameters = {"population.two_parent_share", "buurtteam.fte_per_10k"};
+    for (std::size_t sc = 0; sc < 2; ++sc)
+        for (std::uint32_t r = 0; r < reps; ++r)
+            rs.scenarios[sc].parameter_values.push_back({0.5 + 0.125 * r, 4.0 + r + 0.5 * sc});
     return rs;
+}
+
+/// Adds pair (sc, r) of `rs` to the stream, with its parameter values.
+void add(ResultStream& s, const ResultSet& rs, std::size_t sc, std::size_t r) {
+    s.add(sc, r, rs.scenarios[sc].replicates[r], rs.scenarios[sc].parameter_values[r]);
 }
 
 StreamedRun layout_of(const ResultSet& rs, std::uint32_t weeks, std::uint64_t seed = 42) {
@@ -71,6 +81,7 @@ StreamedRun layout_of(const ResultSet& rs, std::uint32_t weeks, std::uint64_t se
     for (ScenarioRun& s : run.layout.scenarios) {
         s.replicates.clear();
         s.targeted.clear();
+        s.parameter_values.clear();
     }
     run.weeks = weeks;
     run.provenance = fake_provenance(seed);
@@ -100,7 +111,7 @@ TEST_CASE("a streamed file has write_results' datasets, for any order of pairs a
         SECTION("reverse order, weeks " + std::to_string(weeks)) {
             auto s = ResultStream::start(dir / "out.h5", layout_of(rs, weeks));
             for (std::size_t r = 3; r-- > 0;)
-                for (std::size_t sc = 2; sc-- > 0;) s->add(sc, r, rs.scenarios[sc].replicates[r]);
+                for (std::size_t sc = 2; sc-- > 0;) add(*s, rs, sc, r);
             s->finish();
             CHECK(all_datasets(dir / "out.h5") == expected);
             CHECK(dir_entries(dir) == std::vector<std::string>{"memory.h5", "out.h5"});
@@ -108,9 +119,9 @@ TEST_CASE("a streamed file has write_results' datasets, for any order of pairs a
         SECTION("killed after three pairs and resumed twice, weeks " + std::to_string(weeks)) {
             {
                 auto s = ResultStream::start(dir / "out.h5", layout_of(rs, weeks));
-                s->add(1, 2, rs.scenarios[1].replicates[2]);
-                s->add(0, 1, rs.scenarios[0].replicates[1]);
-                s->add(1, 0, rs.scenarios[1].replicates[0]);
+                add(*s, rs, 1, 2);
+                add(*s, rs, 0, 1);
+                add(*s, rs, 1, 0);
             }  // dropped: what a kill leaves
             {
                 auto s = ResultStream::resume(dir / "out.h5", layout_of(rs, weeks));
@@ -122,13 +133,13 @@ TEST_CASE("a streamed file has write_results' datasets, for any order of pairs a
                 CHECK(back.values == rs.scenarios[0].replicates[1].values);
                 REQUIRE(back.snapshots.size() == 2);
                 CHECK(back.snapshots[1].strength == rs.scenarios[0].replicates[1].snapshots[1].strength);
-                s->add(0, 2, rs.scenarios[0].replicates[2]);
+                add(*s, rs, 0, 2);
             }
             auto s = ResultStream::resume(dir / "out.h5", layout_of(rs, weeks));
             CHECK(s->resumed() == 2);
             for (std::size_t sc = 0; sc < 2; ++sc)
                 for (std::size_t r = 0; r < 3; ++r)
-                    if (!s->done(sc, r)) s->add(sc, r, rs.scenarios[sc].replicates[r]);
+                    if (!s->done(sc, r)) add(*s, rs, sc, r);
             s->finish();
             CHECK(all_datasets(dir / "out.h5") == expected);
             CHECK_FALSE(fs::exists(dir / "out.h5.partial"));
@@ -144,8 +155,8 @@ TEST_CASE("a partial file that is torn, corrupt, foreign, of another run or in u
     const auto two_pairs = [&] {
         fs::remove(partial);
         auto s = ResultStream::start(out, layout_of(rs, 4));
-        s->add(0, 0, rs.scenarios[0].replicates[0]);
-        s->add(1, 1, rs.scenarios[1].replicates[1]);
+        add(*s, rs, 0, 0);
+        add(*s, rs, 1, 1);
     };
 
     SECTION("a torn last record is not counted, and the file finishes as if it was never written") {
@@ -156,7 +167,7 @@ TEST_CASE("a partial file that is torn, corrupt, foreign, of another run or in u
         CHECK_FALSE(s->done(1, 1));
         for (std::size_t sc = 0; sc < 2; ++sc)
             for (std::size_t r = 0; r < 2; ++r)
-                if (!s->done(sc, r)) s->add(sc, r, rs.scenarios[sc].replicates[r]);
+                if (!s->done(sc, r)) add(*s, rs, sc, r);
         s->finish();
         write_results(dir / "memory.h5", rs, fake_provenance(42));
         CHECK(all_datasets(out) == all_datasets(dir / "memory.h5"));
@@ -223,11 +234,31 @@ TEST_CASE("finish needs every pair; a pair goes in once", "[stream]") {
     const fs::path dir = scratch_in("stream", "misuse");
     const ResultSet rs = example(2, 2);
     auto s = ResultStream::start(dir / "out.h5", layout_of(rs, 2));
-    s->add(0, 0, rs.scenarios[0].replicates[0]);
-    CHECK_THROWS_AS(s->add(0, 0, rs.scenarios[0].replicates[0]), InternalError);
+    add(*s, rs, 0, 0);
+    CHECK_THROWS_AS(add(*s, rs, 0, 0), InternalError);
     CHECK_THROWS_AS(s->finish(), InternalError);
     CHECK_FALSE(fs::exists(dir / "out.h5"));
     Results bad = rs.scenarios[1].replicates[0];
     bad.values[0][0] = -1;  // a count below 0
     CHECK_THROWS_AS(s->add(1, 0, bad), InternalError);
+}
+
+TEST_CASE("parameter values go with their pair, and the snapshot dimensions come after `parameter`", "[stream]") {
+    const fs::path dir = scratch_in("stream", "parameters");
+    const ResultSet rs = example(2, 3);
+    auto s = ResultStream::start(dir / "out.h5", layout_of(rs, 3));
+    CHECK_THROWS_AS(s->add(0, 0, rs.scenarios[0].replicates[0], {0.5}), InternalError);  // one value short
+    for (std::size_t r = 2; r-- > 0;)
+        for (std::size_t sc = 0; sc < 2; ++sc) add(*s, rs, sc, r);
+    s->finish();
+    const ResultSet back = read_results(dir / "out.h5");
+    CHECK(back.parameters == rs.parameters);
+    for (std::size_t sc = 0; sc < 2; ++sc) CHECK(back.scenarios[sc].parameter_values == rs.scenarios[sc].parameter_values);
+    // netCDF-4 dimension ids are unique in a file: scenario..buurt 0-3, parameter 4, snapshots from 5.
+    H f{H5Fopen((dir / "out.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+    H ds{H5Dopen2(f.id, "snapshots/s0_r1_w0000/resident", H5P_DEFAULT), H5Dclose};
+    std::int32_t dimid = -1;
+    H a{H5Aopen(ds.id, "_Netcdf4Dimid", H5P_DEFAULT), H5Aclose};
+    REQUIRE(H5Aread(a.id, H5T_NATIVE_INT32, &dimid) >= 0);
+    CHECK(dimid == 5);
 }

@@ -211,7 +211,8 @@ def test_provenance(result_file, ds):
     assert prov["seed"] == SEED
     assert np.asarray(prov["seed"]).dtype == np.uint64
     assert np.asarray(prov["threads"]).dtype == np.int32 and prov["threads"] >= 1
-    for key in PROVENANCE_ATTRS - {"seed", "threads"}:
+    assert np.asarray(prov["resumed"]).dtype == np.int32 and prov["resumed"] == 0
+    for key in PROVENANCE_ATTRS - {"seed", "threads", "resumed"}:
         assert isinstance(prov[key], str), key
     assert prov["version"] == ds.attrs["buurtsim_version"]
     assert prov["git_commit"] == ds.attrs["git_commit"]

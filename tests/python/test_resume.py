@@ -34,7 +34,9 @@ def scenarios(tmp_path):
     a = tmp_path / "a.toml"
     a.write_text(SCENARIO.format(name="a"))
     b = tmp_path / "b.toml"
-    b.write_text(SCENARIO.format(name="b") + "[buurtteam]\nfte_per_10k = 3.0\n")
+    # A prior: each replicate draws its own value, recorded per pair in parameter_values (format 3.1).
+    b.write_text(SCENARIO.format(name="b") + "[buurtteam]\nfte_per_10k = 3.0\n"
+                 '[costs.buurtteam_hour_eur]\nprior = "uniform"\nlo = 80\nhi = 110\n')
     return [a, b]
 
 
@@ -94,7 +96,7 @@ def test_killed_mid_ensemble_resumes_bit_identical_with_another_thread_count(
     assert total == 6 and 1 <= done <= 2, r.stderr  # each of the two threads saved at most one pair
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("out.h5")) == ["out.h5"]
     expected = datasets(reference)
-    assert "snapshots/s1_r2_w0005/strength" in expected
+    assert "snapshots/s1_r2_w0005/strength" in expected and "parameter_values" in expected
     assert datasets(out) == expected
     with h5py.File(out, "r") as f, h5py.File(reference, "r") as g:
         assert f["provenance"].attrs["resumed"] == 1 and g["provenance"].attrs["resumed"] == 0

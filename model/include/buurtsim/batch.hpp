@@ -35,13 +35,15 @@ struct BatchResult {
 };
 
 /** @brief Called once per finished job with its results, on the worker thread that ran it (concurrently from
- *  several threads), after its Simulation is freed; the results are freed when it returns. Throwing cancels the
- *  batch as for BatchCallback. */
-using PairSink = std::function<void(std::size_t scenario, std::size_t replicate_position, Results&& results)>;
+ *  several threads), after its Simulation is freed; the results are freed when it returns. `parameter_values`:
+ *  the values the job used of ResultSet::parameters (batch_layout), in that order; empty without priors.
+ *  Throwing cancels the batch as for BatchCallback. */
+using PairSink = std::function<void(std::size_t scenario, std::size_t replicate_position, Results&& results,
+                                    std::vector<double>&& parameter_values)>;
 
 /** @brief What the result file of a batch holds besides the replicates' values: the geography every
- *  Simulation builds, the replicate indices, and each scenario's name, resolved TOML and files
- *  (ScenarioRun::replicates and targeted empty). @throws UsageError for no scenarios or replicates */
+ *  Simulation builds, the replicate indices, the parameters with a prior in any scenario, and each scenario's
+ *  name, resolved TOML and files (ScenarioRun::replicates, targeted and parameter_values empty). @throws UsageError for no scenarios or replicates */
 ResultSet batch_layout(const std::vector<Scenario>& scenarios, const CbsTable& data,
                        const std::vector<std::uint32_t>& replicates);
 

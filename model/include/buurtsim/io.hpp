@@ -55,6 +55,9 @@ struct ScenarioRun {
     std::vector<std::string> files;      ///< scenario files read, base first
     std::vector<Results> replicates;     ///< in the order of ResultSet::replicate_ids
     std::vector<std::uint8_t> targeted;  ///< per buurt: 1 if an intervention of the scenario targets it (empty: none)
+    /// [replicate position][parameter]: the value each parameter of ResultSet::parameters had in that replicate
+    /// (drawn from its prior, or the scenario's fixed value); empty when ResultSet::parameters is.
+    std::vector<std::vector<double>> parameter_values;
 };
 
 /** @brief Everything in a result file's data variables: areas, replicate indices, scenarios. */
@@ -64,6 +67,9 @@ struct ResultSet {
     /// (0..K-1 for a whole batch; {k} for a batch re-run as replicate k alone).
     std::vector<std::uint32_t> replicate_ids;
     std::vector<ScenarioRun> scenarios;
+    /// Dotted names of the parameters that have a prior in at least one scenario, in parameter-table order
+    /// (the coordinate of parameter_values; empty: no priors, and the file has no parameter_values).
+    std::vector<std::string> parameters;
 };
 
 /** @brief Write a result file atomically.

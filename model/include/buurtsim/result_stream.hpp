@@ -25,7 +25,8 @@ namespace buurtsim {
 
 /** @brief What a streamed result file holds apart from its replicates' values, known before any runs. */
 struct StreamedRun {
-    /// geo, replicate_ids and each scenario's name, toml and files (ScenarioRun::replicates and targeted empty)
+    /// geo, replicate_ids, parameters, and each scenario's name, toml and files (ScenarioRun::replicates,
+    /// targeted and parameter_values empty)
     ResultSet layout;
     std::uint32_t weeks = 0;  ///< recorded weeks of every replicate
     /// Of this invocation: version, git_commit, seed, data_files, threads, host, command_line, start_time
@@ -70,9 +71,12 @@ public:
 
     /** @brief Records a finished pair: checks it (validity rules), compresses it on the calling thread and
      *         appends it durably. Safe to call from several threads at once.
-     *  @throws InternalError for results that break the rules or a pair already recorded; IoError if the append
-     *          fails (the partial file keeps the pairs before) */
-    void add(std::size_t scenario, std::size_t replicate, const Results& results);
+     *  @param parameter_values the values the pair used of the layout's ResultSet::parameters, in that order
+     *         (empty without priors); written to parameter_values[scenario, replicate, :]
+     *  @throws InternalError for results that break the rules, the wrong number of parameter values or a pair
+     *          already recorded; IoError if the append fails (the partial file keeps the pairs before) */
+    void add(std::size_t scenario, std::size_t replicate, const Results& results,
+             const std::vector<double>& parameter_values = {});
 
     /** @brief The results of a recorded pair, read back from the partial file (snapshots included).
      *  @throws IoError, InternalError if the pair is not recorded */
@@ -87,6 +91,10 @@ public:
      *  and its clean-up at exit then crashes: a process that exits after such a failure calls
      *  skip_hdf5_cleanup_at_exit() first (the CLI does). */
     void finish();
+
+    /** @brief Removes the partial file (for a run that failed before it recorded anything worth resuming).
+     *  @throws IoError */
+    void discard();
 
 private:
     ResultStream(std::filesystem::path out, StreamedRun run, detail::PartialFile file);

@@ -347,7 +347,7 @@ keep the simulation alive and show later weeks as they are simulated.
                                                    "seed"_a = b.provenance.seed, "data_files"_a = files,
                                                    "threads"_a = b.provenance.threads, "host"_a = b.provenance.host,
                                                    "command_line"_a = b.provenance.command_line,
-                                                   "start_time"_a = b.provenance.start_time, "end_time"_a = b.provenance.end_time);
+                                                   "start_time"_a = b.provenance.start_time, "end_time"_a = b.provenance.end_time, "resumed"_a = b.provenance.resumed);
                                })
         .def_property_readonly("parameters", [](const Batch& b) { return b.results.parameters; },
                                "Names of the parameters with a prior in any scenario (empty: no priors).")

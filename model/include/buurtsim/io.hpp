@@ -19,7 +19,7 @@
 namespace buurtsim {
 
 /** @brief Version of the file layout; readers accept the same major version. */
-inline constexpr const char* format_version = "3.1";
+inline constexpr const char* format_version = "3.2";
 
 /// Read limits (docs/FORMAT.md "Read checks"), checked before allocating: the lengths of the dimensions
 /// (run.replicates and run.weeks have the same maxima) and the values of one data variable (2 GiB of float64).
@@ -45,6 +45,7 @@ struct Provenance {
     std::string command_line;
     std::string start_time;  ///< ISO 8601 UTC
     std::string end_time;    ///< ISO 8601 UTC
+    int resumed = 0;         ///< times the run was resumed from its partial file (`buurtsim run --resume`)
 };
 
 /** @brief One scenario of a result file and its replicates. */

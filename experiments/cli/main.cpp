@@ -6,6 +6,7 @@
 #include "buurtsim/error.hpp"
 #include "buurtsim/io.hpp"
 #include "buurtsim/params.hpp"
+#include "buurtsim/result_stream.hpp"
 #include "buurtsim/scenario.hpp"
 #include "buurtsim/version.hpp"
 
@@ -41,12 +42,17 @@ void check_stdout() {
 
 int main(int argc, char** argv) {
     cli::install_signal_handlers();  // first: the contract holds in every phase
+    // A write HDF5 made to disk itself and that failed (a full disk while the result file is assembled)
+    // leaves a file the library cannot close, and its clean-up at exit would crash: this process has
+    // closed everything it wrote by the time it exits, so the clean-up is not needed.
+    skip_hdf5_cleanup_at_exit();
     CLI::App app{"buurtsim: agent-based simulation of neighbourhood support networks in Utrecht"};
     app.set_version_flag("--version", std::string("buurtsim ") + version() + " (" + git_commit() + ")");
     app.require_subcommand(1);
     app.footer(
         "Exit codes: 0 success, 2 bad input (scenario, data or arguments) or a failed write, 1 internal error, "
-        "128 + signal number after SIGINT (130), SIGTERM (143) or SIGHUP (129), with no partial file left.\nDocs: README.md, docs/ODD.md, docs/PARAMETERS.md, docs/FORMAT.md");
+        "128 + signal number after SIGINT (130), SIGTERM (143) or SIGHUP (129), with no result file written: run keeps "
+        "the replicates finished so far in OUTPUT.partial for --resume.\nDocs: README.md, docs/ODD.md, docs/PARAMETERS.md, docs/FORMAT.md");
 
     cli::RunOptions run;
     run.data_dir = cli::default_data_dir();
@@ -56,7 +62,10 @@ int main(int argc, char** argv) {
                         "Scenario TOML file(s); several must share run.* and population.* and have unique names")
         ->required()
         ->check(CLI::ExistingFile);
-    run_cmd->add_option("-o,--output", run.output, "Result file (.h5), written atomically")->required();
+    run_cmd->add_option("-o,--output", run.output,
+                        "Result file (.h5), written atomically once every replicate is done; until then the finished "
+                        "replicates are in OUTPUT.partial")
+        ->required();
     run_cmd->add_option("--seed", run.seed, "Master seed (overrides run.seed)");
     run_cmd->add_option("--replicates", run.replicates, "Replicates (overrides run.replicates)");
     run_cmd->add_option("--only-replicate", run.only_replicate,
@@ -64,11 +73,25 @@ int main(int argc, char** argv) {
         ->check(CLI::NonNegativeNumber);
     run_cmd->add_option("--threads", run.threads, "Worker threads (0: all cores); results do not depend on it")
         ->check(CLI::Range(0, 1024));
-    run_cmd->add_option("--set", run.overrides, "Override a parameter: key=value (TOML value), repeatable");
+    run_cmd->add_option("--overlay", run.overlays,
+                        "Apply a scenario fragment to every scenario, after its file and before --set, e.g. the "
+                        "priors of data/params/utrecht-2023-uncertainty.toml; repeatable")
+        ->check(CLI::ExistingFile);
+    run_cmd->add_option("--set", run.overrides,
+                        "Override a parameter: key=value (TOML value, or a prior such as "
+                        "'{ prior = \"uniform\", lo = 1.0, hi = 2.0 }'), repeatable");
     run_cmd->add_option("--data-dir", run.data_dir, "Directory holding cbs/ tables")->check(CLI::ExistingDirectory);
     run_cmd->add_flag("-q,--quiet", run.quiet, "No summary table and no progress line");
-    run_cmd->add_flag("--clean-partials", run.clean_partials,
-                      "Remove OUTPUT.partial-* files left by an earlier run that was killed (else only reported)");
+    auto* clean_flag = run_cmd->add_flag(
+        "--clean-partials", run.clean_partials,
+        "Start afresh: remove OUTPUT.partial (the finished replicates of an unfinished run; without this or "
+        "--resume the run is refused) and OUTPUT.partial-* temporaries left by a killed write (else only reported)");
+    run_cmd
+        ->add_flag("--resume", run.resume,
+                   "Continue an interrupted run (killed, out of disk, a signal) from OUTPUT.partial: give the same "
+                   "scenario files and options (--threads may differ); the result is identical to an uninterrupted "
+                   "run. Refused, naming what differs, if OUTPUT.partial is of another run")
+        ->excludes(clean_flag);
 
     cli::BenchOptions bench;
     bench.data_dir = cli::default_data_dir();

@@ -1,4 +1,6 @@
-// `buurtsim run`: scenarios x replicates (common random numbers) -> atomic HDF5 file -> per-wijk summary.
+// `buurtsim run`: scenarios x replicates (common random numbers), each finished pair streamed to the
+// partial file OUT.partial (resumable with --resume), then the HDF5 file made from it atomically, and a
+// per-wijk summary.
 #include "commands.hpp"
 #include "summary.hpp"
 
@@ -6,6 +8,7 @@
 #include "buurtsim/cbs_data.hpp"
 #include "buurtsim/error.hpp"
 #include "buurtsim/io.hpp"
+#include "buurtsim/result_stream.hpp"
 #include "buurtsim/scenario.hpp"
 #include "buurtsim/testing.hpp"
 
@@ -15,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <mutex>
 
 namespace buurtsim::cli {
@@ -69,7 +73,8 @@ int run_command(const RunOptions& o) {
     if (o.seed) overrides.push_back("run.seed=" + std::to_string(*o.seed));
     if (o.replicates) overrides.push_back("run.replicates=" + std::to_string(*o.replicates));
     std::vector<Scenario> scenarios;
-    for (const auto& file : o.scenarios) scenarios.push_back(load_scenario(file, overrides));
+    const std::vector<std::filesystem::path> overlays(o.overlays.begin(), o.overlays.end());
+    for (const auto& file : o.scenarios) scenarios.push_back(load_scenario(file, overrides, overlays));
     check_paired(o.scenarios, scenarios);
     const Params& p = scenarios.front().params;  // run.* and population.* are the same in all
 
@@ -92,28 +97,71 @@ int run_command(const RunOptions& o) {
     std::vector<std::filesystem::path> inputs{data_file};
     for (const Scenario& s : scenarios) inputs.insert(inputs.end(), s.files.begin(), s.files.end());
     check_output_target(out, inputs);
-    report_partials(out, o.clean_partials);
+    check_partials(out, o.clean_partials, o.resume);
 
     test_stall("reading");
     const CbsTable data = CbsTable::read_csv(data_file);
 
-    const std::size_t weeks_total = scenarios.size() * replicate_ids.size() * std::size_t(p.run.weeks);
-    Progress progress(!o.quiet, weeks_total);
-    std::mutex progress_mutex;
-    // A signal ends the process from its handler (signals.cpp), in this loop as anywhere.
-    const BatchResult batch =
-        run_batch(scenarios, data, replicate_ids, o.threads, o.command_line, [&](const BatchProgress& at) {
-            std::unique_lock lock(progress_mutex, std::try_to_lock);
-            if (lock) progress.update(at.weeks_done);
-        });
-    const ResultSet& rs = batch.results;
-    const std::size_t n_scen = rs.scenarios.size();
+    // Every finished (scenario, replicate) goes to the partial file OUT.partial as it finishes and is freed
+    // there; the result file is made from it at the end (buurtsim/result_stream.hpp).
+    StreamedRun run{batch_layout(scenarios, data, replicate_ids), std::uint32_t(p.run.weeks),
+                    batch_provenance(scenarios, data, o.threads, o.command_line)};
+    const Geography geo = run.layout.geo;
+    const std::size_t n_scen = scenarios.size(), n_rep = replicate_ids.size();
+    std::unique_ptr<ResultStream> stream = o.resume ? ResultStream::resume(out, run) : ResultStream::start(out, run);
+    keep_partial_on_signal(stream->partial_path());
+    if (o.resume)
+        std::cerr << "buurtsim: resuming from '" << stream->partial_path().string() << "': " << stream->pairs_done()
+                  << " of " << stream->pairs_total() << " (scenario, replicate) pairs were done, "
+                  << stream->pairs_total() - stream->pairs_done() << " to run\n";
 
-    write_results(out, rs, batch.provenance);
+    // The summary's sums, one replicate at a time (pairs read back from the partial file if resumed).
+    std::vector<ReplicateTotals> totals(o.quiet ? 0 : n_scen * n_rep);
+    if (!o.quiet)
+        for (std::size_t s = 0; s < n_scen; ++s)
+            for (std::size_t r = 0; r < n_rep; ++r)
+                if (stream->done(s, r)) totals[s * n_rep + r] = summarise(geo, stream->read(s, r));
+
+    try {
+        const std::size_t to_run = stream->pairs_total() - stream->pairs_done();
+        Progress progress(!o.quiet, to_run * std::size_t(p.run.weeks));
+        std::mutex progress_mutex;
+        // A signal ends the process from its handler (signals.cpp), in this loop as anywhere; what the partial
+        // file holds stays there for --resume.
+        run_pairs(
+            scenarios, data, replicate_ids, o.threads, [&](std::size_t s, std::size_t r) { return stream->done(s, r); },
+            [&](std::size_t s, std::size_t r, Results&& res, std::vector<double>&& parameter_values) {
+                stream->add(s, r, res, parameter_values);
+                if (!o.quiet) totals[s * n_rep + r] = summarise(geo, res);
+                test_stall("pair-saved");  // the resume tests' hook: a kill here leaves recorded pairs behind
+            },
+            [&](const BatchProgress& at) {
+                std::unique_lock lock(progress_mutex, std::try_to_lock);
+                if (lock) progress.update(at.weeks_done);
+            });
+
+        stream->finish();
+    } catch (const Error&) {
+        // A run that fails (bad input found by a replicate, a full disk) keeps what it recorded for --resume;
+        // a new run that recorded nothing leaves nothing behind.
+        keep_partial_on_signal({});
+        if (!o.resume && stream->pairs_done() == 0) {
+            stream->discard();
+        } else {
+            std::cerr << "buurtsim: the " << stream->pairs_done() << " of " << stream->pairs_total()
+                      << " (scenario, replicate) pairs finished are kept in '" << stream->partial_path().string()
+                      << "': once the cause is fixed, run the same command with --resume (or with --clean-partials "
+                         "to start again)\n";
+        }
+        throw;
+    }
+    keep_partial_on_signal({});
     if (!o.quiet) {
-        for (const ScenarioRun& run : rs.scenarios) {
-            if (n_scen > 1) std::cout << "\nScenario \"" << run.name << "\"\n";
-            print_wijk_summary(std::cout, rs.geo, run.replicates);
+        for (std::size_t s = 0; s < n_scen; ++s) {
+            if (n_scen > 1) std::cout << "\nScenario \"" << run.layout.scenarios[s].name << "\"\n";
+            print_wijk_summary(std::cout, geo,
+                               std::vector<ReplicateTotals>(totals.begin() + std::ptrdiff_t(s * n_rep),
+                                                            totals.begin() + std::ptrdiff_t((s + 1) * n_rep)));
         }
         std::cout << "wrote " << out.string() << "\n";
     }

@@ -7,12 +7,6 @@
 namespace buurtsim::cli {
 namespace {
 
-// Sums of one indicator over replicates, weeks and a set of buurten.
-struct Totals {
-    double residents = 0, questions = 0, network = 0, professional = 0, dropped = 0;
-    double clients = 0, waiting = 0, started = 0, wait_weighted = 0, informal = 0;
-};
-
 void add(Totals& t, const Results& r, std::uint32_t b) {
     for (std::uint32_t w = 0; w < r.weeks; ++w) {
         t.residents += r.at(Indicator::residents, w, b);
@@ -46,16 +40,40 @@ void print_row(std::ostream& os, const std::string& label, const Totals& t, doub
 
 }  // namespace
 
-void print_wijk_summary(std::ostream& os, const Geography& geo, const std::vector<Results>& results) {
+Totals& Totals::operator+=(const Totals& o) {
+    residents += o.residents;
+    questions += o.questions;
+    network += o.network;
+    professional += o.professional;
+    dropped += o.dropped;
+    clients += o.clients;
+    waiting += o.waiting;
+    started += o.started;
+    wait_weighted += o.wait_weighted;
+    informal += o.informal;
+    return *this;
+}
+
+ReplicateTotals summarise(const Geography& geo, const Results& r) {
+    ReplicateTotals t;
+    t.weeks = r.weeks;
+    t.wijk.resize(geo.wijken.size());
+    for (std::uint32_t b = 0; b < geo.buurten.size(); ++b) {
+        add(t.wijk[geo.buurten[b].wijk], r, b);
+        add(t.city, r, b);
+    }
+    return t;
+}
+
+void print_wijk_summary(std::ostream& os, const Geography& geo, const std::vector<ReplicateTotals>& results) {
     if (results.empty()) return;
     const double replicate_weeks = double(results.size()) * results.front().weeks;
     std::vector<Totals> wijk(geo.wijken.size());
     Totals city;
-    for (const Results& r : results)
-        for (std::uint32_t b = 0; b < geo.buurten.size(); ++b) {
-            add(wijk[geo.buurten[b].wijk], r, b);
-            add(city, r, b);
-        }
+    for (const ReplicateTotals& r : results) {  // in replicate order: the same sums however the run went
+        for (std::size_t w = 0; w < wijk.size(); ++w) wijk[w] += r.wijk[w];
+        city += r.city;
+    }
     os << "Per wijk, mean per week over " << results.size() << " replicate(s) x " << results.front().weeks
        << " weeks. Outcome shares are of questions closed (network / buurtteam / given up).\n";
     char head[512];

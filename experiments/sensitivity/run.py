@@ -219,7 +219,8 @@ def main(argv=None):
                 results[stage] = stage_explore(stage, args, cluster, design, reps, log)
             if stage in ("morris", "sobol"):
                 indices = buurtsim.sensitivity(results[stage], bootstrap=1000, seed=1)
-                indices.to_csv(args.tables / f"{stage}-indices.csv", index=False)
+                # with provenance, so `buurtsim report --drivers` (and scripts/demo) can read it
+                buurtsim.write_indices(indices, args.tables / f"{stage}-indices.csv", results[stage])
                 results[f"{stage}_indices"] = indices
             if stage == "morris":   # the ranking picks the Sobol stage's parameters; the document shows it
                 results["ranking"] = rank_parameters(indices, results["noise"], morris_design.info["delta"],

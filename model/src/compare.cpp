@@ -37,6 +37,7 @@ std::span<const double> values_of(const ReplicateValues& r, Indicator i) {
 ComparisonRow empty_row(ComparisonRow r) {
     r.replicates = 0;
     r.baseline_mean = r.scenario_mean = r.estimate = r.ci_low = r.ci_high = r.relative_change = nan;
+    r.ui_low = r.ui_high = r.p_saving = nan;
     return r;
 }
 
@@ -161,8 +162,19 @@ MeanInterval t_interval(const std::vector<double>& x, double level) {
     return m;
 }
 
+double empirical_quantile(std::vector<double> x, double q) {
+    if (!(q >= 0 && q <= 1)) throw InternalError("empirical_quantile: q must be in [0, 1], got " + std::to_string(q));
+    x.erase(std::remove_if(x.begin(), x.end(), [](double v) { return !std::isfinite(v); }), x.end());
+    if (x.empty()) return nan;
+    std::sort(x.begin(), x.end());
+    const double h = q * double(x.size() - 1);
+    const auto lo = std::size_t(std::floor(h));
+    const std::size_t hi = std::min(lo + 1, x.size() - 1);
+    return x[lo] + (h - double(lo)) * (x[hi] - x[lo]);
+}
+
 PairedDifference paired_difference(const std::vector<double>& baseline, const std::vector<double>& scenario,
-                                   double level) {
+                                   double level, bool priors) {
     if (baseline.size() != scenario.size())
         throw InternalError("paired_difference: " + std::to_string(baseline.size()) + " baseline values, "
                             + std::to_string(scenario.size()) + " scenario values");
@@ -183,6 +195,8 @@ PairedDifference paired_difference(const std::vector<double>& baseline, const st
     p.ci_low = d.low;
     p.ci_high = d.high;
     p.relative_change = p.baseline_mean != 0 && std::isfinite(p.baseline_mean) ? d.mean / p.baseline_mean : nan;
+    p.ui_low = priors ? empirical_quantile(diffs, (1 - level) / 2) : nan;
+    p.ui_high = priors ? empirical_quantile(diffs, (1 + level) / 2) : nan;
     return p;
 }
 
@@ -205,6 +219,7 @@ ComparisonInput comparison_input(const ResultSet& rs) {
     ComparisonInput in;
     in.buurten = std::uint32_t(rs.geo.buurten.size());
     in.replicate_ids = rs.replicate_ids;
+    in.parameters = rs.parameters;
     for (const ScenarioRun& s : rs.scenarios) {
         in.scenario_names.push_back(s.name);
         in.targeted.push_back(s.targeted);
@@ -243,6 +258,8 @@ Comparison compare_scenarios(const ComparisonInput& in, const std::string& basel
     c.weeks = weeks;
     c.replicate_ids = in.replicate_ids;
     c.confidence = confidence;
+    c.parameters = in.parameters;
+    const bool priors = !in.parameters.empty();
     const std::size_t n_rep = in.replicate_ids.size();
     auto per_replicate = [&](const std::vector<ReplicateValues>& reps, Indicator i, const std::vector<std::uint8_t>& area) {
         std::vector<double> out;
@@ -279,7 +296,7 @@ Comparison compare_scenarios(const ComparisonInput& in, const std::string& basel
             for (Indicator k : key_indicators()) {
                 ComparisonRow r = row(name_of(k), label_of(k), horizon_unit(k));
                 const PairedDifference p =
-                    paired_difference(per_replicate(base, k, *area), per_replicate(scen, k, *area), confidence);
+                    paired_difference(per_replicate(base, k, *area), per_replicate(scen, k, *area), confidence, priors);
                 r.replicates = p.replicates;
                 r.baseline_mean = p.baseline_mean;
                 r.scenario_mean = p.scenario_mean;
@@ -287,6 +304,9 @@ Comparison compare_scenarios(const ComparisonInput& in, const std::string& basel
                 r.ci_low = p.ci_low;
                 r.ci_high = p.ci_high;
                 r.relative_change = p.relative_change;
+                r.ui_low = p.ui_low;
+                r.ui_high = p.ui_high;
+                r.p_saving = nan;
                 c.rows.push_back(std::move(r));
             }
             // Care cost saved per euro spent on interventions, per replicate pair and payer:
@@ -312,6 +332,11 @@ Comparison compare_scenarios(const ComparisonInput& in, const std::string& basel
                 r.estimate = q.mean;
                 r.ci_low = q.low;
                 r.ci_high = q.high;
+                r.ui_low = priors ? empirical_quantile(ratios, (1 - confidence) / 2) : nan;
+                r.ui_high = priors ? empirical_quantile(ratios, (1 + confidence) / 2) : nan;
+                // Saved more than spent: a ratio above 1 (the intervention cost is > 0 where it is defined).
+                const auto above = std::count_if(ratios.begin(), ratios.end(), [](double x) { return x > 1; });
+                r.p_saving = q.n > 0 ? double(above) / double(q.n) : nan;
                 c.rows.push_back(std::move(r));
             }
         }

@@ -66,6 +66,17 @@ std::vector<DatasetSpec> make_specs() {
                      {"scenario", "replicate", "week", "buurt"}, s.unit, s.meaning, Flags::none, {}, "",
                      data_coordinates, ""});
     const std::vector<DatasetSpec> more = {
+        // --- parameter uncertainty (format 3.1): only in files whose scenarios have priors
+        {"parameter", G::parameter, D::string, {"parameter"}, "",
+         "dotted name of a parameter that has a prior in at least one scenario", Flags::none, {}, "", "",
+         "Dimension scale (_Netcdf4Dimid 4) holding the dotted names, e.g. `help.hours_retired`, of the parameters "
+         "that have a prior in at least one scenario of the file, in parameter-table order."},
+        {"parameter_values", G::parameter, D::float64, {"scenario", "replicate", "parameter"}, "",
+         "value of the parameter in the scenario and replicate: drawn from its prior, or the scenario's fixed value",
+         Flags::none, {}, "", "scenario_name",
+         "The value the simulation of (scenario, replicate) used: drawn from the scenario's prior (once per "
+         "replicate, keyed by (`run.seed`, `k`, name): the same in every scenario with the same prior), or the "
+         "scenario's fixed value where it has none. Units: the parameter's (docs/PARAMETERS.md)."},
         // --- one snapshot group: dimensions resident and tie, then per resident and per tie
         {"resident", G::snapshot, D::int32, {"resident"}, "",
          "resident id: index into the replicate's synthetic population", Flags::none, {}, "", "",
@@ -154,6 +165,22 @@ std::vector<DatasetSpec> make_specs() {
          Flags::none, {}, "", "", "Upper end of the confidence interval of `estimate`."},
         {"relative_change", G::comparison, D::float64, {"row"}, "", "estimate / baseline_mean", Flags::none, {}, "",
          "", "`estimate / baseline_mean`; NaN for the ratio row or a zero baseline."},
+        // Format 3.1: parameter uncertainty (the file's scenarios had priors; NaN otherwise).
+        {"ui_low", G::comparison, D::float64, {"row"}, "",
+         "with priors: lower end of the uncertainty interval of one replicate pair's difference (parameters and chance)",
+         Flags::none, {}, "", "",
+         "With priors (attribute `parameters_with_priors` not empty): the (1 - `confidence`) / 2 quantile of the "
+         "replicate pairs' own differences (savings rows: ratios), each pair with its own parameter draws: where the "
+         "effect lies given the uncertain parameters and chance together (total uncertainty). NaN without priors."},
+        {"ui_high", G::comparison, D::float64, {"row"}, "",
+         "with priors: upper end of the uncertainty interval of one replicate pair's difference (parameters and chance)",
+         Flags::none, {}, "", "", "The (1 + `confidence`) / 2 quantile, as `ui_low`."},
+        {"p_saving_exceeds_cost", G::comparison, D::float64, {"row"}, "1",
+         "savings rows: share of replicate pairs whose care cost saved exceeds the intervention cost", Flags::none, {},
+         "", "",
+         "Savings rows: the share of replicate pairs (with an intervention cost) whose ratio exceeds 1, i.e. whose "
+         "payer saved more care cost than the interventions cost; with priors, over parameters and chance together, "
+         "without, over chance only. NaN for the other rows."},
     };
     v.insert(v.end(), more.begin(), more.end());
     return v;
@@ -181,6 +208,7 @@ std::string_view group_name(DatasetGroup group) {
         case G::coordinate: return "coordinate";
         case G::scenario_variable: return "scenario_variable";
         case G::data_variable: return "data_variable";
+        case G::parameter: return "parameter";
         case G::snapshot: return "snapshot";
         case G::comparison: return "comparison";
     }

@@ -51,7 +51,9 @@ public:
     void init_state();
     double loneliness_base(std::uint32_t i) const;  ///< DJG latent score from lasting traits (observe.cpp)
     void update_wellbeing(std::uint32_t i, const Embedding& e);  ///< DJG score from ties and contact (observe, init)
-    void bump_tie(std::uint32_t a, std::uint32_t b, double amount);
+    void bump_tie(std::uint32_t a, std::uint32_t b, double amount);  ///< strengthen an existing tie (no-op if none)
+    /// Add a tie at both ends (Network::add) and to both ends' summaries: every tie made during a run goes through here.
+    bool add_tie(std::uint32_t a, std::uint32_t b, TieType t, std::uint8_t strength);
     double self_reliance_target(std::uint32_t i) const;  ///< by age and vulnerability (ODD 7.3)
     double question_rate(std::uint32_t i) const;  ///< weekly probability that an adult without a question gets one (ODD 7.4)
     void question_kind_weights(std::uint32_t i, double w[4]) const;  ///< relative odds of the four kinds, not in an episode

@@ -63,6 +63,11 @@ void write_comparison_group(const Writer& w, hid_t f, const Comparison& c) {
         w.attr_array(g.get(), gp, "replicate_ids", H5T_STD_I32LE, H5T_NATIVE_INT32, ids.data(), ids.size());
     }
     w.attr_f64(g.get(), gp, "confidence", c.confidence);
+    {
+        std::string names;  // the parameters with priors, one per line: empty without priors
+        for (std::size_t k = 0; k < c.parameters.size(); ++k) names += (k ? "\n" : "") + c.parameters[k];
+        w.attr_string(g.get(), gp, "parameters_with_priors", names);
+    }
     w.attr_string(g.get(), gp, "buurtsim_version", c.version);
     w.attr_string(g.get(), gp, "created", c.created);
 

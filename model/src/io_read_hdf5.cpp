@@ -5,6 +5,7 @@
 #include "buurtsim/error.hpp"
 #include "buurtsim/io.hpp"
 #include "hdf5_util.hpp"
+#include "io_parameters.hpp"
 
 #include <hdf5.h>
 
@@ -324,6 +325,7 @@ ResultSet read_results(const std::filesystem::path& in, const std::vector<Indica
                 rs.scenarios[s].replicates[r].values[std::size_t(ind)].assign(first, first + std::ptrdiff_t(slab));
             }
     }
+    detail::read_parameter_values(f, in, rs);  // absent in format 3.0 and without priors: left empty
     return rs;
 }
 

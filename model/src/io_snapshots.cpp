@@ -2,6 +2,8 @@
 // one netCDF-4 group each, every variable as the dataset spec defines it.
 #include "io_snapshots.hpp"
 
+#include "io_root.hpp"
+
 #include "buurtsim/datasets.hpp"
 
 #include <cstdio>
@@ -47,18 +49,17 @@ std::string snapshot_name(std::size_t s, std::uint32_t r, std::uint32_t week) {
     return "s" + std::to_string(s) + "_r" + std::to_string(r) + "_w" + buf;
 }
 
-void write_snapshots(const Writer& w, hid_t file, const ResultSet& rs) {
-    bool any_snapshot = false;
-    for (const auto& run : rs.scenarios)
-        for (const auto& res : run.replicates) any_snapshot = any_snapshot || !res.snapshots.empty();
-    if (!any_snapshot) return;
+void SnapshotWriter::add(const Snapshot& s, std::size_t scenario, std::uint32_t replicate) {
     const std::string sp = std::string("/") + snapshots_group;
-    Handle g = w.group(file, snapshots_group, sp);
-    std::int32_t dimid = 4;  // netCDF-4 dimension ids are unique in the file; the root uses 0-3
+    if (!group_) group_.emplace(w_.group(file_, snapshots_group, sp));
+    write_snapshot(w_, group_->get(), sp, s, scenario, replicate, dimid_);
+}
+
+void write_snapshots(const Writer& w, hid_t file, const ResultSet& rs) {
+    SnapshotWriter out(w, file, first_free_dimid(rs));
     for (std::size_t sc = 0; sc < rs.scenarios.size(); ++sc)
         for (std::size_t r = 0; r < rs.replicate_ids.size(); ++r)
-            for (const Snapshot& s : rs.scenarios[sc].replicates[r].snapshots)
-                write_snapshot(w, g.get(), sp, s, sc, rs.replicate_ids[r], dimid);
+            for (const Snapshot& s : rs.scenarios[sc].replicates[r].snapshots) out.add(s, sc, rs.replicate_ids[r]);
 }
 
 }  // namespace buurtsim::detail

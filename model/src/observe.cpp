@@ -28,6 +28,7 @@
 // A resident's score is the mean over the statements of (answer - 1) / 4 * 10,
 // and the buurt's score the mean over its adults (0-10, like the survey).
 #include "simulation_detail.hpp"
+#include "tie_sums.hpp"
 
 #include <set>
 
@@ -65,39 +66,6 @@ struct ItemSplit {
 };
 
 }  // namespace
-
-// log(1 + sum / 255) for integer strength sums, tabulated: every adult needs
-// two of these every week and sums are small integers.
-double log1p_strength(std::uint32_t sum) {
-    static const std::vector<float> table = [] {
-        std::vector<float> t(1u << 15);
-        for (std::size_t k = 0; k < t.size(); ++k) t[k] = float(std::log1p(double(k) / 255.0));
-        return t;
-    }();
-    return sum < table.size() ? double(table[sum]) : std::log1p(sum / 255.0);
-}
-
-Embedding embedding_of(const Network& net, const Population& pop, std::uint32_t i) {
-    Embedding e;
-    // Residents are sorted by buurt, so "same buurt" is an id range test.
-    const std::uint32_t lo = pop.buurt_begin[pop.buurt[i]], hi = pop.buurt_begin[pop.buurt[i] + 1u];
-    std::uint32_t all = 0, buurt = 0;  // integer sums: exact and fast
-    for (std::uint64_t t = net.begin(i); t < net.end(i); ++t) {
-        const std::uint32_t st = net.strength[t];
-        const std::uint32_t j = net.neighbour[t];
-        all += st;
-        if (j >= lo && j < hi) {
-            buurt += st;
-            ++e.ties_buurt;
-            e.nonhousehold_buurt += net.type[t] != TieType::household;
-        }
-    }
-    e.strength_all = all / 255.0;
-    e.strength_buurt = buurt / 255.0;
-    e.log_all = log1p_strength(all);
-    e.log_buurt = log1p_strength(buurt);
-    return e;
-}
 
 double Engine::loneliness_base(std::uint32_t i) const {
     const LonelinessParams& l = params_.loneliness;
@@ -144,10 +112,11 @@ void Engine::observe() {
         std::uint32_t volunteers = 0, carers = 0, overburdened = 0, lonely = 0, severe = 0, severe_65 = 0;
         std::uint32_t know5 = 0, agree[5] = {0, 0, 0, 0, 0}, carers_supported = 0, emotional = 0, social = 0;
         std::uint32_t volunteers_year = 0, carers_year = 0, carers_year_65 = 0, bt_year = 0, bt_year_65 = 0;
-        double ties_buurt = 0, score = 0;
+        double ties_buurt = 0;
+        std::uint64_t score_halves = 0;
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
             // Only adults have a loneliness and cohesion score: a child's ties are not summed.
-            const Embedding e = is_adult(i) ? embedding_of(net_, pop_, i) : Embedding{};
+            const Embedding e = is_adult(i) ? embedding_from(s.ties[i]) : Embedding{};
             update_wellbeing(i, e);
             open += s.status[i] == QuestionStatus::open;
             waiting += s.status[i] == QuestionStatus::waiting;
@@ -182,21 +151,26 @@ void Engine::observe() {
             lonely += s.djg[i] >= 3;
             severe += s.djg[i] >= 9;
             severe_65 += senior && s.djg[i] >= 9;
-            const bool alone = pop_.household_type[pop_.household[i]] == HouseholdType::single;
-            const int e_items = split.emotional(s.djg[i], alone, s.loneliness_split[i]);
+            if (s.emotional_items[i] >> 4 != s.djg[i]) {
+                const bool alone = pop_.household_type[pop_.household[i]] == HouseholdType::single;
+                s.emotional_items[i] = std::uint8_t(s.djg[i] << 4 | split.emotional(s.djg[i], alone, s.loneliness_split[i]));
+            }
+            const int e_items = s.emotional_items[i] & 0xF;
             emotional += e_items >= 3;
             social += s.djg[i] - e_items >= 3;
             ties_buurt += e.ties_buurt;
             know5 += e.nonhousehold_buurt >= 5;
             const double x = e.log_buurt + s.contacts_recent[i];
-            double sum = 0;
+            // A resident's score is the mean of (answer - 1) / 4 x 10 over the statements: a multiple of 0.5,
+            // so it is summed exactly as a count of halves (the same value as summing the doubles).
+            std::uint32_t steps = 0;
             for (int k = 0; k < 5; ++k) {
                 const int answer = std::clamp(
                     round_small(3.0 + offsets[k] + c.embedding_effect * x + c.noise_sd * s.cohesion_trait[i][k]), 1, 5);
                 agree[k] += answer >= 4;
-                sum += double(answer - 1) / 4.0 * 10.0;
+                steps += std::uint32_t(answer - 1);
             }
-            score += sum / 5.0;
+            score_halves += steps;  // (steps / 4 x 10) / 5 = steps / 2
         }
         const State::BuurtWeek& w = s.week[b];
         const auto share = [&](double x, std::uint32_t of) { return of ? x / of : nan; };
@@ -234,7 +208,7 @@ void Engine::observe() {
         set(Indicator::lonely_share, share(lonely, adults));
         set(Indicator::severely_lonely_share, share(severe, adults));
         set(Indicator::severely_lonely_share_65plus, share(severe_65, seniors));
-        set(Indicator::cohesion_score, share(score, adults));
+        set(Indicator::cohesion_score, share(double(score_halves) * 0.5, adults));
         set(Indicator::cohesion_know_each_other, share(agree[0], adults));
         set(Indicator::cohesion_interact_pleasantly, share(agree[1], adults));
         set(Indicator::cohesion_gezellig, share(agree[2], adults));

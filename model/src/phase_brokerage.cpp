@@ -101,7 +101,7 @@ void Engine::brokerage() {
             if (net_.find(i, h) != Network::npos)
                 bump_tie(i, h, params_.ties.help_bump);
             else
-                net_.add(i, h, TieType::met, std::uint8_t(std::min(255.0, params_.ties.help_bump * 2)));
+                add_tie(i, h, TieType::met, std::uint8_t(std::min(255.0, params_.ties.help_bump * 2)));
         };
         for (const Client& c : clients) {
             const std::uint32_t i = c.resident;

@@ -13,9 +13,10 @@ void Engine::health_and_life_events() {
     const HealthParams& h = params_.health;
     State& s = state_;
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
+        const rng::Uniform4Run draws(key_, rng::Stream::health, week_, pop_.buurt_begin[b], pop_.buurt_begin[b + 1]);
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
             if (!is_adult(i)) continue;  // children's needs reach us through their parents
-            const auto u = key_.uniform4(rng::Stream::health, week_, i);
+            const auto u = draws[i];
             const double target = self_reliance_target(i);
             double sr = s.self_reliance[i];
             sr += h.drift_rate * (target - sr) + h.noise * (2.0 * u[0] - 1.0);

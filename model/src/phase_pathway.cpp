@@ -138,7 +138,7 @@ void Engine::ask_community() {
                 if (net_.find(i, vols[v]) != Network::npos)
                     bump_tie(i, vols[v], params_.ties.help_bump);
                 else if (key_.uniform4(rng::Stream::community, week_, i)[1] < params_.meeting.new_tie_probability)
-                    net_.add(i, vols[v], TieType::met, std::uint8_t(std::min(255.0, params_.ties.help_bump * 2)));
+                    add_tie(i, vols[v], TieType::met, std::uint8_t(std::min(255.0, params_.ties.help_bump * 2)));
                 break;
             }
         }

@@ -35,9 +35,10 @@ void Engine::questions_arise() {
     State& s = state_;
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         std::uint32_t count = 0;
+        const rng::Uniform4Run draws(key_, rng::Stream::questions, week_, pop_.buurt_begin[b], pop_.buurt_begin[b + 1]);
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
             if (s.status[i] != QuestionStatus::none || !is_adult(i)) continue;
-            const auto u = key_.uniform4(rng::Stream::questions, week_, i);
+            const auto u = draws[i];
             if (u[0] >= question_rate(i)) continue;
 
             QuestionKind k = QuestionKind::care;

@@ -3,6 +3,8 @@
 // (buurtsim/datasets.hpp), so the rule and the documented values are one.
 #include "result_validation.hpp"
 
+#include "io_parameters.hpp"
+
 #include "buurtsim/datasets.hpp"
 #include "buurtsim/error.hpp"
 
@@ -68,7 +70,46 @@ void validate_snapshot(const Snapshot& s, const std::string& of, std::uint32_t w
     }
 }
 
-void validate_results(const ResultSet& rs) {
+void validate_replicate(const Results& res, const std::string& of, std::uint32_t weeks, std::size_t n_buurt) {
+    const auto& specs = indicator_specs();
+    const std::string where = "write_results: " + of;
+    if (res.weeks != weeks)
+        throw InternalError(where + " has " + std::to_string(res.weeks) + " weeks, the first has "
+                            + std::to_string(weeks));
+    if (res.buurten != n_buurt)
+        throw InternalError(where + " has " + std::to_string(res.buurten) + " buurten, the geography has "
+                            + std::to_string(n_buurt));
+    const std::size_t n = std::size_t(weeks) * res.buurten;
+    for (std::size_t i = 0; i < n_indicators; ++i) {
+        const auto& v = res.values[i];
+        const std::string ind = where + " indicator " + std::string(specs[i].name);
+        if (v.size() != n)
+            throw InternalError(ind + " has " + std::to_string(v.size())
+                                + " values, expected weeks*buurten = " + std::to_string(n));
+        // The validity rules of docs/FORMAT.md: counts are whole numbers >= 0
+        // that fit int32; other values are >= 0 or NaN, never infinite.
+        for (std::size_t k = 0; k < n; ++k) {
+            const double x = v[k];
+            const bool ok = specs[i].integer
+                                ? (x >= 0 && x <= double(std::numeric_limits<std::int32_t>::max())
+                                   && x == std::floor(x))
+                                : (std::isnan(x) || (x >= 0 && std::isfinite(x)));
+            if (!ok)
+                throw InternalError(ind + " week " + std::to_string(k / res.buurten) + " buurt "
+                                    + std::to_string(k % res.buurten) + " has invalid value "
+                                    + std::to_string(x));
+        }
+    }
+    for (std::size_t k = 0; k < res.snapshots.size(); ++k) {
+        validate_snapshot(res.snapshots[k], of, weeks, n_buurt);
+        if (k > 0 && res.snapshots[k].week <= res.snapshots[k - 1].week)
+            throw InternalError(where + ": snapshot weeks are not strictly increasing ("
+                                + std::to_string(res.snapshots[k - 1].week) + " then "
+                                + std::to_string(res.snapshots[k].week) + ")");
+    }
+}
+
+void validate_layout(const ResultSet& rs, std::uint32_t weeks, bool with_replicates) {
     const Geography& geo = rs.geo;
     if (rs.scenarios.empty()) throw InternalError("write_results: no scenarios to write");
     if (rs.replicate_ids.empty()) throw InternalError("write_results: no replicates to write");
@@ -90,18 +131,14 @@ void validate_results(const ResultSet& rs) {
             throw InternalError("write_results: buurt " + geo.buurten[b].code + " has wijk index "
                                 + std::to_string(geo.buurten[b].wijk) + " but the geography has "
                                 + std::to_string(geo.wijken.size()) + " wijken");
-    const auto& first = rs.scenarios.front().replicates;
-    if (first.empty()) throw InternalError("write_results: scenario '" + rs.scenarios.front().name + "' has no replicates");
-    const std::uint32_t weeks = first.front().weeks;
     if (weeks == 0) throw InternalError("write_results: results have 0 weeks");
-    const auto& specs = indicator_specs();
     for (std::size_t sc = 0; sc < rs.scenarios.size(); ++sc) {
         const ScenarioRun& run = rs.scenarios[sc];
         const std::string scen = "scenario '" + run.name + "'";
         for (std::size_t j = 0; j < sc; ++j)
             if (rs.scenarios[j].name == run.name)
                 throw InternalError("write_results: two scenarios are named '" + run.name + "'");
-        if (run.replicates.size() != rs.replicate_ids.size())
+        if (with_replicates && run.replicates.size() != rs.replicate_ids.size())
             throw InternalError("write_results: " + scen + " has " + std::to_string(run.replicates.size())
                                 + " replicates, expected " + std::to_string(rs.replicate_ids.size()));
         if (!run.targeted.empty() && run.targeted.size() != geo.buurten.size())
@@ -110,46 +147,21 @@ void validate_results(const ResultSet& rs) {
                                 + " buurten");
         for (std::uint8_t t : run.targeted)
             if (t > 1) throw InternalError("write_results: " + scen + " has a targeted flag " + std::to_string(t));
-        for (std::size_t r = 0; r < run.replicates.size(); ++r) {
-            const Results& res = run.replicates[r];
-            const std::string where = "write_results: " + scen + " replicate " + std::to_string(rs.replicate_ids[r]);
-            if (res.weeks != weeks)
-                throw InternalError(where + " has " + std::to_string(res.weeks) + " weeks, the first has "
-                                    + std::to_string(weeks));
-            if (res.buurten != geo.buurten.size())
-                throw InternalError(where + " has " + std::to_string(res.buurten) + " buurten, the geography has "
-                                    + std::to_string(geo.buurten.size()));
-            const std::size_t n = std::size_t(weeks) * res.buurten;
-            for (std::size_t i = 0; i < n_indicators; ++i) {
-                const auto& v = res.values[i];
-                const std::string ind = where + " indicator " + std::string(specs[i].name);
-                if (v.size() != n)
-                    throw InternalError(ind + " has " + std::to_string(v.size())
-                                        + " values, expected weeks*buurten = " + std::to_string(n));
-                // The validity rules of docs/FORMAT.md: counts are whole numbers >= 0
-                // that fit int32; other values are >= 0 or NaN, never infinite.
-                for (std::size_t k = 0; k < n; ++k) {
-                    const double x = v[k];
-                    const bool ok = specs[i].integer
-                                        ? (x >= 0 && x <= double(std::numeric_limits<std::int32_t>::max())
-                                           && x == std::floor(x))
-                                        : (std::isnan(x) || (x >= 0 && std::isfinite(x)));
-                    if (!ok)
-                        throw InternalError(ind + " week " + std::to_string(k / res.buurten) + " buurt "
-                                            + std::to_string(k % res.buurten) + " has invalid value "
-                                            + std::to_string(x));
-                }
-            }
-            for (std::size_t k = 0; k < res.snapshots.size(); ++k) {
-                validate_snapshot(res.snapshots[k], scen + " replicate " + std::to_string(rs.replicate_ids[r]),
-                                  weeks, geo.buurten.size());
-                if (k > 0 && res.snapshots[k].week <= res.snapshots[k - 1].week)
-                    throw InternalError(where + ": snapshot weeks are not strictly increasing ("
-                                        + std::to_string(res.snapshots[k - 1].week) + " then "
-                                        + std::to_string(res.snapshots[k].week) + ")");
-            }
-        }
     }
+    // A streamed file's layout has no values yet: the stream checks them when it has them all.
+    if (with_replicates) validate_parameter_values(rs);
+}
+
+void validate_results(const ResultSet& rs) {
+    if (rs.scenarios.empty()) throw InternalError("write_results: no scenarios to write");
+    const auto& first = rs.scenarios.front().replicates;
+    if (first.empty()) throw InternalError("write_results: scenario '" + rs.scenarios.front().name + "' has no replicates");
+    const std::uint32_t weeks = first.front().weeks;
+    validate_layout(rs, weeks, true);
+    for (const ScenarioRun& run : rs.scenarios)
+        for (std::size_t r = 0; r < run.replicates.size(); ++r)
+            validate_replicate(run.replicates[r], "scenario '" + run.name + "' replicate "
+                               + std::to_string(rs.replicate_ids[r]), weeks, rs.geo.buurten.size());
 }
 
 }  // namespace buurtsim::detail

@@ -152,15 +152,46 @@ public:
         apply_named(key, *n, origin, 0);
     }
 
+    // A scenario fragment on top of the scenario: its keys only (no extends, and the scenario keeps its name).
+    void apply_overlay(const fs::path& path) {
+        const std::string shown = path.generic_string();
+        const std::string subject = "overlay file " + toml_string(shown);
+        std::error_code ec;
+        if (shown.find('\0') == std::string::npos && !fs::exists(path, ec)) throw ParamError(subject + " does not exist");
+        const input_file::Contents file = input_file::read(path, max_scenario_file_bytes);
+        if (file.problem != input_file::Problem::none)
+            throw ParamError(input_file::describe(file, subject, max_scenario_file_bytes, "scenario files"));
+        toml::table doc;
+        try {
+            doc = toml::parse(file.bytes, shown);
+        } catch (const toml::parse_error& e) {
+            const auto& b = e.source().begin;
+            throw ParamError(shown + ":" + std::to_string(b.line) + ":" + std::to_string(b.column)
+                             + ": TOML syntax error: " + std::string(e.description()));
+        }
+        const Origin origin{shown, true};
+        for (const char* key : {"extends", "name", "description"})
+            if (const toml::node* n = doc.get(key))
+                throw ParamError(origin.where(n->source().begin.line) + ": key " + key
+                                 + ": an overlay cannot set it (it applies to every scenario it is given with; "
+                                   "put " + key + " in a scenario file, or give several overlays)");
+        apply_table(doc, "", origin);
+        files_.push_back(path);
+    }
+
     Scenario finish() {
-        validate_impl(p_, [this](std::string_view key) -> std::string {
+        auto origin = [this](std::string_view key) -> std::string {
             const auto it = set_at_.find(key);
             return it == set_at_.end() ? "default" : it->second;
-        });
+        };
+        validate_impl(p_, origin);
         Scenario s;
+        for (const auto& row : param_table())
+            if (const auto it = priors_.find(row.name); it != priors_.end()) s.priors.push_back(it->second);
+        check_prior_ends(p_, s.priors, origin);
         s.params = p_;
         s.files = files_;
-        s.resolved_toml = to_toml(p_);
+        s.resolved_toml = to_toml(p_, s.priors);
         return s;
     }
 
@@ -197,7 +228,15 @@ private:
         if (const ParamSpec* row = find_row(full)) {
             const std::size_t line = n.source().begin.line ? n.source().begin.line : key_line;
             const std::string where = origin.where(line);
-            set_value(*row, p_, n, where);
+            if (const auto* t = n.as_table()) {
+                // A distribution instead of a value: the params hold its median, run_batch draws it.
+                Prior prior = parse_prior(*row, *t, where);
+                std::get<1>(row->ref)(p_) = prior.quantile(0.5);
+                priors_.insert_or_assign(full, std::move(prior));
+            } else {
+                set_value(*row, p_, n, where);
+                priors_.erase(full);  // a value here replaces a prior set before (a base's, an overlay's)
+            }
             set_at_[full] = where;
             return;
         }
@@ -225,21 +264,26 @@ private:
     std::vector<fs::path> files_;
     std::vector<Open> stack_;
     std::map<std::string, std::string, std::less<>> set_at_;  // key -> where it was last set
+    std::map<std::string, Prior, std::less<>> priors_;          // key -> its prior, if the last setting was one
 };
 
 }  // namespace
 
-Scenario load_scenario(const fs::path& path, const std::vector<std::string>& overrides) {
+Scenario load_scenario(const fs::path& path, const std::vector<std::string>& overrides,
+                       const std::vector<fs::path>& overlays) {
     Loader loader;
     loader.load_file(path.lexically_normal(), "");
+    for (const auto& ov : overlays) loader.apply_overlay(ov.lexically_normal());
     for (const auto& ov : overrides) loader.apply_override(ov);
     return loader.finish();
 }
 
 Scenario parse_scenario(std::string_view toml_text, std::string_view source,
-                        const std::vector<std::string>& overrides, const fs::path& base_dir) {
+                        const std::vector<std::string>& overrides, const fs::path& base_dir,
+                        const std::vector<fs::path>& overlays) {
     Loader loader;
     loader.apply_text(toml_text, std::string(source), base_dir, "");
+    for (const auto& ov : overlays) loader.apply_overlay(ov.lexically_normal());
     for (const auto& ov : overrides) loader.apply_override(ov);
     return loader.finish();
 }

@@ -7,6 +7,7 @@
 //   scenario_validate.cpp  ranges again and the cross-field rules, for any Params
 //   scenario.cpp           the loader: files, extends, --set overrides
 //   scenario_write.cpp     Params -> TOML, the parameter table -> Markdown
+//   scenario_prior.cpp     a TOML table -> a Prior (prior.hpp), checked; the rules at the ends of the priors
 #include "buurtsim/params.hpp"
 
 #include <cstddef>

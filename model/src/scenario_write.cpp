@@ -127,7 +127,9 @@ std::string json_number(double v, bool integer) { return std::isfinite(v) ? boun
 
 }  // namespace
 
-std::string to_toml(const Params& params) {
+std::string to_toml(const Params& params) { return to_toml(params, {}); }
+
+std::string to_toml(const Params& params, const std::vector<Prior>& priors) {
     Params p = params;  // accessors take Params&; read a copy
     std::string out = "# buurtsim scenario: every parameter, defaults included.\n";
     for (const auto& [section, rows] : grouped_rows()) {
@@ -137,7 +139,9 @@ std::string to_toml(const Params& params) {
         for (const ParamSpec* row : rows) {
             const std::string_view key = section.empty() ? row->name : last_segment(row->name);
             out += "# " + one_line(row->unit) + "; " + one_line(row->meaning) + "\n";
-            out += (is_bare_key(key) ? std::string(key) : toml_string(key)) + " = " + value_toml(*row, p) + "\n";
+            const auto prior = std::find_if(priors.begin(), priors.end(), [&](const Prior& q) { return q.name == row->name; });
+            out += (is_bare_key(key) ? std::string(key) : toml_string(key)) + " = "
+                   + (prior != priors.end() ? prior->toml() : value_toml(*row, p)) + "\n";
         }
     }
     return out;

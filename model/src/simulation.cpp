@@ -6,6 +6,7 @@
 #include "buurtsim/error.hpp"
 #include "engine.hpp"
 #include "simulation_detail.hpp"
+#include "tie_sums.hpp"
 
 #include <boost/random/normal_distribution.hpp>
 
@@ -43,6 +44,7 @@ void Engine::init_state() {
     s.loneliness_trait.assign(n, 0.f);
     s.loneliness_base.assign(n, 0.f);
     s.loneliness_split.assign(n, 0.f);
+    s.emotional_items.assign(n, 0xFF);
     s.cohesion_trait.assign(n, {});
     s.help_hours.assign(n, 0.f);
     s.knows_way.assign(n, 0);
@@ -137,9 +139,12 @@ void Engine::init_state() {
             s.loneliness_base[i] = float(loneliness_base(i));
         }
     });
+    s.ties.resize(n);
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
-        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i)
-            update_wellbeing(i, embedding_of(net_, pop_, i));
+        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
+            s.ties[i] = summarise_ties(net_, pop_, i);
+            update_wellbeing(i, embedding_from(s.ties[i]));
+        }
     });
 
     init_care_relationships();
@@ -176,8 +181,18 @@ void Engine::bump_tie(std::uint32_t a, std::uint32_t b, double amount) {
     const std::uint64_t tb = net_.find(b, a);
     BUURTSIM_ASSERT(tb != Network::npos);
     const auto s = std::uint8_t(std::min(255.0, net_.strength[ta] + std::round(amount)));
+    const std::uint32_t gain = std::uint32_t(s) - net_.strength[ta];
     net_.strength[ta] = s;
     net_.strength[tb] = s;
+    add_to_summary(state_.ties[a], pop_, a, b, gain, false, net_.type[ta]);
+    add_to_summary(state_.ties[b], pop_, b, a, gain, false, net_.type[ta]);
+}
+
+bool Engine::add_tie(std::uint32_t a, std::uint32_t b, TieType t, std::uint8_t strength) {
+    if (!net_.add(a, b, t, strength)) return false;
+    add_to_summary(state_.ties[a], pop_, a, b, strength, true, t);
+    add_to_summary(state_.ties[b], pop_, b, a, strength, true, t);
+    return true;
 }
 
 // --- the public face: forwards to the engine

@@ -35,6 +35,19 @@ std::uint16_t care_weeks_draw(Urng& g, double mean) {
         65535, 1u + boost::random::geometric_distribution<std::uint32_t, double>(1.0 / mean)(g)));
 }
 
+/** u < 1 - exp(-rate): a weekly rate as a Bernoulli draw, decided without a libm call almost always.
+ *  For 1e-6 < rate < 1, 1 - exp(-rate) lies in [rate - rate^2 / 2, rate) with room to spare, so a uniform
+ *  outside that narrow band decides the same way as the exact value (what `-std::expm1(-rate)` computes to
+ *  within an ulp); inside it, or for other rates, it is computed. The result always equals
+ *  `u < -std::expm1(-rate)` (tests/cpp/test_rate_draw.cpp checks it). */
+inline bool rate_draw(double u, double rate) {
+    if (rate > 1e-6 && rate < 1.0) {
+        if (u >= rate) return false;
+        if (u < (rate - 0.5 * rate * rate) * (1.0 - 1e-9)) return true;
+    }
+    return u < -std::expm1(-rate);
+}
+
 inline float clamp01(double x) { return float(std::min(1.0, std::max(0.0, x))); }
 
 }  // namespace buurtsim::detail

@@ -35,8 +35,16 @@ struct Embedding {
     double log_buurt = 0;                ///< log(1 + strength_buurt)
 };
 
-/** @brief Embedding of resident i in the network. */
+/** @brief Embedding of resident i in the network (a rescan of its row). */
 Embedding embedding_of(const Network& net, const Population& pop, std::uint32_t i);
+
+/** @brief The integer sums an Embedding is made of (tie_sums.hpp keeps them up to date). */
+struct TieSummary {
+    std::uint32_t strength_all = 0;        ///< sum of the row's strengths (0..255 each)
+    std::uint32_t strength_buurt = 0;      ///< same, ties to residents of the own buurt
+    std::uint16_t ties_buurt = 0;          ///< ties to residents of the own buurt
+    std::uint16_t nonhousehold_buurt = 0;  ///< of which not household ties
+};
 
 constexpr std::uint32_t no_one = std::numeric_limits<std::uint32_t>::max();
 
@@ -47,6 +55,9 @@ struct State {
     std::vector<float> loneliness_trait;   ///< standard normal; times loneliness.trait_sd
     std::vector<float> loneliness_base;    ///< DJG latent score before ties and contact (Engine::loneliness_base)
     std::vector<float> loneliness_split;   ///< uniform 0..1: which subscale a resident's DJG answers fall on (observe.cpp)
+    /// The emotional item count last computed from loneliness_split, as (DJG score << 4) | count (0xFF: none yet):
+    /// it depends on the score alone, which changes in few weeks, so observe recomputes it only then.
+    std::vector<std::uint8_t> emotional_items;
     /// Standard normal per statement: sqrt(s) x a person factor + sqrt(1 - s) x the statement's own
     /// normal, s = cohesion.person_factor_share, so a resident's five answers correlate.
     std::vector<std::array<float, 5>> cohesion_trait;
@@ -91,6 +102,7 @@ struct State {
     std::vector<float> contacts_week;       ///< contacts this week (encounters, help, care)
     std::vector<float> contacts_recent;     ///< moving average of contacts per week
     std::vector<std::uint8_t> djg;          ///< De Jong Gierveld score 0..11 (adults)
+    std::vector<TieSummary> ties;           ///< the row's sums, kept up to date as ties change (tie_sums.hpp)
 
     // --- this week's helping (reset lazily by week stamp)
     std::vector<float> hours_given;

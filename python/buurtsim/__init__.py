@@ -15,7 +15,8 @@ Main functions: :func:`run`, :func:`load`, :func:`compare`,
 sensitivity analysis (designs and estimators): :func:`morris_design`,
 :func:`sobol_design`, :func:`latin_hypercube`, :func:`morris_indices`,
 :func:`sobol_indices`; explorations of a design on dask.distributed and their
-indices: :func:`explore`, :func:`sensitivity`;
+indices: :func:`explore`, :func:`sensitivity`, written with their provenance by
+:func:`write_indices` (for ``report(..., drivers=)``) and read by :func:`read_indices`;
 snapshots and networks: :func:`snapshot`, :func:`snapshot_graph`;
 step-by-step runs: :class:`Simulation`. Errors derive from
 :class:`buurtsim.Error`. Documentation: README.md, docs/ODD.md,
@@ -25,7 +26,7 @@ docs/PARAMETERS.md, docs/FORMAT.md in the source tree.
 from . import _core
 from .errors import (DataError, Error, ExploreError, InternalError, IoError, ParamError, SensitivityError,
                      UnknownKeyError, UsageError)
-from .params import ParamTypeError, parameters, plausible_ranges
+from .params import ParamTypeError, parameters, plausible_ranges, prior
 from .scenario import Scenario, scenarios
 from .data import cbs_table, data_dir
 from .run import run
@@ -39,6 +40,7 @@ from . import plot
 # (as compare and report do); `import buurtsim.sensitivity` and `from buurtsim.sensitivity import ...` still
 # reach the modules.
 from .explore import design_of, explore, sensitivity
+from .indices_file import read_indices, write_indices
 
 __version__ = _core.version
 git_commit = _core.git_commit
@@ -46,9 +48,9 @@ format_version = _core.format_version
 
 __all__ = [
     "run", "load", "compare", "compare_by_wijk", "report", "plot", "Scenario", "Simulation", "scenarios",
-    "parameters", "plausible_ranges", "data_dir", "cbs_table", "read_comparison", "snapshot", "snapshot_names", "snapshot_graph",
+    "parameters", "plausible_ranges", "prior", "data_dir", "cbs_table", "read_comparison", "snapshot", "snapshot_names", "snapshot_graph",
     "aggregation", "horizon_values", "city_series", "TIE_TYPES", "Error", "ParamError", "ParamTypeError",
     "UnknownKeyError", "DataError", "IoError", "UsageError", "SensitivityError", "InternalError", "__version__",
     "Design", "morris_design", "sobol_design", "latin_hypercube", "morris_indices", "sobol_indices",
-    "explore", "sensitivity", "design_of", "ExploreError",
+    "explore", "sensitivity", "design_of", "ExploreError", "write_indices", "read_indices",
 ]

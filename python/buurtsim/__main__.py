@@ -2,7 +2,6 @@
 ``python3 -m buurtsim explore SPEC.toml`` (the spec's keys: :mod:`buurtsim.explore_spec`)."""
 
 import argparse
-import os
 import sys
 
 
@@ -16,6 +15,9 @@ def main(argv=None):
     rep.add_argument("--baseline", help="Baseline scenario (default: 'baseline' if present, else the first)")
     rep.add_argument("--weeks-from", type=int, default=0, help="First week of the comparison horizon")
     rep.add_argument("--title", help="Title of the report")
+    rep.add_argument("--drivers", metavar="FILE",
+                     help="Sensitivity indices (.csv or .json of buurtsim.write_indices, e.g. the indices file of "
+                          "'explore') for the section 'What drives the answer'")
     exp = sub.add_parser("explore", help="Run an exploration: a design over parameters as paired ensembles on "
                                          "dask.distributed (resumable; see buurtsim.explore)")
     exp.add_argument("spec", help="Spec file (TOML): scenarios, [parameters], [design], replicates, weeks, scale, "
@@ -28,7 +30,7 @@ def main(argv=None):
     try:
         if args.command == "report":
             out = buurtsim.report(args.file, args.output, baseline=args.baseline, weeks_from=args.weeks_from,
-                                  title=args.title)
+                                  title=args.title, drivers=args.drivers)
             print(out.resolve())
         elif args.command == "explore":
             _explore(args)
@@ -75,9 +77,11 @@ def _explore(args):
     print(out.resolve())
     if spec["indices"] is not None:
         table = buurtsim.sensitivity(result)
-        tmp = spec["indices"].with_name(f".{spec['indices'].name}.tmp")
-        table.to_csv(tmp, index=False)
-        os.replace(tmp, spec["indices"])
+        # With its provenance, so that `report --drivers` can check what it reads.
+        scale = None
+        if buurtsim.indices_file._scale_of(result) is None:   # the scenarios' own population.scale
+            scale = float(buurtsim.Scenario(kwargs["scenarios"][0]).get("population.scale"))
+        buurtsim.write_indices(table, spec["indices"], result, scale=scale)
         print(spec["indices"].resolve())
 
 

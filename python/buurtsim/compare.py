@@ -18,7 +18,7 @@ from . import _core
 from .errors import IoError, UsageError  # noqa: F401  (IoError: raised by _core, documented here)
 
 __all__ = ["compare", "compare_by_wijk", "aggregation", "horizon_values", "city_series", "KEY_INDICATORS",
-           "t_interval"]
+           "t_interval", "parameters_with_priors"]
 
 KEY_INDICATORS = _core.key_indicators()
 SAVINGS = _core.savings_indicator  # "euro_saved_per_euro_spent"
@@ -137,7 +137,13 @@ def compare(source, baseline=None, *, weeks_from=0, confidence=0.95):
     - ``estimate``: the mean over replicates of scenario minus baseline
       within the same replicate (common random numbers), with the
       ``confidence`` Student-t interval ``ci_low``, ``ci_high``;
-    - ``relative_change``: estimate / baseline_mean.
+    - ``relative_change``: estimate / baseline_mean;
+    - with priors (the Dataset has ``parameter_values``: each replicate drew its own parameter
+      values, the same in both scenarios of a pair), ``ui_low``, ``ui_high``: the 2.5 and 97.5 %
+      quantiles (at ``confidence`` 0.95) of the pairs' own differences, where the effect lies given
+      the uncertain parameters and chance together (total uncertainty); NaN without priors. The
+      t interval ``ci_low``, ``ci_high`` is then the Monte Carlo error of the mean, not how sure the
+      effect is (docs/FORMAT.md, "Parameter uncertainty").
 
     The last rows of each block (``SAVINGS_ROWS``) are the mean and interval
     of the per-replicate ratio (baseline care cost - scenario care cost) /
@@ -147,7 +153,10 @@ def compare(source, baseline=None, *, weeks_from=0, confidence=0.95):
     (``..._gemeente``: gemeente cost - intervention cost) and the
     zorgverzekeraar (``..._zorgverzekeraar``: its huisarts, POH-GGZ and
     acute-care cost). Every euro indicator has a payer
-    (``_core.indicator_specs()``, key ``payer``).
+    (``_core.indicator_specs()``, key ``payer``). Their column
+    ``p_saving_exceeds_cost`` is the share of pairs with a ratio above 1: the
+    probability that the payer's care cost saved exceeds the intervention cost
+    (over parameters and chance with priors, over chance only without).
 
     Parameters
     ----------
@@ -166,8 +175,9 @@ def compare(source, baseline=None, *, weeks_from=0, confidence=0.95):
     pandas.DataFrame
         Columns scenario_name, area, indicator, label, unit, buurten,
         replicates, baseline_mean, scenario_mean, estimate, ci_low, ci_high,
-        relative_change; ``attrs`` holds baseline, weeks_from, weeks_to,
-        replicate_ids and confidence.
+        relative_change, ui_low, ui_high, p_saving_exceeds_cost; ``attrs`` holds
+        baseline, weeks_from, weeks_to, replicate_ids, confidence and
+        parameters_with_priors (newline-joined names; empty without priors).
 
     Examples
     --------
@@ -185,14 +195,23 @@ def compare(source, baseline=None, *, weeks_from=0, confidence=0.95):
     targeted = (np.asarray(ds["targeted"].transpose("scenario", "buurt").values) != 0
                 if "targeted" in ds else np.zeros((shape[0], shape[3]), dtype=bool))
     replicate_ids = np.asarray(ds["replicate"].values, dtype=np.int32)
+    parameters = parameters_with_priors(ds)
     columns = _core.compare(_arrays(ds, _core.comparison_inputs()), shape, names, replicate_ids.tolist(),
-                            targeted.astype(np.uint8), baseline, weeks_from, float(confidence))
+                            targeted.astype(np.uint8), baseline, weeks_from, float(confidence), parameters)
     table = pd.DataFrame(columns, columns=COLUMNS)
     table["buurten"] = table["buurten"].astype(np.int32)
     table["replicates"] = table["replicates"].astype(np.int32)
     table.attrs.update(baseline=baseline, weeks_from=weeks_from, weeks_to=shape[2] - 1,
-                       replicate_ids=replicate_ids, confidence=confidence)
+                       replicate_ids=replicate_ids, confidence=confidence,
+                       parameters_with_priors="\n".join(parameters))
     return table
+
+
+def parameters_with_priors(ds):
+    """The names of the parameters that had priors in a Dataset (its ``parameter`` coordinate), or []."""
+    if "parameter_values" not in ds:
+        return []
+    return [str(n) for n in ds["parameter"].values]
 
 
 def compare_by_wijk(source, indicator, baseline=None, *, weeks_from=0, confidence=0.95):
@@ -212,6 +231,7 @@ def compare_by_wijk(source, indicator, baseline=None, *, weeks_from=0, confidenc
     _core.check_baseline(names, baseline, weeks_from, ds.sizes["week"])
     aggregation(indicator)  # UsageError for an unknown name
     b = names.index(baseline)
+    priors = bool(parameters_with_priors(ds))
     codes = np.asarray(ds["wijk_code"].values).astype(str)
     wijk_names = np.asarray(ds["wijk_name"].values).astype(str)
     spec = _SPECS[indicator]
@@ -226,7 +246,7 @@ def compare_by_wijk(source, indicator, baseline=None, *, weeks_from=0, confidenc
                 continue
             rows.append(dict(scenario_name=name, area=code, wijk_name=wijk_names[area][0], indicator=indicator,
                              label=label, unit=unit, buurten=int(area.sum()),
-                             **_core.paired_difference(h[b].tolist(), h[s].tolist(), confidence)))
+                             **_core.paired_difference(h[b].tolist(), h[s].tolist(), confidence, priors)))
     return pd.DataFrame(rows)
 
 

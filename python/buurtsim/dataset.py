@@ -14,6 +14,7 @@ __all__ = ["dataset_from_batch", "COORD_ATTRS"]
 # they agree with a CLI result file.
 COORD_ATTRS = {s["name"]: dataset_attrs(s) for group in ("dimension", "coordinate", "scenario_variable")
                for s in datasets(group)}
+PARAMETER_ATTRS = {s["name"]: dataset_attrs(s) for s in datasets("parameter")}
 
 
 def _strings(values):
@@ -67,6 +68,13 @@ def dataset_from_batch(batch):
             for j in range(len(ids)):
                 out[s, j] = views[s][j][name]
         data[name] = xr.Variable(spec["dims"], out, attrs=dataset_attrs(spec))
+
+    if batch.parameters:  # priors: what each replicate drew (absent without priors, as in a file)
+        spec = next(s for s in datasets("parameter") if s["name"] == "parameter_values")
+        values = np.array([batch.parameter_values(s) for s in range(len(names))], dtype=np.float64)
+        coords["parameter"] = xr.Variable("parameter", _strings(batch.parameters),
+                                          attrs=dict(PARAMETER_ATTRS["parameter"]))
+        data["parameter_values"] = xr.Variable(spec["dims"], values, attrs=dataset_attrs(spec))
 
     prov = batch.provenance
     attrs = {

@@ -18,7 +18,7 @@ DATASETS = tuple(_core.dataset_specs())
 
 def datasets(group):
     """The dataset specs of one group (``"dimension"``, ``"coordinate"``, ``"scenario_variable"``,
-    ``"data_variable"``, ``"snapshot"``, ``"comparison"``), in file order."""
+    ``"data_variable"``, ``"parameter"``, ``"snapshot"``, ``"comparison"``), in file order."""
     return [s for s in DATASETS if s["group"] == group]
 
 

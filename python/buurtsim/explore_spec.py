@@ -13,7 +13,7 @@ A spec (paths are relative to the spec file's directory)::
     store = "explore-store"        # default: <spec name>-store
     output = "explore.nc"          # .nc (NetCDF, the whole Dataset) or .csv (one row per point, scenario,
                                    # area, output); default: <spec name>.nc
-    indices = "indices.csv"        # optional: the sensitivity table (morris and sobol designs)
+    indices = "indices.csv"        # optional: the sensitivity table with provenance (buurtsim.write_indices; .csv or .json), for report --drivers
     workers = 2                    # optional: size of the LocalCluster (default: one per core)
     scheduler = "tcp://host:8786"  # optional: run on this dask scheduler instead of a LocalCluster
     progress = true
@@ -222,7 +222,7 @@ def read_spec(path):
     output = spec.file(spec.text(table, "output", "output", f"{stem}.nc"), "output", (".nc", ".csv"))
     indices = table.get("indices")
     if indices is not None:
-        indices = spec.file(spec.text(table, "indices", "indices"), "indices", (".csv",))
+        indices = spec.file(spec.text(table, "indices", "indices"), "indices", (".csv", ".json"))
         if design.method == "lhs":
             raise spec.error("indices", "needs design.method morris or sobol (a Latin hypercube gives no indices)",
                              str(table["indices"]))

@@ -14,7 +14,7 @@ import tomli_w
 from . import _core
 from .errors import ParamError, UnknownKeyError
 
-__all__ = ["parameters", "plausible_ranges", "ParamTypeError"]
+__all__ = ["parameters", "plausible_ranges", "prior", "ParamTypeError"]
 
 
 class ParamTypeError(ParamError, TypeError):
@@ -64,6 +64,26 @@ def plausible_ranges():
 _PARAMS = {row["name"]: row for row in _core.param_table()}
 
 
+def prior(kind, **params):
+    """A prior (a distribution instead of a value) for a real-valued parameter, as a dict to give
+    wherever a value goes: ``buurtsim.run("quick", help__hours_retired=buurtsim.prior("triangular",
+    lo=3.0, mode=4.26, hi=6.0))``. Kinds and their keys (docs/ODD.md, "Parameter uncertainty"):
+    uniform (lo, hi), triangular (lo, mode, hi), normal (mean, sd; optional truncation lo, hi, default
+    the parameter's bounds), lognormal (median, sdlog; optional lo, hi) and beta (alpha, beta, lo, hi).
+    The engine checks it as it checks a scenario file (ParamError naming the rule).
+
+    >>> buurtsim.prior("uniform", lo=1.0, hi=2.0)
+    {'prior': 'uniform', 'lo': 1.0, 'hi': 2.0}
+    """
+    if not isinstance(kind, str):
+        raise TypeError(f"prior kind must be a str such as 'uniform', got {type(kind).__name__} {kind!r}")
+    return {"prior": kind, **params}
+
+
+def _is_prior(value):
+    return isinstance(value, dict) and "prior" in value
+
+
 def _native(key, value):
     """A value as the plain Python types tomli_w writes (numpy scalars and arrays included)."""
     if isinstance(value, (bool, np.bool_)):
@@ -76,8 +96,10 @@ def _native(key, value):
         return value
     if isinstance(value, (list, tuple, np.ndarray)):
         return [_native(key, v) for v in value]
-    raise TypeError(f"parameter {key}: a value must be a bool, int, float, str or a list of them, "
-                    f"got {type(value).__name__} {value!r}")
+    if _is_prior(value):
+        return {str(k): _native(key, v) for k, v in value.items()}
+    raise TypeError(f"parameter {key}: a value must be a bool, int, float, str, a list of them or a prior "
+                    f"(buurtsim.prior), got {type(value).__name__} {value!r}")
 
 
 def _literal(value):
@@ -85,7 +107,14 @@ def _literal(value):
     # itself in messages as `--set key=value`), so arrays are joined here, elements by tomli_w.
     if isinstance(value, list):
         return "[" + ", ".join(_literal(v) for v in value) + "]"
+    if isinstance(value, dict):  # a prior: an inline table, one line like every override
+        return "{ " + ", ".join(f"{_key(k)} = {_literal(v)}" for k, v in value.items()) + " }"
     return tomli_w.dumps({"v": value})[len("v = "):-1]
+
+
+def _key(k):
+    bare = k and all(c.isascii() and (c.isalnum() or c in "_-") for c in k)
+    return k if bare else _literal(k)
 
 
 def toml_value(key, value):
@@ -100,6 +129,8 @@ def toml_value(key, value):
 
 
 def _type_fits(kind, value):
+    if _is_prior(value):
+        return False  # only the engine knows the rules of a prior: let it check
     is_int = isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
     if kind == "integer":
         return is_int
@@ -123,7 +154,7 @@ def flatten(d, prefix=""):
         if not isinstance(key, str):
             raise TypeError(f"parameter names must be str, got {type(key).__name__} {key!r}")
         full = prefix + key
-        if isinstance(value, dict):
+        if isinstance(value, dict) and not _is_prior(value):
             out.extend(flatten(value, full + "."))
         else:
             out.append((full, value))
@@ -144,7 +175,8 @@ def override_strings(pairs):
             try:
                 _core.Scenario.parse("", "<overrides>", [text])
             except ParamError as e:
-                raise (UnknownKeyError if row is None else ParamTypeError)(str(e)) from None
+                kind = UnknownKeyError if row is None else ParamError if _is_prior(value) else ParamTypeError
+                raise kind(str(e)) from None
         out.append(text)
     return out
 

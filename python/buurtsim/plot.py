@@ -189,7 +189,8 @@ def wijk_bars(ds, indicator, *, baseline=None, weeks_from=0, relative=False, ax=
 
 def forest(table, *, area="city", indicators=None, ax=None, title=None):
     """Forest plot of a :func:`buurtsim.compare` table: each scenario's change per indicator, in percent
-    of the baseline, with its 95 % interval. Intervals that cross 0 are drawn lighter.
+    of the baseline, with its 95 % interval. Intervals that cross 0 are drawn lighter. With priors
+    (``ui_low``, ``ui_high`` finite) a thin line with end ticks shows the uncertainty interval too.
 
     Parameters
     ----------
@@ -221,6 +222,11 @@ def forest(table, *, area="city", indicators=None, ax=None, title=None):
             lo, hi = min(lo, hi), max(lo, hi)  # a negative baseline would swap them
             y = j + (i - (len(scen) - 1) / 2) * step
             clear = np.isfinite(lo) and (lo > 0 or hi < 0)
+            if "ui_low" in r.index and np.isfinite(float(r.ui_low)):
+                # With priors: the thin line is where one pair's change lies (parameters and chance).
+                ulo, uhi = sorted(100 * float(r[c]) / base for c in ("ui_low", "ui_high"))
+                ax.plot([ulo, uhi], [y, y], color=colors[i], lw=0.8, alpha=0.8)
+                ax.plot([ulo, uhi], [y, y], "|", color=colors[i], ms=6, alpha=0.8)
             if np.isfinite(lo):
                 ax.plot([lo, hi], [y, y], color=colors[i], lw=2, alpha=1 if clear else 0.45)
             ax.plot([est], [y], "o", color=colors[i], ms=5, alpha=1 if clear else 0.6,
@@ -229,7 +235,10 @@ def forest(table, *, area="city", indicators=None, ax=None, title=None):
     ax.set_yticks(range(len(order)))
     ax.set_yticklabels([label_of(i) for i in order], fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel("change from baseline, % (mean and 95 % interval over paired replicates)")
+    priors = "ui_low" in t and np.isfinite(t.ui_low.astype(float)).any()
+    ax.set_xlabel("change from baseline, %: mean, 95 % interval of the mean (thick) and 95 % uncertainty "
+                  "interval with the parameters' priors (thin)" if priors else
+                  "change from baseline, % (mean and 95 % interval over paired replicates)", fontsize=8 if priors else None)
     where = "whole area" if area == "city" else "targeted buurten"
     ax.set_title(title or f"Effects of each scenario, {where}", fontsize=10)
     handles, labels = ax.get_legend_handles_labels()

@@ -22,7 +22,7 @@ import pathlib
 import jinja2
 import numpy as np
 
-from . import _core
+from . import _core, report_drivers
 from .compare import KEY_INDICATORS, SAVINGS, SAVINGS_ROWS, _as_dataset, compare, horizon_values
 from .errors import UsageError
 from .output_files import write_text
@@ -62,9 +62,13 @@ def _figures(ds, table, names, baseline, weeks_from):
     out = []
     if table is not None:
         size = (8, 0.32 * len(KEY_INDICATORS) * max(len(names) - 1, 1) ** 0.5 + 1.4)
+        uncertain = "parameter_values" in ds
         out.append(_figure(lambda fig: forest(table, area="city", ax=fig.subplots()),
                            "Change from the baseline per indicator, whole area: dots are means over paired "
-                           "replicates, lines 95 % intervals (lighter: the interval includes no change).", size=size))
+                           "replicates, thick lines 95 % intervals of the mean (lighter: the interval includes no "
+                           "change)" + ("; thin lines with end marks the 95 % uncertainty interval, where one "
+                                        "replicate's change lies given the uncertain parameters and chance."
+                                        if uncertain else "."), size=size))
         if (table[table.area == "targeted"]["buurten"] > 0).any():
             out.append(_figure(lambda fig: forest(table, area="targeted", ax=fig.subplots()),
                                "The same for the targeted buurten of each scenario.", size=size))
@@ -114,21 +118,36 @@ def _summaries(ds, table, names, baseline, n_rep, scale):
     return out
 
 
+def _span(lo, hi, show):
+    return "-" if not np.isfinite(float(lo)) else f"{show(lo)} to {show(hi)}"
+
+
 def _table_rows(rows):
     out = []
     for _, r in rows.iterrows():
         unit = r["unit"]
         if r["indicator"] in SAVINGS_ROWS:
-            lo, hi = float(r["ci_low"]), float(r["ci_high"])
             out.append({"ratio": True, "label": r["label"], "difference": _ratio(float(r["estimate"])),
-                        "interval": "-" if not np.isfinite(lo) else f"{_ratio(lo)} to {_ratio(hi)}"})
+                        "interval": _span(r["ci_low"], r["ci_high"], lambda x: _ratio(float(x))),
+                        "uncertainty": _span(r["ui_low"], r["ui_high"], lambda x: _ratio(float(x)))})
             continue
-        interval = ("-" if not np.isfinite(float(r["ci_low"]))
-                    else f"{_diff(r['ci_low'], unit)} to {_diff(r['ci_high'], unit)}")
+        show = lambda x, unit=unit: _diff(x, unit)  # noqa: E731
         out.append({"ratio": False, "excludes_zero": _clear(r), "label": r["label"], "unit": _display_unit(unit),
                     "baseline": _value(r["baseline_mean"], unit), "scenario": _value(r["scenario_mean"], unit),
-                    "difference": _diff(r["estimate"], unit), "interval": interval,
-                    "change": _percent(r["relative_change"])})
+                    "difference": _diff(r["estimate"], unit), "interval": _span(r["ci_low"], r["ci_high"], show),
+                    "uncertainty": _span(r["ui_low"], r["ui_high"], show), "change": _percent(r["relative_change"])})
+    return out
+
+
+def _probabilities(rows):
+    """The probability that care cost saved exceeds intervention cost, per payer, as words; [] without."""
+    out = []
+    for name, who in ((SAVINGS, "both payers together"), (SAVINGS + "_gemeente", "the gemeente"),
+                      (SAVINGS + "_zorgverzekeraar", "the zorgverzekeraar")):
+        r = rows[rows.indicator == name]
+        if not r.empty and np.isfinite(float(r.iloc[0]["p_saving_exceeds_cost"])):
+            out.append({"who": who, "p": f"{100 * float(r.iloc[0]['p_saving_exceeds_cost']):.0f} %",
+                        "n": int(r.iloc[0]["replicates"])})
     return out
 
 
@@ -143,7 +162,8 @@ def _tables(ds, table, names, baseline):
             out.append({"name": name, "buurten": n_b,
                         "where": f"whole area ({n_b} buurten)" if area == "city" else f"targeted buurten ({n_b})",
                         "everywhere": area == "targeted" and n_b == ds.sizes["buurt"],
-                        "rows": _table_rows(rows) if n_b else []})
+                        "rows": _table_rows(rows) if n_b else [],
+                        "probabilities": _probabilities(rows) if n_b else []})
     return out
 
 
@@ -159,6 +179,20 @@ def _levels(ds, s):
         out.append({"label": k["label"], "unit": _display_unit(unit), "mean": _value(mean, unit),
                     "low": _value(lo, unit), "high": _value(hi, unit)})
     return out
+
+
+def _priors(ds):
+    """What the page says about parameter uncertainty: None without priors, else the parameters and counts."""
+    if "parameter_values" not in ds:
+        return None
+    names = [str(n) for n in ds["parameter"].values]
+    return {"count": len(names), "names": ", ".join(names), "few": ds.sizes["replicate"] < 40}
+
+
+def _drivers(ds, table, baseline, drivers, weeks_from):
+    """The section "What drives the answer" (buurtsim.report_drivers): from the indices given, else from the
+    priors in the result, else the commands that give either."""
+    return report_drivers.section(ds, table, baseline, drivers=drivers, weeks_from=weeks_from, figure=_figure)
 
 
 def _provenance(ds, source_path):
@@ -191,7 +225,7 @@ def _resolved(ds):
 
 # ---------------------------------------------------------------- the report
 
-def report(source, path="report.html", *, baseline=None, weeks_from=0, title=None):
+def report(source, path="report.html", *, baseline=None, weeks_from=0, title=None, drivers=None):
     """Write a self-contained HTML report of a result (one file, plots embedded); return its path.
 
     Parameters
@@ -205,6 +239,15 @@ def report(source, path="report.html", *, baseline=None, weeks_from=0, title=Non
     weeks_from : int
         First week of the comparison horizon.
     title : str, optional
+    drivers : pandas.DataFrame or path, optional
+        Sensitivity indices for the section "What drives the answer": the
+        DataFrame of :func:`buurtsim.sensitivity`, or a file of
+        :func:`buurtsim.write_indices` (``.csv`` or ``.json``, checked: a
+        wrong or foreign file raises :class:`buurtsim.IoError` or
+        :class:`buurtsim.DataError` naming the file, line, column and rule;
+        indices of another baseline :class:`buurtsim.UsageError`). Without
+        them the section correlates the result's priors with its differences
+        (with enough replicates), or says what to run.
 
     Examples
     --------
@@ -233,19 +276,24 @@ def report(source, path="report.html", *, baseline=None, weeks_from=0, title=Non
         "replicates": f"{n_rep} replicate{'s' if n_rep != 1 else ''}", "replicate_count": n_rep,
         "scale_percent": f"{100 * scale:.0f}", "weeks_from": weeks_from, "comparison": len(names) > 1,
         "assumptions": assumptions(ds, n_rep), "odd_quotes": odd_quotes(),
-        "provenance": _provenance(ds, source_path), "resolved": _resolved(ds),
+        "provenance": _provenance(ds, source_path), "resolved": _resolved(ds), "priors": _priors(ds),
+        "drivers": None,
     }
     table = None
     if len(names) > 1:
         table = compare(ds, baseline, weeks_from=weeks_from)
         baseline = table.attrs["baseline"]
         page.update(baseline=baseline, summaries=_summaries(ds, table, names, baseline, n_rep, scale),
-                    tables=_tables(ds, table, names, baseline))
+                    tables=_tables(ds, table, names, baseline),
+                    drivers=_drivers(ds, table, baseline, drivers, weeks_from))
     else:
+        if drivers is not None:
+            raise UsageError("report: drivers need a comparison: the result holds one scenario")
         page.update(levels=_levels(ds, 0))
     page["figures"] = _figures(ds, table, names, baseline, weeks_from)
     doc = _TEMPLATES.get_template("report.html.j2").render(page)
 
     # The rules of buurtsim run -o; the result file read is an input the report must not replace.
-    out = write_text(path, doc, inputs=[source_path] if source_path else [])
+    inputs = ([source_path] if source_path else []) + ([drivers] if isinstance(drivers, (str, os.PathLike)) else [])
+    out = write_text(path, doc, inputs=inputs)
     return out

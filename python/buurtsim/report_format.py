@@ -78,5 +78,10 @@ def _percent(x):
 
 
 def _clear(row):
+    """The row's interval excludes zero: with priors the uncertainty interval (parameters and chance), else the
+    interval of the mean; a mean known precisely is not a clear effect when the assumptions could flip it."""
     lo, hi = float(row["ci_low"]), float(row["ci_high"])
+    ulo, uhi = float(row.get("ui_low", np.nan)), float(row.get("ui_high", np.nan))
+    if np.isfinite(ulo) and np.isfinite(uhi):
+        lo, hi = ulo, uhi
     return np.isfinite(lo) and np.isfinite(hi) and (lo > 0 or hi < 0)

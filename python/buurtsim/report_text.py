@@ -55,12 +55,19 @@ def sentence(row, n_rep):
     word = "higher" if est > 0 else "lower"
     amount = f"{abs(rel) * 100:.1f} % {word}" if np.isfinite(rel) else f"{_diff_words(est, unit)}"
     text = f": {amount} ({_diff_words(est, unit)}"
-    if np.isfinite(lo):
+    ulo, uhi = float(row.get("ui_low", np.nan)), float(row.get("ui_high", np.nan))
+    uncertain = np.isfinite(ulo) and np.isfinite(uhi)
+    if uncertain:
+        text += f"; 95 % uncertainty interval {_diff(ulo, unit)} to {_diff(uhi, unit)})"
+    elif np.isfinite(lo):
         text += f"; 95 % interval {_diff(lo, unit)} to {_diff(hi, unit)})"
     else:
         text += ")"
     if not np.isfinite(lo):
         text += " — one replicate pair only, so no interval."
+    elif uncertain and not _clear(row):
+        text += (" — the uncertainty interval includes no change: the direction depends on the uncertain "
+                 "assumptions or on chance.")
     elif _clear(row):
         better = LOWER_IS_BETTER.get(ind)
         text += f" — clearly {word}"
@@ -104,6 +111,26 @@ def savings_sentence(rows, area_name, scale):
             parts.append(f"{payer} {'saved' if e >= 0 else 'paid'} {_ratio(abs(e))} per euro")
     if parts:
         text += "; of this, " + " and ".join(parts)
+    p = float(sav.get("p_saving_exceeds_cost", np.nan))
+    ulo, uhi = float(sav.get("ui_low", np.nan)), float(sav.get("ui_high", np.nan))
+    if np.isfinite(ulo) and np.isfinite(p):
+        # With priors the question is not the mean but how often the savings cover the cost.
+        payers = []
+        for name, who in ((SAVINGS + "_gemeente", "the gemeente"), (SAVINGS + "_zorgverzekeraar", "the zorgverzekeraar")):
+            r = _saved(rows, name)
+            if r is not None and np.isfinite(float(r.get("p_saving_exceeds_cost", np.nan))):
+                payers.append(f"{who} {100 * float(r['p_saving_exceeds_cost']):.0f} %")
+        text += (f". With the uncertain assumptions, one replicate's savings per euro lie between {_ratio(ulo)} and "
+                 f"{_ratio(uhi)} (95 % uncertainty interval), and the care cost saved exceeds the intervention "
+                 f"cost in {100 * p:.0f} % of the replicates"
+                 + (f" (for {' and '.join(payers)} alone)" if payers else ""))
+        if ulo > 1:
+            text += ". The care savings pay for the interventions across the uncertain assumptions."
+        elif uhi < 1:
+            text += ". Across the uncertain assumptions, the care savings do not pay for the interventions."
+        else:
+            text += ". Whether the savings pay for the interventions depends on assumptions that are not known."
+        return {"label": "Money", "text": text}
     if np.isfinite(lo) and lo > 1:
         text += ". The care savings more than pay for the interventions within this horizon."
     elif np.isfinite(hi) and hi < 1:
@@ -152,9 +179,14 @@ def assumptions(ds, n_rep):
         "Costs cover buurtteam hours, Wmo maatwerk (excluding verblijf en opvang) and the interventions "
         "(ODD 7.10). Other costs and benefits (GP, mental health care, police, residents' own time, wellbeing) "
         "are not in the euro figures, so 'euro saved per euro spent' is a partial account.",
-        "Intervals describe the randomness of the simulation over paired replicates (common random numbers), "
-        f"here {n_rep} replicate{'s' if n_rep != 1 else ''}; they do not include the uncertainty of the "
-        "parameters or of the model's structure.",
+        ("Intervals describe the randomness of the simulation over paired replicates (common random numbers), "
+         f"here {n_rep} replicate{'s' if n_rep != 1 else ''}; they do not include the uncertainty of the "
+         "parameters or of the model's structure." if "parameter_values" not in ds else
+         f"Each of the {n_rep} replicates drew its own values of the {ds.sizes['parameter']} parameters with a "
+         "prior (the same in every scenario of that replicate), so the uncertainty intervals include what is not "
+         "known about those assumptions as well as the simulation's chance. They do not include the uncertainty "
+         "of the calibrated parameters, of the parameters without a prior, or of the model's structure (ODD 8, "
+         "Parameter uncertainty)."),
         "Buurtondersteuners need months to become known in their buurt; short horizons understate their "
         "effect (ODD 7.11).",
     ]

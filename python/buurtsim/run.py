@@ -13,7 +13,7 @@ from .dataset import dataset_from_batch
 from .errors import UsageError
 from .output_files import check_target, warn_partials
 from .params import flatten, keyword_overrides, override_strings, positive_int
-from .scenario import Scenario
+from .scenario import Scenario, overlay_paths
 
 __all__ = ["run"]
 
@@ -23,7 +23,7 @@ def _check_paired(labels, resolved):
     _core.check_paired([str(label) for label in labels], resolved)
 
 
-def run(scenarios, *, replicates=None, seed=None, weeks=None, threads=0, set=None, data_dir=None,
+def run(scenarios, *, replicates=None, seed=None, weeks=None, threads=0, set=None, overlay=None, data_dir=None,
         output=None, **overrides):
     """Run one or more scenarios and return the results as an :class:`xarray.Dataset`.
 
@@ -32,7 +32,8 @@ def run(scenarios, *, replicates=None, seed=None, weeks=None, threads=0, set=Non
     indicator with dims ``(scenario, replicate, week, buurt)``, coordinates
     ``scenario_name``, ``buurt_code``, ``buurt_name``, ``wijk_code``,
     ``wijk_name``, and the variables ``scenario_toml``, ``scenario_files`` and
-    ``targeted``. The provenance (``/provenance`` in a file) is in the
+    ``targeted``; with priors also ``parameter_values(scenario, replicate, parameter)``,
+    the values each replicate drew (coordinate ``parameter``: the dotted names). The provenance (``/provenance`` in a file) is in the
     attributes ``provenance_*``.
 
     Several scenarios run with common random numbers: replicate ``k`` of
@@ -51,7 +52,12 @@ def run(scenarios, *, replicates=None, seed=None, weeks=None, threads=0, set=Non
     threads : int
         Worker threads; 0 uses every core. Results do not depend on it.
     set : dict, optional
-        Overrides for every scenario, ``{"population.scale": 0.1}`` (as ``--set``).
+        Overrides for every scenario, ``{"population.scale": 0.1}`` (as ``--set``). A value may be a
+        prior (:func:`buurtsim.prior`): each replicate then draws its own value, the same in every
+        scenario (common random numbers), recorded in ``parameter_values``.
+    overlay : path or list of paths, optional
+        Scenario fragments applied to every scenario before ``set`` (as ``--overlay``), e.g.
+        ``data/params/utrecht-2023-uncertainty.toml``, the priors of the influential assumptions.
     data_dir : path, optional
         Directory holding ``cbs/`` (default: :func:`buurtsim.data_dir`).
     output : path, optional
@@ -98,8 +104,9 @@ def run(scenarios, *, replicates=None, seed=None, weeks=None, threads=0, set=Non
     if replicates is not None:
         extra.append(f"run.replicates={replicates}")
 
+    overlays = overlay_paths(overlay)
     wrapped = [Scenario._unresolved(s) for s in specs]
-    resolved = [w._resolve(extra) for w in wrapped]
+    resolved = [w._resolve(extra, overlays) for w in wrapped]
     labels = [w.label for w in wrapped]
     _check_paired(labels, resolved)
 
@@ -111,15 +118,17 @@ def run(scenarios, *, replicates=None, seed=None, weeks=None, threads=0, set=Non
     first = resolved[0]
     table = cbs_table(first.get("population.year"), data_dir)
     ids = list(range(first.get("run.replicates")))
-    call = _describe_call(labels, replicates, seed, weeks, threads, pairs)
+    call = _describe_call(labels, replicates, seed, weeks, threads, pairs, overlays)
     batch = _core.run_batch(resolved, table, ids, threads, call)
     if output is not None:
         batch.write(os.fspath(output))
     return dataset_from_batch(batch)
 
 
-def _describe_call(labels, replicates, seed, weeks, threads, pairs):
+def _describe_call(labels, replicates, seed, weeks, threads, pairs, overlays=()):
     args = [repr(labels if len(labels) > 1 else labels[0])]
+    if overlays:
+        args.append("overlay=" + repr(list(overlays)))
     for name, value in (("replicates", replicates), ("seed", seed), ("weeks", weeks)):
         if value is not None:
             args.append(f"{name}={value}")

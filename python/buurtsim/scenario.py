@@ -10,6 +10,19 @@ from .params import flatten, keyword_overrides, override_strings
 
 __all__ = ["Scenario", "scenarios"]
 
+
+def overlay_paths(overlay):
+    """None, a path or a list of paths -> a list of str paths."""
+    if overlay is None:
+        return []
+    items = overlay if isinstance(overlay, (list, tuple)) else [overlay]
+    out = []
+    for item in items:
+        if not isinstance(item, (str, os.PathLike)):
+            raise TypeError(f"overlay must be a path or a list of paths, got {type(item).__name__} {item!r}")
+        out.append(os.fspath(item))
+    return out
+
 # The policy scenarios first, then the small examples to copy; a name is looked up in that order.
 SCENARIO_DIRS = (pathlib.Path(_core.source_dir) / "experiments" / "scenarios",
                  pathlib.Path(_core.source_dir) / "experiments" / "examples")
@@ -64,7 +77,11 @@ class Scenario:
         dotted (``{"population.scale": 0.1}``) or nested
         (``{"population": {"scale": 0.1}}``).
     set : dict, optional
-        Overrides, as ``buurtsim run --set key=value``.
+        Overrides, as ``buurtsim run --set key=value``. A value may be a prior, a distribution
+        drawn once per replicate (:func:`buurtsim.prior`, or a dict with the key ``"prior"``).
+    overlay : path or list of paths, optional
+        Scenario fragments applied after the scenario and before the overrides, as
+        ``buurtsim run --overlay``; e.g. the priors of ``data/params/utrecht-2023-uncertainty.toml``.
     **overrides
         More overrides with ``__`` for the dot: ``population__scale=0.1``.
 
@@ -85,13 +102,15 @@ class Scenario:
     4
     """
 
-    def __init__(self, source, *, set=None, **overrides):
+    def __init__(self, source, *, set=None, overlay=None, **overrides):
         if isinstance(source, Scenario):
             self._source, self._label = source._source, source._label
             pairs = list(source._pairs)
+            overlays = list(source._overlays)
         else:
             self._source, self._label = self._normalise(source)
-            pairs = []
+            pairs, overlays = [], []
+        self._overlays = tuple(overlays + overlay_paths(overlay))
         if set is not None:
             if not isinstance(set, dict):
                 raise TypeError(f"set must be a dict of parameter overrides, got {type(set).__name__}")
@@ -109,6 +128,7 @@ class Scenario:
         self = cls.__new__(cls)
         self._source, self._label = cls._normalise(source)
         self._pairs = ()
+        self._overlays = ()
         return self
 
     @staticmethod
@@ -130,15 +150,21 @@ class Scenario:
         raise TypeError("a scenario must be a path, a shipped scenario name, TOML text, a dict of parameters "
                         f"or a buurtsim.Scenario, got {type(source).__name__}")
 
-    def _resolve(self, extra):
-        """The _core.Scenario with this scenario's overrides, then `extra` ("key=value" strings)."""
+    def _resolve(self, extra, extra_overlays=()):
+        """The _core.Scenario with this scenario's overlays, then `extra_overlays`, then its overrides, then
+        `extra` ("key=value" strings)."""
         kind, value = self._source
         overrides = override_strings(self._pairs) + list(extra)
+        overlays = list(self._overlays) + list(extra_overlays)
         if kind == "file":
-            return _core.Scenario.load(value, overrides)
+            return _core.Scenario.load(value, overrides, overlays)
         if kind == "toml":
-            return _core.Scenario.parse(value, self._label, overrides, _base_dir(value))
-        return _core.Scenario.parse("", "<dict>", override_strings(value) + overrides)
+            return _core.Scenario.parse(value, self._label, overrides, _base_dir(value), overlays)
+        if not overlays:
+            return _core.Scenario.parse("", "<dict>", override_strings(value) + overrides)
+        # A dict's values are the scenario: they come first, then the overlays, then overrides, as for a file.
+        base = _core.Scenario.parse("", "<dict>", override_strings(value))
+        return _core.Scenario.parse(base.toml, "<dict>", overrides, os.getcwd(), overlays)
 
     @property
     def name(self):
@@ -164,8 +190,20 @@ class Scenario:
         """How messages name this scenario: the path as given, ``<string>`` or ``<dict>``."""
         return self._label
 
+    @property
+    def priors(self):
+        """``{name: {"prior": kind, "lo": ..., "hi": ..., ...}}`` for every parameter given a distribution
+        (in parameter-table order; ``lo``/``hi`` are the support). Empty: every replicate uses the values."""
+        return self._core.priors
+
+    def draws(self, replicate):
+        """``{name: value}``: what replicate ``replicate`` draws from the priors (the same in every
+        scenario with the same prior and seed). ``get`` gives a prior's median instead."""
+        return self._core.draws(replicate)
+
     def get(self, key):
-        """The value of one parameter, e.g. ``get("population.scale")``."""
+        """The value of one parameter, e.g. ``get("population.scale")``; for a parameter with a prior, the
+        prior's median (each replicate draws its own: :meth:`draws`)."""
         try:
             return self._core.get(key)
         except ParamError as e:

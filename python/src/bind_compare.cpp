@@ -80,7 +80,8 @@ Indicator indicator_of(const std::string& name) {
 py::dict paired_dict(const PairedDifference& p) {
     return py::dict("replicates"_a = p.replicates, "baseline_mean"_a = p.baseline_mean,
                     "scenario_mean"_a = p.scenario_mean, "estimate"_a = p.estimate, "ci_low"_a = p.ci_low,
-                    "ci_high"_a = p.ci_high, "relative_change"_a = p.relative_change);
+                    "ci_high"_a = p.ci_high, "relative_change"_a = p.relative_change, "ui_low"_a = p.ui_low,
+                    "ui_high"_a = p.ui_high);
 }
 
 }  // namespace
@@ -130,14 +131,17 @@ void bind_compare(py::module_& m) {
           "(n, mean, low, high): mean and two-sided Student-t interval of the finite values of x (NaN mean for "
           "n = 0, NaN interval for n < 2).");
     m.def("paired_difference",
-          [](const std::vector<double>& baseline, const std::vector<double>& scenario, double level) {
+          [](const std::vector<double>& baseline, const std::vector<double>& scenario, double level, bool priors) {
               if (baseline.size() != scenario.size())
                   throw py::value_error("paired_difference: baseline and scenario need one value per replicate each");
-              return paired_dict(paired_difference(baseline, scenario, level));
+              return paired_dict(paired_difference(baseline, scenario, level, priors));
           },
-          "baseline"_a, "scenario"_a, "level"_a = 0.95,
+          "baseline"_a, "scenario"_a, "level"_a = 0.95, "priors"_a = false,
           "The paired summary of per-replicate horizon values, as a row of compare(): {replicates, baseline_mean, "
-          "scenario_mean, estimate, ci_low, ci_high, relative_change}.");
+          "scenario_mean, estimate, ci_low, ci_high, relative_change, ui_low, ui_high} (ui_*: the uncertainty "
+          "interval of one pair's difference, NaN unless priors).");
+    m.def("empirical_quantile", &empirical_quantile, "x"_a, "q"_a,
+          "The q-quantile of the finite values of x (linear interpolation, numpy's default); NaN if none.");
     m.def("check_baseline",
           [](const std::vector<std::string>& names, const std::string& baseline, std::uint32_t weeks_from,
              std::uint32_t weeks) { check_baseline(names, baseline, weeks_from, weeks); },
@@ -172,7 +176,7 @@ void bind_compare(py::module_& m) {
         "compare",
         [](const py::dict& arrays, std::array<py::ssize_t, 4> shape, const std::vector<std::string>& scenario_names,
            const std::vector<std::uint32_t>& replicate_ids, const py::handle& targeted, const std::string& baseline,
-           std::uint32_t weeks_from, double confidence) {
+           std::uint32_t weeks_from, double confidence, const std::vector<std::string>& parameters) {
             const Views v = views_of(arrays, shape);
             const auto [S, K, W, B] = shape;
             if (scenario_names.size() != std::size_t(S) || replicate_ids.size() != std::size_t(K))
@@ -183,6 +187,7 @@ void bind_compare(py::module_& m) {
             in.scenario_names = scenario_names;
             in.targeted = flags_of(targeted, S, B, "targeted");
             in.values = v.values;
+            in.parameters = parameters;
             Comparison c;
             {
                 py::gil_scoped_release nogil;
@@ -200,9 +205,10 @@ void bind_compare(py::module_& m) {
             return out;
         },
         "arrays"_a, "shape"_a, "scenario_names"_a, "replicate_ids"_a, "targeted"_a, "baseline"_a, "weeks_from"_a,
-        "confidence"_a,
+        "confidence"_a, "parameters"_a = std::vector<std::string>{},
         "The table of `buurtsim compare` as {column: list}, computed by the same code, from the arrays "
-        "{name: (scenario, replicate, week, buurt)} of comparison_inputs().");
+        "{name: (scenario, replicate, week, buurt)} of comparison_inputs(); `parameters`: the names of the "
+        "parameters with priors (the Dataset's `parameter` coordinate), which add the uncertainty columns.");
 }
 
 }  // namespace buurtsim::python

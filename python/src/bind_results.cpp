@@ -90,14 +90,15 @@ void bind_results(py::module_& m) {
             return out;
         },
         "Every dataset of a result file (docs/FORMAT.md), group by group in file order: name, group "
-        "(dimension, coordinate, scenario_variable, data_variable, snapshot, comparison), dtype (numpy name or "
+        "(dimension, coordinate, scenario_variable, data_variable, parameter, snapshot, comparison), dtype (numpy name or "
         "'string'), dims, units ('' for none), long_name, flags ('', 'flag_values' or 'flag_masks'), "
         "flag_values, flag_meanings, coordinates, description.");
     m.def(
         "dataset_table_markdown",
         [](const std::string& group) {
             for (auto g : {DatasetGroup::dimension, DatasetGroup::coordinate, DatasetGroup::scenario_variable,
-                           DatasetGroup::data_variable, DatasetGroup::snapshot, DatasetGroup::comparison})
+                           DatasetGroup::data_variable, DatasetGroup::parameter, DatasetGroup::snapshot,
+                           DatasetGroup::comparison})
                 if (group_name(g) == group) return dataset_table_markdown(g);
             throw py::value_error("no dataset group \"" + group + "\"");
         },

@@ -5,6 +5,7 @@
 
 #include "buurtsim/error.hpp"
 #include "buurtsim/params.hpp"
+#include "buurtsim/prior.hpp"
 #include "buurtsim/scenario.hpp"
 
 #include <pybind11/stl.h>
@@ -53,17 +54,54 @@ message the command line prints.
 )doc")
         .def_static(
             "load",
-            [](const fs::path& path, const std::vector<std::string>& overrides) {
-                return load_scenario(path, overrides);
+            [](const fs::path& path, const std::vector<std::string>& overrides, const std::vector<fs::path>& overlays) {
+                return load_scenario(path, overrides, overlays);
             },
-            "path"_a, "overrides"_a = std::vector<std::string>{},
-            "Load a scenario file (extends resolved relative to it), then apply overrides.")
+            "path"_a, "overrides"_a = std::vector<std::string>{}, "overlays"_a = std::vector<fs::path>{},
+            "Load a scenario file (extends resolved relative to it), then apply the overlay files, then overrides.")
         .def_static(
             "parse",
             [](const std::string& text, const std::string& source, const std::vector<std::string>& overrides,
-               const fs::path& base_dir) { return parse_scenario(text, source, overrides, base_dir); },
+               const fs::path& base_dir, const std::vector<fs::path>& overlays) {
+                return parse_scenario(text, source, overrides, base_dir, overlays);
+            },
             "text"_a, "source"_a = "<string>", "overrides"_a = std::vector<std::string>{}, "base_dir"_a = fs::path("."),
-            "Parse scenario TOML text; `source` names it in messages; extends is relative to base_dir.")
+            "overlays"_a = std::vector<fs::path>{},
+            "Parse scenario TOML text; `source` names it in messages; extends is relative to base_dir; then the "
+            "overlay files, then overrides.")
+        .def_property_readonly(
+            "priors",
+            [](const Scenario& s) {
+                py::dict out;
+                for (const Prior& p : s.priors) {
+                    py::dict d("prior"_a = std::string(prior_kind_name(p.kind)), "lo"_a = p.lo, "hi"_a = p.hi);
+                    switch (p.kind) {
+                        case Prior::Kind::triangular: d["mode"] = p.mode; break;
+                        case Prior::Kind::normal: d["mean"] = p.mean, d["sd"] = p.sd; break;
+                        case Prior::Kind::lognormal: d["median"] = p.median, d["sdlog"] = p.sdlog; break;
+                        case Prior::Kind::beta: d["alpha"] = p.alpha, d["beta"] = p.beta; break;
+                        case Prior::Kind::uniform: break;
+                    }
+                    d["toml"] = p.toml();
+                    d["where"] = p.where;
+                    out[py::str(p.name)] = d;
+                }
+                return out;
+            },
+            "{name: {prior, lo, hi, and the kind's own keys (mode; mean, sd; median, sdlog; alpha, beta), toml, where}} "
+            "for every parameter with a prior, in table order; lo and hi are the support (truncation bounds).")
+        .def(
+            "draws",
+            [](const Scenario& s, std::int64_t replicate) {
+                if (replicate < 0 || replicate > std::numeric_limits<std::int32_t>::max())
+                    throw py::value_error("replicate must be in 0 to 2^31-1, got " + std::to_string(replicate));
+                const Params p = params_for_replicate(s, std::uint32_t(replicate));
+                py::dict out;
+                for (const Prior& q : s.priors) out[py::str(q.name)] = param_value(p, q.name);
+                return out;
+            },
+            "replicate"_a,
+            "{name: value} that replicate k draws from this scenario's priors (what run_batch simulates with).")
         .def_property_readonly("name", [](const Scenario& s) { return s.params.name; })
         .def_property_readonly("description", [](const Scenario& s) { return s.params.description; })
         .def_property_readonly("toml", [](const Scenario& s) { return s.resolved_toml; },

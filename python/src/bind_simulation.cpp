@@ -277,7 +277,7 @@ keep the simulation alive and show later weeks as they are simulated.
         .def(py::init([](const Scenario& sc, const CbsTable& table, std::int64_t replicate) {
                  const std::uint32_t k = replicate_index(replicate);
                  py::gil_scoped_release nogil;
-                 return std::make_unique<Simulation>(sc.params, table, k);
+                 return std::make_unique<Simulation>(params_for_replicate(sc, k), table, k);
              }),
              "scenario"_a, "table"_a, "replicate"_a = 0)
         .def(
@@ -347,8 +347,13 @@ keep the simulation alive and show later weeks as they are simulated.
                                                    "seed"_a = b.provenance.seed, "data_files"_a = files,
                                                    "threads"_a = b.provenance.threads, "host"_a = b.provenance.host,
                                                    "command_line"_a = b.provenance.command_line,
-                                                   "start_time"_a = b.provenance.start_time, "end_time"_a = b.provenance.end_time);
+                                                   "start_time"_a = b.provenance.start_time, "end_time"_a = b.provenance.end_time, "resumed"_a = b.provenance.resumed);
                                })
+        .def_property_readonly("parameters", [](const Batch& b) { return b.results.parameters; },
+                               "Names of the parameters with a prior in any scenario (empty: no priors).")
+        .def(
+            "parameter_values", [](const Batch& b, std::int64_t s) { return scenario_at(b, s).parameter_values; },
+            "scenario"_a, "[replicate position][parameter]: the values each replicate used (parameters order).")
         .def("scenario_toml", [](const Batch& b, std::int64_t s) { return scenario_at(b, s).toml; }, "scenario"_a)
         .def("scenario_files", [](const Batch& b, std::int64_t s) { return scenario_at(b, s).files; }, "scenario"_a)
         .def(

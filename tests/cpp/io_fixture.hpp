@@ -64,6 +64,38 @@ inline std::vector<Results> fake_results(std::uint32_t reps, std::uint32_t weeks
     return out;
 }
 
+/// A small snapshot of `n` residents in `buurten` buurten with a ring of ties
+/// (i, i+1) plus (0, n-1); values depend on (seed, i) so groups differ.
+inline Snapshot fake_snapshot(std::uint32_t week, std::uint32_t n, std::uint32_t buurten, std::uint32_t seed) {
+    Snapshot s;
+    s.week = week;
+    for (std::uint32_t i = 0; i < n; ++i) {
+        s.buurt.push_back(std::uint16_t(i % buurten));
+        const std::uint8_t age = std::uint8_t((7 * i + 3 * seed) % 100);
+        s.age.push_back(age);
+        s.age_band.push_back(age < 15 ? 0 : age < 25 ? 1 : age < 45 ? 2 : age < 65 ? 3 : 4);
+        s.household.push_back(i / 2 + 1000u * seed);
+        s.household_type.push_back(std::uint8_t((i + seed) % 3));
+        s.vulnerability.push_back(std::uint8_t((i * 5 + seed) % 32));
+        s.loneliness.push_back(age < 18 ? 0 : std::uint8_t((i + seed) % 12));
+        s.roles.push_back(std::uint8_t((i * 3 + seed) % 32));
+        s.self_reliance.push_back(float(i % 11) / 10.f);
+    }
+    for (std::uint32_t i = 0; i + 1 < n; ++i) {
+        s.source.push_back(i);
+        s.target.push_back(i + 1);
+        s.tie_type.push_back(std::uint8_t((i + seed) % 5));
+        s.strength.push_back(std::uint8_t((37 * i + seed) % 256));
+    }
+    if (n > 2) {
+        s.source.push_back(0);
+        s.target.push_back(n - 1);
+        s.tie_type.push_back(3);
+        s.strength.push_back(255);
+    }
+    return s;
+}
+
 /// One scenario "tiny" holding `reps` as replicates 0..K-1.
 inline ResultSet wrap(const Geography& geo, std::vector<Results> reps) {
     ResultSet rs;

@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <stdexcept>
@@ -107,4 +108,72 @@ TEST_CASE("a batch without scenarios or replicates, or with negative threads, is
     CHECK_THROWS_AS(run_batch({}, cbs(), {0}), UsageError);
     CHECK_THROWS_AS(run_batch(two_scenarios(), cbs(), {}), UsageError);
     CHECK_THROWS_AS(run_batch(two_scenarios(), cbs(), {0}, -1), UsageError);
+}
+
+// ---------------------------------------------------------------- priors (prior.hpp)
+
+namespace {
+
+const std::string hours_prior = "[help]\nhours_retired = { prior = \"uniform\", lo = 2.0, hi = 12.0 }\n";
+
+std::size_t index_of(const std::vector<std::string>& names, const std::string& name) {
+    const auto it = std::find(names.begin(), names.end(), name);
+    REQUIRE(it != names.end());
+    return std::size_t(it - names.begin());
+}
+
+}  // namespace
+
+TEST_CASE("with priors each replicate draws its own values, the same in every scenario and for 1 and 2 threads",
+          "[prior]") {
+    const std::vector<Scenario> scen = {
+        tiny("a", hours_prior),
+        tiny("b", hours_prior + "willingness_weak = { prior = \"triangular\", lo = 0.05, mode = 0.2, hi = 0.35 }\n"),
+        tiny("c")};
+    const BatchResult one = run_batch(scen, cbs(), {0, 1, 2}, 1);
+    const BatchResult two = run_batch(scen, cbs(), {0, 1, 2}, 2);
+    const ResultSet& rs = one.results;
+    // The union over the scenarios, in table order (help.willingness_weak comes before help.hours_retired).
+    CHECK(rs.parameters == std::vector<std::string>{"help.willingness_weak", "help.hours_retired"});
+    const std::size_t h = index_of(rs.parameters, "help.hours_retired"), w = index_of(rs.parameters, "help.willingness_weak");
+    for (std::uint32_t k = 0; k < 3; ++k) {
+        const auto& a = rs.scenarios[0].parameter_values[k];
+        const auto& b = rs.scenarios[1].parameter_values[k];
+        const auto& c = rs.scenarios[2].parameter_values[k];
+        CHECK(a[h] == b[h]);                                         // common random numbers
+        CHECK(a[h] == draw(scen[0].priors.front(), 11, k));         // what was drawn was used
+        CHECK((a[h] >= 2.0 && a[h] <= 12.0));
+        CHECK(a[w] == default_params().help.willingness_weak);      // no prior in a: its fixed value
+        CHECK(c[h] == default_params().help.hours_retired);         // nor in c
+        CHECK(b[w] != a[w]);
+        for (std::size_t s = 0; s < 3; ++s) {
+            CHECK(rs.scenarios[s].parameter_values[k] == two.results.scenarios[s].parameter_values[k]);
+            CHECK(identical(rs.scenarios[s].replicates[k], two.results.scenarios[s].replicates[k]));
+        }
+    }
+    CHECK(rs.scenarios[0].parameter_values[0][h] != rs.scenarios[0].parameter_values[1][h]);
+    // The resolved scenario keeps the prior, so a re-run from it draws the same.
+    CHECK_THAT(rs.scenarios[0].toml, Catch::Contains("hours_retired = { prior = \"uniform\", lo = 2.0, hi = 12.0 }"));
+}
+
+TEST_CASE("a replicate with a prior is bit-identical to a fixed-value run at its draw", "[prior]") {
+    const Scenario with = tiny("a", hours_prior);
+    const BatchResult b = run_batch({with}, cbs(), {0, 1});
+    for (std::uint32_t k = 0; k < 2; ++k) {
+        const double drawn = b.results.scenarios[0].parameter_values[k][0];
+        // The draw written as text and read back: shortest round-trip digits, so the same double.
+        const Scenario fixed = parse_scenario(to_toml(params_for_replicate(with, k)), "<fixed>");
+        REQUIRE(fixed.priors.empty());
+        REQUIRE(fixed.params.help.hours_retired == drawn);
+        CHECK(identical(b.results.scenarios[0].replicates[k], alone(fixed, k)));
+        // ... and differs from the run at the prior's median (the draw matters).
+        CHECK_FALSE(identical(b.results.scenarios[0].replicates[k], alone(with, k)));
+    }
+}
+
+TEST_CASE("without priors a batch records no parameter values",
+          "[prior]") {
+    const BatchResult b = run_batch({tiny("a")}, cbs(), {0});
+    CHECK(b.results.parameters.empty());
+    CHECK(b.results.scenarios[0].parameter_values.empty());
 }

@@ -230,6 +230,65 @@ TEST_CASE("compare_scenarios: known paired differences give known intervals", "[
     CHECK(std::isnan(find(c, "more", "city", "buurtteam_wait_weeks").estimate));
 }
 
+TEST_CASE("empirical_quantile interpolates between order statistics (numpy's default)", "[compare]") {
+    CHECK(empirical_quantile({3, 1, 2}, 0) == 1);
+    CHECK(empirical_quantile({3, 1, 2}, 1) == 3);
+    CHECK(empirical_quantile({3, 1, 2}, 0.5) == 2);
+    CHECK(empirical_quantile({1, 2, 3}, 0.025) == Approx(1.05));
+    CHECK(empirical_quantile({1, 2, 3, 4}, 0.975) == Approx(3.925));  // h = 2.925: 3 + 0.925
+    CHECK(empirical_quantile({5}, 0.3) == 5);
+    CHECK(empirical_quantile({NaN, 2, std::numeric_limits<double>::infinity(), 4}, 0.5) == 3);  // finite values only
+    CHECK(std::isnan(empirical_quantile({}, 0.5)));
+    CHECK_THROWS_AS(empirical_quantile({1}, 1.5), InternalError);
+}
+
+TEST_CASE("compare_scenarios with priors: the uncertainty interval of one pair and the probability of saving",
+          "[compare][prior]") {
+    // The paired differences of the known-values case: buurtteam hours +1, +2, +3; savings ratios 3, 2, 2.5.
+    ResultSet rs = with_baseline(3);
+    ScenarioRun more = rs.scenarios[0];
+    more.name = "more";
+    more.targeted = {0, 1, 0};
+    const double spent[3] = {10, 20, 40}, care[3] = {970, 960, 900};
+    for (std::uint32_t k = 0; k < 3; ++k) {
+        rs.scenarios[0].replicates[k].at(Indicator::buurtteam_hours, 0, 1) = 100.0 * (k + 1);
+        more.replicates[k].at(Indicator::buurtteam_hours, 0, 1) = 100.0 * (k + 1) + (k + 1);
+        rs.scenarios[0].replicates[k].at(Indicator::total_cost_eur, 2, 1) = 1000;
+        rs.scenarios[0].replicates[k].at(Indicator::gemeente_cost_eur, 2, 1) = 1000;
+        more.replicates[k].at(Indicator::intervention_cost_eur, 2, 1) = spent[k];
+        more.replicates[k].at(Indicator::total_cost_eur, 2, 1) = care[k] + spent[k];
+        more.replicates[k].at(Indicator::gemeente_cost_eur, 2, 1) = care[k] + spent[k];
+    }
+    rs.scenarios.push_back(more);
+
+    const Comparison fixed = compare_scenarios(rs, "base");
+    CHECK(fixed.parameters.empty());
+    CHECK(std::isnan(find(fixed, "more", "city", "buurtteam_hours").ui_low));
+    CHECK(std::isnan(find(fixed, "more", "city", savings_indicator).ui_high));
+    CHECK(find(fixed, "more", "city", savings_indicator).p_saving == 1);  // chance only, but defined
+    CHECK(std::isnan(find(fixed, "more", "city", "buurtteam_hours").p_saving));
+
+    rs.parameters = {"help.hours_retired"};
+    const Comparison c = compare_scenarios(rs, "base");
+    CHECK(c.parameters == rs.parameters);
+    const ComparisonRow& h = find(c, "more", "city", "buurtteam_hours");
+    CHECK(h.ui_low == Approx(1.05));   // quantiles 0.025 and 0.975 of {1, 2, 3}
+    CHECK(h.ui_high == Approx(2.95));
+    CHECK(h.ci_low == find(fixed, "more", "city", "buurtteam_hours").ci_low);  // the mean's interval is unchanged
+    const ComparisonRow& s = find(c, "more", "targeted", savings_indicator);
+    CHECK(s.ui_low == Approx(2.025));  // of {2, 2.5, 3}
+    CHECK(s.ui_high == Approx(2.975));
+    CHECK(s.p_saving == 1);
+    // The zorgverzekeraar saves nothing: ratio 0 in every pair, never above 1.
+    CHECK(find(c, "more", "city", "euro_saved_per_euro_spent_zorgverzekeraar").p_saving == 0);
+    // One pair of three saving more than it costs: p = 1/3.
+    more = rs.scenarios[1];
+    rs.scenarios[1].replicates[0].at(Indicator::total_cost_eur, 2, 1) = 1000 + spent[0] - 30;   // saved 30 for 10
+    rs.scenarios[1].replicates[1].at(Indicator::total_cost_eur, 2, 1) = 1000 + spent[1] - 10;   // 10 for 20
+    rs.scenarios[1].replicates[2].at(Indicator::total_cost_eur, 2, 1) = 1000 + spent[2] + 5;    // -5 for 40
+    CHECK(find(compare_scenarios(rs, "base"), "more", "city", savings_indicator).p_saving == Approx(1.0 / 3));
+}
+
 TEST_CASE("compare_scenarios: identical scenarios differ by exactly zero", "[compare]") {
     ResultSet rs = with_baseline(4);
     for (std::uint32_t k = 0; k < 4; ++k)

@@ -50,6 +50,7 @@ const std::vector<std::pair<DatasetGroup, std::string>> format_md_tables = {
     {DatasetGroup::coordinate, "## Coordinates"},
     {DatasetGroup::scenario_variable, "## Scenario variables"},
     {DatasetGroup::data_variable, "## Data variables"},
+    {DatasetGroup::parameter, "## Parameter values"},
     {DatasetGroup::snapshot, "## Snapshot groups `/snapshots/s<S>_r<R>_w<WWWW>`"},
     {DatasetGroup::comparison, "## Comparison group `/comparison`"},
 };
@@ -116,6 +117,7 @@ TEST_CASE("every dataset is well formed", "[datasets]") {
         for (auto d : s.dims) {
             if (s.group == DatasetGroup::snapshot) CHECK((d == "resident" || d == "tie"));
             else if (s.group == DatasetGroup::comparison) CHECK(d == "row");
+            else if (s.group == DatasetGroup::parameter) CHECK((d == "parameter" || root_dims.count(d) == 1));
             else CHECK(root_dims.count(d) == 1);
         }
         if (s.group == DatasetGroup::dimension) CHECK(s.dims == std::vector<std::string_view>{s.name});

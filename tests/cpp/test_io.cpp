@@ -163,38 +163,6 @@ hid_t file_type_of(const std::string& dtype) {
     return -1;
 }
 
-/// A small snapshot of `n` residents in `buurten` buurten with a ring of ties
-/// (i, i+1) plus (0, n-1); values depend on (seed, i) so groups differ.
-Snapshot fake_snapshot(std::uint32_t week, std::uint32_t n, std::uint32_t buurten, std::uint32_t seed) {
-    Snapshot s;
-    s.week = week;
-    for (std::uint32_t i = 0; i < n; ++i) {
-        s.buurt.push_back(std::uint16_t(i % buurten));
-        const std::uint8_t age = std::uint8_t((7 * i + 3 * seed) % 100);
-        s.age.push_back(age);
-        s.age_band.push_back(age < 15 ? 0 : age < 25 ? 1 : age < 45 ? 2 : age < 65 ? 3 : 4);
-        s.household.push_back(i / 2 + 1000u * seed);
-        s.household_type.push_back(std::uint8_t((i + seed) % 3));
-        s.vulnerability.push_back(std::uint8_t((i * 5 + seed) % 32));
-        s.loneliness.push_back(age < 18 ? 0 : std::uint8_t((i + seed) % 12));
-        s.roles.push_back(std::uint8_t((i * 3 + seed) % 32));
-        s.self_reliance.push_back(float(i % 11) / 10.f);
-    }
-    for (std::uint32_t i = 0; i + 1 < n; ++i) {
-        s.source.push_back(i);
-        s.target.push_back(i + 1);
-        s.tie_type.push_back(std::uint8_t((i + seed) % 5));
-        s.strength.push_back(std::uint8_t((37 * i + seed) % 256));
-    }
-    if (n > 2) {
-        s.source.push_back(0);
-        s.target.push_back(n - 1);
-        s.tie_type.push_back(3);
-        s.strength.push_back(255);
-    }
-    return s;
-}
-
 /// Two scenarios, "tiny" (values of scenario 0) and "more" (values of scenario 1,
 /// targeting the second buurt), replicates 0..reps-1.
 ResultSet two_scenarios(std::uint32_t reps, std::uint32_t weeks) {
@@ -524,7 +492,10 @@ TEST_CASE("write_results writes the documented layout", "[io]") {
                 unsigned cfg = 0;
                 filters.push_back(H5Pget_filter2(dcpl.id, unsigned(k), &flags, &n, nullptr, 0, nullptr, &cfg));
             }
-            CHECK(filters == std::vector<H5Z_filter_t>{H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE});
+            // Counts shuffled, then deflated; float64 deflated only (FORMAT.md "Data variables" says why).
+            CHECK(filters
+                  == (specs[i].integer ? std::vector<H5Z_filter_t>{H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE}
+                                       : std::vector<H5Z_filter_t>{H5Z_FILTER_DEFLATE}));
 
             std::vector<double> v(2 * 2 * 3 * 2);
             REQUIRE(H5Dread(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) >= 0);
@@ -552,8 +523,8 @@ TEST_CASE("write_results writes the documented layout", "[io]") {
         H g{H5Gopen2(file.id, "provenance", H5P_DEFAULT), H5Gclose};
         REQUIRE(g.id >= 0);
         CHECK(attr_names(g.id)
-              == std::vector<std::string>{"command_line", "data_files", "end_time", "git_commit", "host", "seed",
-                                          "start_time", "threads", "version"});
+              == std::vector<std::string>{"command_line", "data_files", "end_time", "git_commit", "host", "resumed",
+                                          "seed", "start_time", "threads", "version"});
         CHECK(read_string_attr(g.id, "version") == "0.1.0");
         CHECK(read_string_attr(g.id, "git_commit") == "0123456789abcdef0123456789abcdef01234567-dirty");
         CHECK(read_scalar_attr<std::uint64_t>(g.id, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64) == 42);
@@ -1032,7 +1003,8 @@ Comparison fake_comparison(const std::string& tag, std::size_t rows) {
 /// The pinned datasets of /comparison, in creation order.
 const std::vector<std::string> pinned_comparison_datasets = {
     "row",         "scenario_name", "area",   "indicator", "label",  "unit",           "buurten",
-    "replicates",  "baseline_mean", "scenario_mean", "estimate", "ci_low", "ci_high", "relative_change"};
+    "replicates",  "baseline_mean", "scenario_mean", "estimate", "ci_low", "ci_high", "relative_change",
+    "ui_low",      "ui_high",       "p_saving_exceeds_cost"};
 }  // namespace
 
 TEST_CASE("write_comparison adds /comparison atomically and replaces it", "[io][compare]") {
@@ -1054,7 +1026,8 @@ TEST_CASE("write_comparison adds /comparison atomically and replaces it", "[io][
     std::sort(sorted.begin(), sorted.end());
     CHECK(links(g.id, H5O_TYPE_DATASET) == sorted);
     CHECK(attr_names(g.id) == std::vector<std::string>{"baseline", "buurtsim_version", "confidence", "created",
-                                                        "replicate_ids", "weeks_from", "weeks_to"});
+                                                        "parameters_with_priors", "replicate_ids", "weeks_from",
+                                                        "weeks_to"});
     CHECK(read_string_attr(g.id, "baseline") == "tiny");
     CHECK(read_scalar_attr<std::int32_t>(g.id, "weeks_from", H5T_STD_I32LE, H5T_NATIVE_INT32) == 1);
     CHECK(read_scalar_attr<std::int32_t>(g.id, "weeks_to", H5T_STD_I32LE, H5T_NATIVE_INT32) == 2);
@@ -1130,8 +1103,8 @@ TEST_CASE("docs/FORMAT.md names exactly the pinned datasets", "[io][docs]") {
     std::vector<std::string> prov;
     for (const auto& row : markdown_table(text, "## Provenance group `/provenance`")) prov.push_back(unquote(row.at(0)));
     std::sort(prov.begin(), prov.end());
-    CHECK(prov == std::vector<std::string>{"command_line", "data_files", "end_time", "git_commit", "host", "seed",
-                                           "start_time", "threads", "version"});
+    CHECK(prov == std::vector<std::string>{"command_line", "data_files", "end_time", "git_commit", "host", "resumed",
+                                           "seed", "start_time", "threads", "version"});
 
     // The comparison group: the pinned columns in order, and its attributes.
     std::vector<std::string> cmp;
@@ -1141,5 +1114,5 @@ TEST_CASE("docs/FORMAT.md names exactly the pinned datasets", "[io][docs]") {
     for (const auto& row : markdown_table(text, "### Comparison group attributes")) cmp_attrs.push_back(unquote(row.at(0)));
     std::sort(cmp_attrs.begin(), cmp_attrs.end());
     CHECK(cmp_attrs == std::vector<std::string>{"baseline", "buurtsim_version", "confidence", "created",
-                                                "replicate_ids", "weeks_from", "weeks_to"});
+                                                "parameters_with_priors", "replicate_ids", "weeks_from", "weeks_to"});
 }

@@ -65,3 +65,21 @@ TEST_CASE("uniforms lie in (0,1) with mean 1/2 and Boost distributions see the r
     // exponential with rate 0.5: mean 2, sd 2
     CHECK(std::abs(sum_exp / n - 2.0) < 5 * 2.0 / std::sqrt(double(n)));
 }
+
+TEST_CASE("a batch of blocks gives every agent exactly its uniform4, with and without AVX2") {
+    const rng::Key k(12345, 3);
+    for (std::uint32_t first : {0u, 1u, 31u, 4000000000u}) {
+        for (std::uint32_t count : {0u, 1u, 7u, 32u, 33u, 100u}) {
+            for (bool simd : {true, false}) {
+                std::vector<std::array<std::uint32_t, 4>> out(count);
+                k.blocks4(rng::Stream::health, 17, first, count, 5, out.data(), simd);
+                for (std::uint32_t a = 0; a < count; ++a) {
+                    const auto u = k.uniform4(rng::Stream::health, 17, first + a, 5);
+                    for (int w = 0; w < 4; ++w) REQUIRE(r123::u01<double>(out[a][w]) == u[w]);
+                }
+            }
+        }
+    }
+    const rng::Uniform4Run run(k, rng::Stream::meeting, 9, 1000, 1077, 2);
+    for (std::uint32_t i = 1000; i < 1077; ++i) REQUIRE(run[i] == k.uniform4(rng::Stream::meeting, 9, i, 2));
+}

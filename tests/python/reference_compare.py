@@ -53,7 +53,9 @@ SAVINGS_ROWS = {
     "euro_saved_per_euro_spent_zorgverzekeraar": ("zorgverzekeraar_cost_eur", False),
 }
 COLUMNS = ["scenario_name", "area", "indicator", "label", "unit", "buurten", "replicates", "baseline_mean",
-           "scenario_mean", "estimate", "ci_low", "ci_high", "relative_change"]
+           "scenario_mean", "estimate", "ci_low", "ci_high", "relative_change", "ui_low", "ui_high",
+           "p_saving_exceeds_cost"]
+NAN_TAIL = dict(ui_low=math.nan, ui_high=math.nan, p_saving_exceeds_cost=math.nan)
 
 
 def rule(name, unit):
@@ -98,14 +100,23 @@ def t_summary(x, level=0.95):
     return len(x), m, m - half, m + half
 
 
-def pair_row(base, scen, level=0.95):
+def spread(x, level, priors):
+    """With priors, the uncertainty interval of one pair: numpy's quantiles of the finite values."""
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    if not priors or len(x) == 0:
+        return dict(ui_low=math.nan, ui_high=math.nan)
+    return dict(ui_low=np.quantile(x, (1 - level) / 2), ui_high=np.quantile(x, (1 + level) / 2))
+
+
+def pair_row(base, scen, level=0.95, priors=False):
     ok = np.isfinite(base) & np.isfinite(scen)
     n, mean, low, high = t_summary(scen[ok] - base[ok], level)
     b = base[ok].mean() if n else math.nan
     s = scen[ok].mean() if n else math.nan
     rel = mean / b if np.isfinite(b) and b != 0 else math.nan
     return dict(replicates=n, baseline_mean=b, scenario_mean=s, estimate=mean, ci_low=low, ci_high=high,
-                relative_change=rel)
+                relative_change=rel, **spread(scen[ok] - base[ok], level, priors))
 
 
 def compare(ds, baseline, weeks_from=0, confidence=0.95, labels=None):
@@ -114,6 +125,7 @@ def compare(ds, baseline, weeks_from=0, confidence=0.95, labels=None):
     b = names.index(baseline)
     n_buurt = ds.sizes["buurt"]
     targeted = np.asarray(ds["targeted"].transpose("scenario", "buurt").values) != 0
+    priors = "parameter_values" in ds
     rows = []
     for s, name in enumerate(names):
         if s == b:
@@ -126,9 +138,9 @@ def compare(ds, baseline, weeks_from=0, confidence=0.95, labels=None):
                 row = {**head, "indicator": k, "label": label, "unit": unit}
                 if h is None:
                     row.update(replicates=0, baseline_mean=math.nan, scenario_mean=math.nan, estimate=math.nan,
-                               ci_low=math.nan, ci_high=math.nan, relative_change=math.nan)
+                               ci_low=math.nan, ci_high=math.nan, relative_change=math.nan, **NAN_TAIL)
                 elif k not in SAVINGS_ROWS:
-                    row.update(pair_row(h[k][b], h[k][s], confidence))
+                    row.update(pair_row(h[k][b], h[k][s], confidence, priors), p_saving_exceeds_cost=math.nan)
                 else:
                     cost, pays = SAVINGS_ROWS[k]
                     care = {p: horizon(ds, cost, area, weeks_from)[p] - (h["intervention_cost_eur"][p] if pays else 0)
@@ -137,8 +149,11 @@ def compare(ds, baseline, weeks_from=0, confidence=0.95, labels=None):
                     with np.errstate(invalid="ignore", divide="ignore"):
                         ratio = np.where(spent > 0, (care[b] - care[s]) / np.where(spent > 0, spent, 1), np.nan)
                     n, mean, low, high = t_summary(ratio, confidence)
+                    finite = ratio[np.isfinite(ratio)]
                     row.update(replicates=n, baseline_mean=math.nan, scenario_mean=math.nan, estimate=mean,
-                               ci_low=low, ci_high=high, relative_change=math.nan)
+                               ci_low=low, ci_high=high, relative_change=math.nan,
+                               **spread(ratio, confidence, priors),
+                               p_saving_exceeds_cost=(finite > 1).mean() if n else math.nan)
                 rows.append(row)
     table = pd.DataFrame(rows, columns=COLUMNS)
     table["buurten"] = table["buurten"].astype(np.int32)

@@ -85,7 +85,7 @@ def test_same_seed_same_bits_any_threads_other_seed_differs(run_cli, tiny_scenar
     assert not np.array_equal(a["questions_new"][0, 0], a["questions_new"][0, 1])  # replicates differ
 
 
-def test_interrupted_run_leaves_no_file(buurtsim_bin, tmp_path):
+def test_interrupted_run_leaves_no_result_file_and_keeps_the_partial_file(buurtsim_bin, tmp_path):
     long = tmp_path / "long.toml"
     long.write_text("[run]\nweeks = 5200\nreplicates = 5\n")
     out = tmp_path / "long.h5"
@@ -95,7 +95,9 @@ def test_interrupted_run_leaves_no_file(buurtsim_bin, tmp_path):
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
-    assert list(tmp_path.glob("long.h5*")) == []
+    # No result file and no temporary; the finished replicates (none yet) stay for --resume (issue 13).
+    assert [p.name for p in tmp_path.glob("long.h5*")] == ["long.h5.partial"]
+    assert "--resume" in err
 
 
 # ---------------------------------------------------------------- hostile input (exit 2, never a hang or a crash)

@@ -30,7 +30,8 @@ REPLICATES = 3
 FORMAT_MD = ROOT / "docs" / "FORMAT.md"
 LOW = TINY.replace('name = "tiny"', 'name = "low"') + "[buurtteam]\nfte_per_10k = 2.0\n"
 CSV_COLUMNS = ["scenario_name", "area", "indicator", "label", "unit", "buurten", "replicates", "baseline_mean",
-               "scenario_mean", "estimate", "ci_low", "ci_high", "relative_change"]
+               "scenario_mean", "estimate", "ci_low", "ci_high", "relative_change", "ui_low", "ui_high",
+               "p_saving_exceeds_cost"]
 
 
 

@@ -33,6 +33,7 @@ SCENARIO = '[population]\nscale = 0.02\nwijken = ["WK034401"]\n[run]\nweeks = 6\
 DIMS = ("scenario", "replicate", "week", "buurt")
 PROVENANCE_ATTRS = {
     "version", "git_commit", "seed", "data_files", "threads", "host", "command_line", "start_time", "end_time",
+    "resumed",
 }
 
 
@@ -210,7 +211,8 @@ def test_provenance(result_file, ds):
     assert prov["seed"] == SEED
     assert np.asarray(prov["seed"]).dtype == np.uint64
     assert np.asarray(prov["threads"]).dtype == np.int32 and prov["threads"] >= 1
-    for key in PROVENANCE_ATTRS - {"seed", "threads"}:
+    assert np.asarray(prov["resumed"]).dtype == np.int32 and prov["resumed"] == 0
+    for key in PROVENANCE_ATTRS - {"seed", "threads", "resumed"}:
         assert isinstance(prov[key], str), key
     assert prov["version"] == ds.attrs["buurtsim_version"]
     assert prov["git_commit"] == ds.attrs["git_commit"]

@@ -378,7 +378,8 @@ def test_compare_bindings_check_their_arguments():
 def test_dataset_spec_binding():
     specs = _core.dataset_specs()
     groups = {s["group"] for s in specs}
-    assert groups == {"dimension", "coordinate", "scenario_variable", "data_variable", "snapshot", "comparison"}
+    assert groups == {"dimension", "coordinate", "scenario_variable", "data_variable", "parameter", "snapshot",
+                      "comparison"}
     data = [s["name"] for s in specs if s["group"] == "data_variable"]
     assert data == [s["name"] for s in _core.indicator_specs()]
     for s in specs:

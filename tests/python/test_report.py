@@ -255,3 +255,46 @@ def test_text_from_the_scenarios_is_escaped(tmp_path, run_cli):
     assert "<script" not in text and "<b>&x" not in text
     assert "<h3>odd-&lt;b&gt;&amp;x</h3>" in text
     assert "Tags &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;quotes&#34;." in text
+
+
+# ---------------------------------------------------------------- parameter uncertainty (priors)
+
+OVERLAY = ROOT / "data" / "params" / "utrecht-2023-uncertainty.toml"
+
+
+@pytest.fixture(scope="module")
+def priors_file(tmp_path_factory, buurtsim_bin):
+    out = tmp_path_factory.mktemp("report_priors") / "priors.h5"
+    r = subprocess.run([buurtsim_bin, "run", THREE[0], THREE[1], "--overlay", OVERLAY, "--replicates", "4",
+                        "--seed", "9", "--set", "run.weeks=12", "--set", "population.scale=0.05",
+                        "--set", 'population.wijken=["WK034403", "WK034401"]', "-o", out, "-q"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_report_with_priors_shows_both_intervals_and_the_probabilities(priors_file, tmp_path):
+    page = buurtsim.report(priors_file, tmp_path / "p.html", baseline="baseline")
+    text = page.read_text(encoding="utf-8")
+    ds = buurtsim.load(priors_file)
+    assert f"{ds.sizes['parameter']} assumed parameters were given a range" in text
+    assert "95 % interval of the mean" in text and "95 % uncertainty interval (parameters and chance)" in text
+    assert "With fewer than 40 replicates its ends are the extreme replicates" in text
+    t = buurtsim.compare(ds, baseline="baseline")
+    for area in ("city", "targeted"):
+        rows = t[(t.area == area) & t.indicator.isin(SAVINGS_ROWS)].set_index("indicator")
+        p = {k: f"{100 * v:.0f} %" for k, v in rows.p_saving_exceeds_cost.items()}
+        assert (f"both payers together <b>{p['euro_saved_per_euro_spent']}</b>, the gemeente "
+                f"<b>{p['euro_saved_per_euro_spent_gemeente']}</b>, the zorgverzekeraar "
+                f"<b>{p['euro_saved_per_euro_spent_zorgverzekeraar']}</b>") in text
+    assert "each with its own draw of the uncertain parameters" in text
+    assert "the uncertainty intervals include what is not known about those assumptions" in text
+    # 4 replicates: the drivers section says it is too few to correlate, and draws nothing (test_report_drivers).
+    assert "too few to say which assumptions drive the differences" in text
+
+
+def test_report_without_priors_says_the_intervals_are_chance_only(report_html):
+    text = report_html.read_text(encoding="utf-8")
+    assert "No parameter uncertainty: every replicate used the same parameter values" in text
+    assert "uncertainty interval (parameters and chance)" not in text
+    assert "Probability that the care cost saved exceeds the intervention cost (the simulation's chance only)" in text

@@ -36,3 +36,6 @@ def test_differences_carry_their_sign_and_unit():
 def test_clear_means_the_interval_excludes_zero():
     assert f._clear({"ci_low": 0.1, "ci_high": 0.2}) and f._clear({"ci_low": -0.2, "ci_high": -0.1})
     assert not f._clear({"ci_low": -0.1, "ci_high": 0.2}) and not f._clear({"ci_low": np.nan, "ci_high": 1.0})
+    # With priors the uncertainty interval decides.
+    assert not f._clear({"ci_low": 0.1, "ci_high": 0.2, "ui_low": -0.1, "ui_high": 0.4})
+    assert f._clear({"ci_low": -0.1, "ci_high": 0.2, "ui_low": 0.05, "ui_high": 0.4})

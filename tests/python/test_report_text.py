@@ -85,3 +85,12 @@ def test_assumptions_and_area(three):
     items = t.assumptions(three, 1)
     assert any("3 % of the residents" in i for i in items) and any("Only 1 replicate:" in i for i in items)
     assert t.area_text(three).startswith(f"{three.sizes['buurt']} buurten in ")
+
+
+def test_sentence_with_priors_judges_by_the_uncertainty_interval():
+    """A precise mean (narrow t interval) is no clear effect when the parameters' uncertainty spans zero."""
+    s = t.sentence(row(ui_low=-0.05, ui_high=0.08), 16)["text"]
+    assert "95 % uncertainty interval" in s and "depends on the uncertain assumptions" in s and "clearly" not in s
+    s = t.sentence(row(ui_low=-0.03, ui_high=-0.002), 16)["text"]
+    assert "clearly" in s and "uncertainty interval" in s
+

@@ -1,7 +1,8 @@
 """The signal contract of the CLI (README "Signals and exit codes"; issue 11, item 4).
 
 SIGINT, SIGTERM and SIGHUP in every phase (reading the data, burn-in, the weeks, writing) end the run
-within a second with exit 128 + signal number, leave no partial file and an existing output as it was.
+within a second with exit 128 + signal number, leave no temporary file and an existing output as it was;
+from the burn-in on, the partial file OUT.partial of the streamed run is kept for --resume (issue 13).
 BUURTSIM_TEST_STALL (buurtsim/testing.hpp) holds the run in the phase until the signal comes.
 """
 import os
@@ -69,9 +70,36 @@ def test_signal_in_every_phase(buurtsim_bin, tmp_path, phase, sig):
             proc.wait()
     assert rc == 128 + sig, err
     assert took < 1.0, took
-    assert f"({sig.name})" in err and "no partial file left" in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.h5", "sig.toml"]
     assert out.read_bytes() == b"an earlier result"
+    if phase == "reading":
+        assert f"({sig.name})" in err and "no partial file left" in err
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out.h5", "sig.toml"]
+    else:
+        # From the burn-in on, the finished replicates (none yet here) are kept for --resume; no temporary is left.
+        assert f"({sig.name}); no result file written; the finished replicates are kept in '{out}.partial'" in err
+        assert "--resume" in err
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out.h5", "out.h5.partial", "sig.toml"]
+
+
+def test_after_a_signal_the_run_resumes(buurtsim_bin, run_cli, tmp_path):
+    scenario = tmp_path / "sig.toml"
+    scenario.write_text(SCENARIO)
+    out = tmp_path / "out.h5"
+    cmd = ["run", scenario, "-o", out, "-q", "--replicates", 3]
+    proc = subprocess.Popen([str(buurtsim_bin), *map(str, cmd)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=dict(os.environ, BUURTSIM_TEST_STALL="pair-saved"))
+    try:
+        wait_for_line(proc, "test stall at pair-saved", timeout=120)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 143
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert not out.exists()
+    r = run_cli(*cmd, "--resume", timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "resuming from" in r.stderr and out.exists() and not (tmp_path / "out.h5.partial").exists()
 
 
 def test_without_the_stall_variable_the_hook_does_nothing(run_cli, tmp_path):

@@ -34,6 +34,33 @@ struct BatchResult {
     Provenance provenance;  ///< version, commit, seed, threads, host, times, the CBS file and its checksum
 };
 
+/** @brief Called once per finished job with its results, on the worker thread that ran it (concurrently from
+ *  several threads), after its Simulation is freed; the results are freed when it returns. `parameter_values`:
+ *  the values the job used of ResultSet::parameters (batch_layout), in that order; empty without priors.
+ *  Throwing cancels the batch as for BatchCallback. */
+using PairSink = std::function<void(std::size_t scenario, std::size_t replicate_position, Results&& results,
+                                    std::vector<double>&& parameter_values)>;
+
+/** @brief What the result file of a batch holds besides the replicates' values: the geography every
+ *  Simulation builds, the replicate indices, the parameters with a prior in any scenario, and each scenario's
+ *  name, resolved TOML and files (ScenarioRun::replicates, targeted and parameter_values empty). @throws UsageError for no scenarios or replicates */
+ResultSet batch_layout(const std::vector<Scenario>& scenarios, const CbsTable& data,
+                       const std::vector<std::uint32_t>& replicates);
+
+/** @brief Provenance of a batch starting now: version, commit, seed, threads (0: every core, as run_batch
+ *  resolves it), host, command line, start time, the CBS file and its checksum; end_time empty. */
+Provenance batch_provenance(const std::vector<Scenario>& scenarios, const CbsTable& data, int threads,
+                            const std::string& command_line);
+
+/** @brief The batch loop without the gathering: runs every (scenario, replicate position) for which `skip`
+ *  (may be empty) returns false, and hands each one's results to `sink` as it finishes, so only the jobs in
+ *  flight (one per thread) are in memory. Same jobs, seeds and values as run_batch; progress counts only the
+ *  jobs run. @throws as run_batch, and whatever `sink` throws */
+void run_pairs(const std::vector<Scenario>& scenarios, const CbsTable& data,
+               const std::vector<std::uint32_t>& replicates, int threads,
+               const std::function<bool(std::size_t scenario, std::size_t replicate_position)>& skip,
+               const PairSink& sink, const BatchCallback& on_week = {});
+
 /** @brief Run every scenario x replicate index with common random numbers: replicate k of each
  *  scenario is keyed by (run.seed, k). One job per (replicate, scenario), each owning its
  *  Simulation, so results depend only on (params, replicate index) and are bit-identical for

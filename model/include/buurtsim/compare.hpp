@@ -4,7 +4,10 @@
  *  of every scenario in a result file shares its random streams, so the
  *  difference scenario - baseline is taken per replicate and summarised by
  *  its mean and a t confidence interval (`buurtsim compare`, docs/FORMAT.md
- *  group /comparison).
+ *  group /comparison). When the scenarios had priors (each replicate drew its
+ *  own parameter values), each row also gets the interval in which one pair's
+ *  value lies (parameters and chance together), and each savings row the
+ *  probability that the care cost saved exceeds the intervention cost.
  */
 #include "buurtsim/error.hpp"
 #include "buurtsim/indicators.hpp"
@@ -76,6 +79,10 @@ struct MeanInterval {
  *  Values that are all equal give a zero-width interval. */
 MeanInterval t_interval(const std::vector<double>& x, double level = 0.95);
 
+/** @brief The q-quantile (0 <= q <= 1) of the finite values of `x`, interpolated linearly between order
+ *         statistics (Hyndman & Fan type 7, numpy's default); NaN if there are none. */
+double empirical_quantile(std::vector<double> x, double q);
+
 /** @brief The paired summary of horizon values per replicate of a baseline and a scenario. */
 struct PairedDifference {
     std::int32_t replicates = 0;  ///< pairs with both values finite
@@ -85,12 +92,17 @@ struct PairedDifference {
     double ci_low = 0;            ///< t interval of the estimate
     double ci_high = 0;
     double relative_change = 0;   ///< estimate / baseline_mean; NaN for a zero or undefined baseline
+    /// With priors: the (1 - level) / 2 and (1 + level) / 2 quantiles of the pairs' own differences, each
+    /// pair with its own parameter draws (total uncertainty: parameters and chance); NaN without priors.
+    double ui_low = 0;
+    double ui_high = 0;
 };
 
-/** @brief Mean paired difference and its t interval over the pairs where both values are finite.
+/** @brief Mean paired difference and its t interval over the pairs where both values are finite; with
+ *         `priors`, also the uncertainty interval of the pairs' differences.
  *  @throws InternalError if the two have different lengths. */
 PairedDifference paired_difference(const std::vector<double>& baseline, const std::vector<double>& scenario,
-                                   double level = 0.95);
+                                   double level = 0.95, bool priors = false);
 
 /** @brief One row of the comparison table: a scenario, an area and an indicator. */
 struct ComparisonRow {
@@ -107,6 +119,9 @@ struct ComparisonRow {
     double ci_low = 0;            ///< t interval of the estimate
     double ci_high = 0;
     double relative_change = 0;   ///< estimate / baseline_mean (NaN for savings or a zero baseline)
+    double ui_low = 0;            ///< with priors: uncertainty interval of one pair's value (PairedDifference)
+    double ui_high = 0;
+    double p_saving = 0;          ///< savings rows: share of pairs whose care cost saved exceeds the intervention cost
 };
 
 /** @brief A cell of the comparison table. */
@@ -129,6 +144,9 @@ inline ComparisonValue comparison_column(const ComparisonRow& r, std::string_vie
     if (name == "ci_low") return r.ci_low;
     if (name == "ci_high") return r.ci_high;
     if (name == "relative_change") return r.relative_change;
+    if (name == "ui_low") return r.ui_low;
+    if (name == "ui_high") return r.ui_high;
+    if (name == "p_saving_exceeds_cost") return r.p_saving;
     throw InternalError("comparison_column: no column " + std::string(name));
 }
 
@@ -142,6 +160,7 @@ struct Comparison {
     std::string version;  ///< buurtsim version that computed it (provenance of the /comparison group)
     std::string created;  ///< ISO 8601 UTC
     std::vector<ComparisonRow> rows;  ///< scenario by scenario (file order), city then targeted, key_indicators() order, then savings
+    std::vector<std::string> parameters;  ///< the parameters with priors (ResultSet::parameters); empty: none
 };
 
 /** @brief What compare_scenarios reads: scenarios with their targeted buurten and per-replicate values. */
@@ -151,6 +170,7 @@ struct ComparisonInput {
     std::vector<std::string> scenario_names;            ///< file order
     std::vector<std::vector<std::uint8_t>> targeted;    ///< per scenario: one flag per buurt, or empty (none)
     std::vector<std::vector<ReplicateValues>> values;   ///< [scenario][replicate position]
+    std::vector<std::string> parameters;  ///< parameters with priors (ResultSet::parameters): adds uncertainty intervals
 };
 
 /** @brief The checks compare_scenarios makes first, for any comparison with a baseline (per wijk too).

@@ -44,6 +44,7 @@ enum class DatasetGroup : std::uint8_t {
     coordinate,         ///< root auxiliary coordinates (buurt_code, ..., scenario_name)
     scenario_variable,  ///< root variables along scenario (scenario_toml, scenario_files, targeted)
     data_variable,      ///< root, one per indicator, dims (scenario, replicate, week, buurt)
+    parameter,          ///< root: the parameter dimension and parameter_values, present when a scenario has priors
     snapshot,           ///< each /snapshots/s<S>_r<R>_w<WWWW> group
     comparison,         ///< the /comparison group
 };

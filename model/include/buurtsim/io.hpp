@@ -19,7 +19,7 @@
 namespace buurtsim {
 
 /** @brief Version of the file layout; readers accept the same major version. */
-inline constexpr const char* format_version = "3.0";
+inline constexpr const char* format_version = "3.2";
 
 /// Read limits (docs/FORMAT.md "Read checks"), checked before allocating: the lengths of the dimensions
 /// (run.replicates and run.weeks have the same maxima) and the values of one data variable (2 GiB of float64).
@@ -45,6 +45,7 @@ struct Provenance {
     std::string command_line;
     std::string start_time;  ///< ISO 8601 UTC
     std::string end_time;    ///< ISO 8601 UTC
+    int resumed = 0;         ///< times the run was resumed from its partial file (`buurtsim run --resume`)
 };
 
 /** @brief One scenario of a result file and its replicates. */
@@ -54,6 +55,9 @@ struct ScenarioRun {
     std::vector<std::string> files;      ///< scenario files read, base first
     std::vector<Results> replicates;     ///< in the order of ResultSet::replicate_ids
     std::vector<std::uint8_t> targeted;  ///< per buurt: 1 if an intervention of the scenario targets it (empty: none)
+    /// [replicate position][parameter]: the value each parameter of ResultSet::parameters had in that replicate
+    /// (drawn from its prior, or the scenario's fixed value); empty when ResultSet::parameters is.
+    std::vector<std::vector<double>> parameter_values;
 };
 
 /** @brief Everything in a result file's data variables: areas, replicate indices, scenarios. */
@@ -63,6 +67,9 @@ struct ResultSet {
     /// (0..K-1 for a whole batch; {k} for a batch re-run as replicate k alone).
     std::vector<std::uint32_t> replicate_ids;
     std::vector<ScenarioRun> scenarios;
+    /// Dotted names of the parameters that have a prior in at least one scenario, in parameter-table order
+    /// (the coordinate of parameter_values; empty: no priors, and the file has no parameter_values).
+    std::vector<std::string> parameters;
 };
 
 /** @brief Write a result file atomically.

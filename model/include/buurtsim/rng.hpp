@@ -17,6 +17,7 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 namespace buurtsim::rng {
 
@@ -41,6 +42,7 @@ enum class Stream : std::uint32_t {
     wmo_loket = 17,      ///< applications at the Wmo loket
     wmo_assessment = 18, ///< the voorliggend-veld assessment of a Wmo need (ties asked, algemene voorziening)
     health_care = 19,    ///< huisarts, POH-GGZ and acute-care contacts
+    prior = 20,          ///< a replicate's draws of the scenario's priors (prior.hpp), one counter per parameter name
 };
 
 using Philox = r123::Philox4x32;
@@ -68,6 +70,12 @@ struct Key {
         return Urng(c, key);
     }
 
+    /** @brief The raw Philox block behind uniform4, for agents first .. first + count - 1 of one
+     *  (stream, week, sub) context, into out[0 .. count): the same bits as one uniform4 call per agent,
+     *  computed eight or more agents at a time where the processor allows (rng_run.cpp).
+     *  @param simd false: one agent at a time (the tests compare both) */
+    void blocks4(Stream s, std::uint32_t week, std::uint32_t first, std::uint32_t count, std::uint32_t sub,
+                 std::array<std::uint32_t, 4>* out, bool simd = true) const;
     /** @brief Four uniform [0,1) doubles for one context in a single Philox call (hot paths). */
     std::array<double, 4> uniform4(Stream s, std::uint32_t week, std::uint32_t agent,
                                    std::uint32_t sub = 0) const {
@@ -76,6 +84,26 @@ struct Key {
         return {r123::u01<double>(r[0]), r123::u01<double>(r[1]), r123::u01<double>(r[2]),
                 r123::u01<double>(r[3])};
     }
+};
+
+/** @brief uniform4 of every agent in [first, last) for one (stream, week, sub), drawn in one batch:
+ *  phases that draw for every resident of a buurt read them from here (the same values as uniform4). */
+class Uniform4Run {
+public:
+    Uniform4Run(const Key& key, Stream s, std::uint32_t week, std::uint32_t first, std::uint32_t last,
+                std::uint32_t sub = 0)
+        : first_(first), blocks_(last - first) {
+        key.blocks4(s, week, first, last - first, sub, blocks_.data());
+    }
+    /** @brief The four uniforms of agent i (first <= i < last). */
+    std::array<double, 4> operator[](std::uint32_t i) const {
+        const auto& r = blocks_[i - first_];
+        return {r123::u01<double>(r[0]), r123::u01<double>(r[1]), r123::u01<double>(r[2]), r123::u01<double>(r[3])};
+    }
+
+private:
+    std::uint32_t first_;
+    std::vector<std::array<std::uint32_t, 4>> blocks_;
 };
 
 }  // namespace buurtsim::rng

@@ -1,0 +1,81 @@
+// Philox blocks for a run of agents (rng.hpp, Key::blocks4). Most phases draw
+// one block per resident per week; one at a time, each block is a chain of ten
+// dependent multiply rounds (about 7 ns). Four groups of eight agents in AVX2
+// registers hide that latency (about 1.6 ns an agent on the 2-core machine).
+// The arithmetic is Random123's Philox4x32-10 round for round, so the bits are
+// the same; machines without AVX2 take the scalar path.
+#include "buurtsim/rng.hpp"
+
+#include <immintrin.h>
+
+namespace buurtsim::rng {
+namespace {
+
+constexpr std::uint32_t mul0 = 0xD2511F53u, mul1 = 0xCD9E8D57u;  // Philox4x32 multipliers
+constexpr std::uint32_t weyl0 = 0x9E3779B9u, weyl1 = 0xBB67AE85u;  // key schedule
+constexpr int groups = 4;                                          // groups of eight in flight
+constexpr std::uint32_t batch = 8 * groups;
+
+__attribute__((target("avx2"))) void blocks_avx2(std::uint32_t k0, std::uint32_t k1, std::uint32_t first,
+                                                 std::uint32_t c1, std::uint32_t c2, std::uint32_t c3,
+                                                 std::array<std::uint32_t, 4>* out) {
+    const __m256i m0 = _mm256_set1_epi32(int(mul0)), m1 = _mm256_set1_epi32(int(mul1));
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i x0[groups], x1[groups], x2[groups], x3[groups];
+    for (int g = 0; g < groups; ++g) {
+        x0[g] = _mm256_add_epi32(_mm256_set1_epi32(int(first + 8u * g)), lane);
+        x1[g] = _mm256_set1_epi32(int(c1));
+        x2[g] = _mm256_set1_epi32(int(c2));
+        x3[g] = _mm256_set1_epi32(int(c3));
+    }
+    std::uint32_t key0 = k0, key1 = k1;
+    for (int round = 0; round < 10; ++round) {
+        const __m256i kk0 = _mm256_set1_epi32(int(key0)), kk1 = _mm256_set1_epi32(int(key1));
+        for (int g = 0; g < groups; ++g) {
+            // 32 x 32 -> 64-bit products of the even and the odd lanes, split into high and low words.
+            const __m256i e0 = _mm256_mul_epu32(x0[g], m0), o0 = _mm256_mul_epu32(_mm256_srli_epi64(x0[g], 32), m0);
+            const __m256i e2 = _mm256_mul_epu32(x2[g], m1), o2 = _mm256_mul_epu32(_mm256_srli_epi64(x2[g], 32), m1);
+            const __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(e0, 32), o0, 0xAA);
+            const __m256i lo0 = _mm256_blend_epi32(e0, _mm256_slli_epi64(o0, 32), 0xAA);
+            const __m256i hi2 = _mm256_blend_epi32(_mm256_srli_epi64(e2, 32), o2, 0xAA);
+            const __m256i lo2 = _mm256_blend_epi32(e2, _mm256_slli_epi64(o2, 32), 0xAA);
+            x0[g] = _mm256_xor_si256(_mm256_xor_si256(hi2, x1[g]), kk0);
+            x2[g] = _mm256_xor_si256(_mm256_xor_si256(hi0, x3[g]), kk1);
+            x1[g] = lo2;
+            x3[g] = lo0;
+        }
+        key0 += weyl0;
+        key1 += weyl1;
+    }
+    alignas(32) std::uint32_t w[4][8];
+    for (int g = 0; g < groups; ++g) {
+        _mm256_store_si256(reinterpret_cast<__m256i*>(w[0]), x0[g]);
+        _mm256_store_si256(reinterpret_cast<__m256i*>(w[1]), x1[g]);
+        _mm256_store_si256(reinterpret_cast<__m256i*>(w[2]), x2[g]);
+        _mm256_store_si256(reinterpret_cast<__m256i*>(w[3]), x3[g]);
+        for (int l = 0; l < 8; ++l) out[8 * g + l] = {w[0][l], w[1][l], w[2][l], w[3][l]};
+    }
+}
+
+bool have_avx2() {
+    static const bool yes = __builtin_cpu_supports("avx2");
+    return yes;
+}
+
+}  // namespace
+
+void Key::blocks4(Stream s, std::uint32_t week, std::uint32_t first, std::uint32_t count, std::uint32_t sub,
+                  std::array<std::uint32_t, 4>* out, bool simd) const {
+    // The counter of uniform4: (agent, week, stream and sub, the uniform4 tag).
+    const std::uint32_t c1 = week, c2 = (std::uint32_t(s) << 16) | (sub & 0xFFFFu), c3 = 0x80000000u;
+    std::uint32_t k = 0;
+    if (simd && have_avx2())
+        for (; k + batch <= count; k += batch) blocks_avx2(key[0], key[1], first + k, c1, c2, c3, out + k);
+    for (; k < count; ++k) {
+        const Philox::ctr_type c{{first + k, c1, c2, c3}};
+        const Philox::ctr_type r = Philox()(c, Philox::key_type(key));
+        out[k] = {r[0], r[1], r[2], r[3]};
+    }
+}
+
+}  // namespace buurtsim::rng

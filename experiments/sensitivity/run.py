@@ -62,6 +62,17 @@ def stage_explore(name, args, cluster, design, replicates, log):
     return result
 
 
+def saved_result(store, stage):
+    """A stage's Dataset as its last run wrote it (STORE/<stage>.nc), or None if it has not run."""
+    import xarray as xr
+
+    path = store / f"{stage}.nc"
+    if not path.exists():
+        return None
+    with xr.open_dataset(path, engine="h5netcdf") as ds:
+        return ds.load()
+
+
 def run_set(args):
     s = {"population.scale": args.scale}
     if args.wijken:
@@ -144,6 +155,9 @@ def parse(argv):
     p.add_argument("--wijken", nargs="+", default=None, help="restrict to these wijk codes (tests)")
     p.add_argument("--burn-in", type=int, default=None, help="run.burn_in_weeks (tests; default the scenarios')")
     p.add_argument("--no-progress", dest="progress", action="store_false")
+    p.add_argument("--doc-only", action="store_true", help="rewrite the document from the stages' saved results "
+                   "(STORE/<stage>.nc) without explore: for a build other than the one that ran them, whose "
+                   "stores explore refuses")
     args = p.parse_args(argv)
     for name in ("weeks", "trajectories", "replicates", "noise_replicates", "top", "workers"):
         if getattr(args, name) < 1:
@@ -197,7 +211,12 @@ def main(argv=None):
                                                log=[n for n in log_params if n in top], seed=1)
                 reps = args.replicates
             # a finished stage's store has every task: explore reads them and runs nothing
-            results[stage] = stage_explore(stage, args, cluster, design, reps, log)
+            if args.doc_only:
+                results[stage] = saved_result(args.store, stage)
+                if results[stage] is None:
+                    break
+            else:
+                results[stage] = stage_explore(stage, args, cluster, design, reps, log)
             if stage in ("morris", "sobol"):
                 indices = buurtsim.sensitivity(results[stage], bootstrap=1000, seed=1)
                 # with provenance, so `buurtsim report --drivers` (and scripts/demo) can read it

@@ -81,21 +81,25 @@ def area_text(result, scenario, area):
     return f"the {n} targeted buurten" if area == "targeted" else f"the city ({n} buurten)"
 
 
-def stage_rows(log):
-    """Per stage: invocations, wall seconds summed over them, tasks and runs run, CPU seconds."""
+def stage_rows(log, results):
+    """Per stage: the invocations that ran tasks, wall seconds summed over every invocation, runs run, and
+    the CPU seconds of its tasks (each task once, from the result: a log entry's total counts the tasks
+    an invocation found in the store too)."""
     rows = {}
     for e in log:
         r = rows.setdefault(e["stage"], dict(invocations=0, elapsed=0.0, tasks_run=0, runs_run=0, cpu=0.0, rw=0.0,
                                              workers=0, loads=[]))
-        r["invocations"] += 1
         r["elapsed"] += e["elapsed_seconds"]
         r["tasks_run"] += e["tasks_run"]
         r["runs_run"] += e["runs_run"]
-        r["cpu"] += e["task_cpu_seconds_total"] if np.isfinite(e["task_cpu_seconds_total"]) else 0.0
         r["rw"] += e["resident_weeks_run"]
-        r["workers"] = max(r["workers"], e["workers"])
         if e["tasks_run"]:
+            r["invocations"] += 1
+            r["workers"] = max(r["workers"], e["workers"])
             r["loads"] += [e["load_at_start"][0], e["load_at_end"][0]]
+    for stage, r in rows.items():
+        if stage in results:
+            r["cpu"] = float(np.nansum(results[stage]["task_cpu_seconds"].values))
     return rows
 
 
@@ -136,8 +140,8 @@ def setup_section(results, log, args, command):
     noise = results["noise"]
     runs_per_rw = noise.attrs["resident_weeks"] / noise.attrs["runs"]
     residents = runs_per_rw / (noise.attrs["weeks"] + noise.attrs["burn_in_weeks"])
-    rows, total = [], dict(elapsed=0.0, runs=0, cpu=0.0)
-    stats = stage_rows(log)
+    rows, total = [], dict(elapsed=0.0, runs=0, cpu=0.0, rw=0.0)
+    stats = stage_rows(log, results)
     for stage in ("noise", "morris", "sobol"):
         if stage not in results:
             continue
@@ -156,7 +160,9 @@ def setup_section(results, log, args, command):
         total["elapsed"] += st["elapsed"]
         total["runs"] += res.attrs["runs"]
         total["cpu"] += st["cpu"]
+        total["rw"] += res.attrs["resident_weeks"]
     loads = [x for st in stats.values() for x in st["loads"]]
+    total_rw = total["rw"]
     cpu = _cpu_model()
     where = f"The wijken {', '.join(args.wijken)}" if args.wijken else "All of Utrecht"
     lines = [
@@ -169,12 +175,13 @@ def setup_section(results, log, args, command):
         f"recorded week (`weeks_from` {noise.attrs['weeks_from']}). A run is one scenario on one replicate at "
         f"one design point. Design points of the screen and the Sobol stage run {args.replicates} replicate(s).",
         "",
-        table(["stage", "design", "points", "runs", "wall time", "invocations", "workers", "CPU s", "runs/h",
+        table(["stage", "design", "points", "runs", "wall time", "invocations that ran", "workers", "CPU s", "runs/h",
                "resident-weeks/s"], rows),
         "",
         f"In all {total['runs']:,} runs, {duration(total['elapsed'])} of wall time, {total['cpu']:,.0f} "
-        f"CPU seconds in the workers. Wall time is summed over the invocations (a resumed stage counts each "
-        f"invocation's own time; an invocation that found its store complete adds a second or so). Machine: "
+        f"CPU seconds in the workers' tasks ({total_rw / max(total['cpu'], 1e-9) / 1e6:.2f} M resident-weeks per "
+        f"CPU-second). Wall time is summed over the invocations (a resumed stage counts each invocation's own "
+        f"time; one that found its store complete, as a rewrite of this file does, adds under a second). Machine: "
         f"{os.cpu_count()} cores ({cpu}), one single-threaded dask worker process per core, at `nice -n 10`, "
         f"**shared with other sessions' work** (1-minute load at the stages' start and end: "
         f"{', '.join(f'{x:.1f}' for x in loads) or '–'}), so the wall times are an upper bound of what an "
@@ -383,6 +390,9 @@ def plain_words(results, bounds, log):
         lines.append(text)
     if "sobol" not in results:
         lines.append("- The Sobol stage has not run yet: the screen's reading above is all there is so far.")
+    elif calibration_note(results):
+        lines.append("- Read these shares with the last of the limits at the end: some leading parameters are "
+                     "calibrated, and varied alone they move the baseline's buurtteam away from today's.")
     lines.append("")
     return lines
 
@@ -472,6 +482,31 @@ LIMITS = """## Limits
 """
 
 
+def calibration_note(results):
+    """A limit the numbers show: varied alone, a calibrated parameter also moves the baseline off the
+    targets the calibration fitted it to (here the buurtteam wait)."""
+    if "sobol" not in results:
+        return []
+    res = results["sobol"]
+    ranges = buurtsim.plausible_ranges()
+    params = [str(p) for p in res["parameter"].values]
+    fitted = [p for p in params if "calibrated" in str(ranges.loc[p, "why"]).lower()]
+    if not fitted:
+        return []
+    s = str(res["scenario"].values[0])
+    wait = sobol_sample(res)["baseline_value"].sel(scenario=s, area="city", output="buurtteam_wait_weeks")
+    wait = wait.mean("replicate").values
+    default = float(results["noise"]["baseline_value"].sel(scenario=s, area="city", output="buurtteam_wait_weeks")
+                    .isel(point=0).mean())
+    text = (f"- The Sobol stage varies each parameter on its own; the calibration (docs/CALIBRATION.md) fits some "
+            f"of them together with others: {', '.join(code(p) for p in fitted)}. Varied "
+            f"alone they move the baseline too: its buurtteam wait over the Sobol sample is "
+            f"{num(float(np.min(wait)))} … {num(float(np.max(wait)))} weeks (median {num(float(np.median(wait)))}), "
+            f"against {num(default)} at the defaults. The shares of savings above are for a city whose buurtteam "
+            f"may be far from today's; priors drawn jointly with the calibration would narrow them.")
+    return [text]
+
+
 def write(path, results, log, args, command, bounds):
     from screen import LOG
 
@@ -480,8 +515,9 @@ def write(path, results, log, args, command, bounds):
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     stages = [s for s in ("noise", "morris", "sobol") if s in results]
     lines = ["# Sensitivity: what drives the policy answer", "",
-             f"Generated by `experiments/sensitivity/run.py` (do not edit by hand) on {when}, buurtsim "
-             f"{buurtsim.__version__} at commit {buurtsim.git_commit[:12]}; stages run: {', '.join(stages)}"
+             f"Generated by `experiments/sensitivity/run.py` (do not edit by hand) on {when}; the explorations "
+             f"ran on buurtsim {results['noise'].attrs['buurtsim_version']} at commit "
+             f"{results['noise'].attrs['git_commit'][:12]}; stages run: {', '.join(stages)}"
              f"{'' if 'sobol' in results else ' (partial: the later stages have not run yet)'}. "
              f"Issue 12 item 5; the tools are `buurtsim.explore` and `buurtsim.sensitivity` (README). "
              f"Index tables as CSV: `experiments/sensitivity/results/`.", ""]
@@ -491,7 +527,7 @@ def write(path, results, log, args, command, bounds):
         lines += morris_section(results, args, log_params)
     if "sobol" in results:
         lines += sobol_section(results, bounds)
-    lines += [LIMITS]
+    lines += [LIMITS.rstrip("\n")] + calibration_note(results) + [""]
     path = pathlib.Path(path)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text("\n".join(lines), encoding="utf-8")

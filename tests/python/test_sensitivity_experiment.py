@@ -44,6 +44,7 @@ def done(tmp_path_factory):
     results = sens.main(ARGS + paths(d))
     first = (d / "SENSITIVITY.md").read_text()
     again = sens.main(ARGS + paths(d))
+    sens.main(ARGS + paths(d) + ["--doc-only"])   # from the saved .nc files, no explore
     return d, results, first, again
 
 
@@ -94,6 +95,8 @@ def test_share_of_savings_is_recomputed_from_the_sample(done):
 
 
 def test_second_invocation_resumes_and_writes_the_same_tables(done):
+    """The second invocation resumes from the stores; the third (--doc-only) reads the saved results; all
+    three write the same tables."""
     d, _, first, again = done
     log = json.loads((d / "store" / "log.json").read_text())
     assert [e["stage"] for e in log] == ["noise", "morris", "sobol"] * 2

@@ -35,9 +35,6 @@ struct Embedding {
     double log_buurt = 0;                ///< log(1 + strength_buurt)
 };
 
-/** @brief Embedding of resident i in the network (a rescan of its row). */
-Embedding embedding_of(const Network& net, const Population& pop, std::uint32_t i);
-
 /** @brief The integer sums an Embedding is made of (tie_sums.hpp keeps them up to date). */
 struct TieSummary {
     std::uint32_t strength_all = 0;        ///< sum of the row's strengths (0..255 each)

@@ -47,8 +47,4 @@ Embedding embedding_from(const TieSummary& t) {
     return e;
 }
 
-Embedding embedding_of(const Network& net, const Population& pop, std::uint32_t i) {
-    return embedding_from(summarise_ties(net, pop, i));
-}
-
 }  // namespace buurtsim

@@ -3,6 +3,8 @@
 // are timed apart; throughput counts the loop only; --phases adds the time per
 // phase of the weekly schedule. The last line is for
 // scripts: resident_weeks_per_s=... peak_rss_bytes_per_resident=... threads=...
+// results_digest is FNV-1a over every indicator value's bits: a speed change
+// that must not change results can be checked at full scale with the bench itself.
 #include "commands.hpp"
 
 #include "buurtsim/cbs_data.hpp"
@@ -15,9 +17,24 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
 namespace buurtsim::cli {
+namespace {
+
+std::uint64_t results_digest(const Results& r) {
+    std::uint64_t h = 14695981039346656037ull;
+    for (const auto& v : r.values)
+        for (double x : v) {
+            std::uint64_t bits;
+            std::memcpy(&bits, &x, sizeof bits);
+            for (int k = 0; k < 8; ++k) h = (h ^ ((bits >> (8 * k)) & 0xFF)) * 1099511628211ull;
+        }
+    return h;
+}
+
+}  // namespace
 
 int bench_command(const BenchOptions& o) {
     std::unique_ptr<tbb::global_control> limit;
@@ -61,6 +78,7 @@ int bench_command(const BenchOptions& o) {
             std::printf("%-24.*s %10.3f %6.1f%% %14.1f\n", int(names[k].size()), names[k].data(), secs[k],
                         sum > 0 ? 100.0 * secs[k] / sum : 0.0, 1e9 * secs[k] / (residents * double(o.weeks)));
     }
+    std::printf("results_digest=%016llx\n", static_cast<unsigned long long>(results_digest(sim.results())));
     std::printf("resident_weeks_per_s=%.0f peak_rss_bytes_per_resident=%.1f threads=%d\n",
                 residents * double(o.weeks) / loop_s, peak_rss / residents, threads);
     return ok;

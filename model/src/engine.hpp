@@ -77,6 +77,10 @@ public:
     Population pop_;
     Network net_;
     std::vector<double> wijk_residents_;  ///< simulated residents per wijk (residents_per_wijk)
+    /// The adults' ids in id order, buurt b's from adults_begin_[b] to adults_begin_[b + 1]. Ages do not
+    /// change during a run, and a phase for adults only that walks this list skips children without a
+    /// jump the branch predictor gets wrong at every household.
+    std::vector<std::uint32_t> adults_, adults_begin_;
     // --- the scenario's components (registry order) and this week's levers
     std::vector<std::unique_ptr<ComponentRun>> components_;
     Levers levers_;

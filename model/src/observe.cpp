@@ -41,6 +41,39 @@ namespace {
 // avoids a libm call in the weekly per-adult loop.
 inline int round_small(double x) { return int(std::clamp(x, -2.0, 14.0) + 3.5) - 3; }
 
+/// A resident's five cohesion answers, as the sum of (answer - 1) over the statements; agree[k] counts
+/// statement k's 4-5 answers if `adult`. answer = clamp(round_small(v), 1, 5) = int(clamp(v + 3.5, 4, 8)) - 3
+/// for the same v + 3.5 (the outer clamp subsumes round_small's), so agreeing is y >= 7 and answer - 1 is
+/// int(y) - 4. Two statements at a time in SSE2: packed IEEE operations give each lane the scalar's bits.
+inline std::int32_t cohesion_steps(const double lead[5], double ex, double sd, const std::array<float, 5>& z,
+                                   unsigned adult, std::uint32_t agree[5]) {
+    const auto scalar = [&](int k) {
+        const double y = clamp_exact(lead[k] + ex + sd * double(z[k]) + 3.5, 4.0, 8.0);
+        agree[k] += adult & unsigned(y >= 7.0);
+        return std::int32_t(y) - 4;
+    };
+#if defined(__SSE2__)
+    const __m128d vex = _mm_set1_pd(ex), vsd = _mm_set1_pd(sd), half7 = _mm_set1_pd(3.5);
+    const __m128d lo = _mm_set1_pd(4.0), hi = _mm_set1_pd(8.0), seven = _mm_set1_pd(7.0);
+    std::int32_t steps = 0;
+    for (int k = 0; k < 4; k += 2) {
+        const __m128d zk = _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(&z[k]))));
+        const __m128d v = _mm_add_pd(_mm_add_pd(_mm_add_pd(_mm_loadu_pd(&lead[k]), vex), _mm_mul_pd(vsd, zk)), half7);
+        const __m128d y = _mm_min_pd(_mm_max_pd(v, lo), hi);
+        const int yes = _mm_movemask_pd(_mm_cmpge_pd(y, seven));
+        agree[k] += adult & unsigned(yes);
+        agree[k + 1] += adult & unsigned(yes >> 1);
+        const __m128i n = _mm_cvttpd_epi32(y);
+        steps += _mm_cvtsi128_si32(n) + _mm_cvtsi128_si32(_mm_shuffle_epi32(n, 1)) - 8;
+    }
+    return steps + scalar(4);
+#else
+    std::int32_t steps = 0;
+    for (int k = 0; k < 5; ++k) steps += scalar(k);
+    return steps;
+#endif
+}
+
 /// Cumulative Binomial(total, w) probabilities of the emotional item count, for w of adults
 /// not living alone [0] and living alone [1]; the count is the first k with u < cdf[total][k].
 struct ItemSplit {
@@ -84,93 +117,146 @@ double Engine::loneliness_base(std::uint32_t i) const {
     return x;
 }
 
+namespace {
+
+/// This week's contacts folded into the moving average, and an adult's DJG score from it and the row's
+/// sums: the one formula observe and the initial state share.
+inline void wellbeing_step(float& recent, float& week, std::uint8_t& djg, float base, bool adult, double log_all,
+                           const LonelinessParams& l) {
+    const double m = l.contact_memory;
+    recent = float((1.0 - m) * recent + m * week);
+    week = 0.f;
+    if (!adult) return;
+    const double latent = base - l.tie_effect * log_all - l.contact_effect * recent;
+    djg = std::uint8_t(std::clamp(round_small(latent), 0, 11));
+}
+
+}  // namespace
+
 void Engine::update_wellbeing(std::uint32_t i, const Embedding& e) {
     State& s = state_;
-    const LonelinessParams& l = params_.loneliness;
-    const double m = l.contact_memory;
-    s.contacts_recent[i] = float((1.0 - m) * s.contacts_recent[i] + m * s.contacts_week[i]);
-    s.contacts_week[i] = 0.f;
-    if (!is_adult(i)) return;
-    const double latent = s.loneliness_base[i] - l.tie_effect * e.log_all - l.contact_effect * s.contacts_recent[i];
-    s.djg[i] = std::uint8_t(std::clamp(round_small(latent), 0, 11));
+    wellbeing_step(s.contacts_recent[i], s.contacts_week[i], s.djg[i], s.loneliness_base[i], is_adult(i), e.log_all,
+                   params_.loneliness);
 }
 
 void Engine::observe() {
     State& s = state_;
     const CohesionParams& c = params_.cohesion;
-    const double offsets[5] = {c.know_each_other, c.interact_pleasantly, c.gezellig, c.interact_a_lot,
-                               c.feel_comfortable};
+    const LonelinessParams& lp = params_.loneliness;
+    // 3 + the statement's offset: the first sum of each answer's formula, the same for everyone.
+    const double lead[5] = {3.0 + c.know_each_other, 3.0 + c.interact_pleasantly, 3.0 + c.gezellig,
+                            3.0 + c.interact_a_lot, 3.0 + c.feel_comfortable};
     const double wmo_cost = params_.wmo.cost_per_client_week;
     const double hour_cost = params_.costs.buurtteam_hour_eur;
     const CostParams& costs = params_.costs;
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const ItemSplit split(params_.loneliness);
-    for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
+    // Hours a waiting resident will need: not waiting, a light question, a care question.
+    const double hours_waiting[3] = {0.0, params_.buurtteam.case_hours_light, params_.buurtteam.case_hours_per_week};
+    const std::uint32_t now = week_ + 1;  // the "seen" stamps are weeks + 1 (0: never)
+    for_each_buurt(pop_.geo.buurten.size(), [&, now](std::uint32_t b) {
         std::uint32_t adults = 0, seniors = 0, open = 0, waiting = 0, clients = 0, cared = 0, wmo = 0, wmo_year = 0,
                       general = 0;
         double waiting_hours = 0;
         std::uint32_t volunteers = 0, carers = 0, overburdened = 0, lonely = 0, severe = 0, severe_65 = 0;
         std::uint32_t know5 = 0, agree[5] = {0, 0, 0, 0, 0}, carers_supported = 0, emotional = 0, social = 0;
         std::uint32_t volunteers_year = 0, carers_year = 0, carers_year_65 = 0, bt_year = 0, bt_year_65 = 0;
-        double ties_buurt = 0;
-        std::uint64_t score_halves = 0;
+        std::uint64_t ties_buurt = 0, score_halves = 0;
+        // Raw pointers: through the vectors the compiler reloads every base after each byte store.
+        const std::uint8_t* __restrict age = pop_.age.data();
+        const QuestionStatus* __restrict status = s.status.data();
+        const QuestionKind* __restrict kind = s.kind.data();
+        const std::uint16_t* __restrict wmo_weeks = s.wmo_weeks.data();
+        const std::uint16_t* __restrict general_weeks = s.general_weeks.data();
+        const std::uint32_t* __restrict caring_for = s.caring_for.data();
+        const std::uint8_t* __restrict volunteer = s.volunteer.data();
+        const float* __restrict burden = s.burden.data();
+        const std::uint32_t* __restrict carer_supported_until = s.carer_supported_until.data();
+        const TieSummary* __restrict ties = s.ties.data();
+        const float* __restrict base = s.loneliness_base.data();
+        const std::array<float, 5>* __restrict trait = s.cohesion_trait.data();
+        std::uint32_t* __restrict wmo_seen = s.wmo_seen.data();
+        std::uint32_t* __restrict bt_seen = s.buurtteam_seen.data();
+        std::uint32_t* __restrict carer_seen = s.carer_seen.data();
+        std::uint32_t* __restrict volunteer_seen = s.volunteer_seen.data();
+        float* __restrict recent = s.contacts_recent.data();
+        float* __restrict contacts_week = s.contacts_week.data();
+        std::uint8_t* __restrict djg = s.djg.data();
+        std::uint8_t* __restrict items = s.emotional_items.data();
+        // Branch-free: which residents are adults, carers or clients is a coin toss to the branch
+        // predictor, and a mispredicted branch costs more than the arithmetic of both sides. So every
+        // resident goes through the same steps and the counts are masked (bools as 0/1, & not &&).
+        // "During the last 12 months": seen > 0 and seen + 52 > now. Stamps are never after now, so that
+        // is one comparison with max(now, 52) - 52.
+        const std::uint32_t year_floor = std::max(now, 52u) - 52u;
+        const auto in_year = [year_floor](std::uint32_t seen) { return unsigned(seen > year_floor); };
         for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
-            // Only adults have a loneliness and cohesion score: a child's ties are not summed.
-            const Embedding e = is_adult(i) ? embedding_from(s.ties[i]) : Embedding{};
-            update_wellbeing(i, e);
-            open += s.status[i] == QuestionStatus::open;
-            waiting += s.status[i] == QuestionStatus::waiting;
-            clients += s.status[i] == QuestionStatus::in_case;
-            cared += s.status[i] == QuestionStatus::cared;
-            wmo += s.wmo_weeks[i] > 0;
-            general += s.general_weeks[i] > 0;
-            if (s.wmo_weeks[i] > 0) s.wmo_seen[i] = week_ + 1;
-            wmo_year += s.wmo_seen[i] > 0 && s.wmo_seen[i] + 52 > week_ + 1;
-            if (s.status[i] == QuestionStatus::in_case) s.buurtteam_seen[i] = week_ + 1;
-            if (s.caring_for[i] != no_one) s.carer_seen[i] = week_ + 1;
-            if (s.volunteer[i] != 0) s.volunteer_seen[i] = week_ + 1;
-            const auto in_year = [&](std::uint32_t seen) { return seen > 0 && seen + 52 > week_ + 1; };
-            if (s.status[i] == QuestionStatus::waiting)
-                waiting_hours += s.kind[i] == QuestionKind::care ? params_.buurtteam.case_hours_per_week
-                                                                 : params_.buurtteam.case_hours_light;
-            if (s.caring_for[i] != no_one) {
-                ++carers;
-                overburdened += s.burden[i] >= 1.f;
-                carers_supported += s.carer_supported_until[i] > week_;
+            const unsigned adult = age[i] >= 18;
+            const TieSummary t = ties[i];
+            {  // the moving average of contacts, and an adult's DJG score (wellbeing_step, without its branch)
+                const double m = lp.contact_memory;
+                recent[i] = float((1.0 - m) * recent[i] + m * contacts_week[i]);
+                contacts_week[i] = 0.f;
+                const double latent = base[i] - lp.tie_effect * log1p_strength(t.strength_all) - lp.contact_effect * recent[i];
+                // clamp(round_small(latent), 0, 11) = int(clamp(latent + 3.5, 3, 14)) - 3 (round_small's clamp
+                // is subsumed), without the jumps.
+                const auto score = std::uint8_t(int(clamp_exact(latent + 3.5, 3.0, 14.0)) - 3);
+                djg[i] = keep_unless(djg[i], score, adult);
             }
-            if (!is_adult(i)) continue;
-            ++adults;
-            const bool senior = pop_.age[i] >= senior_age;
+            const QuestionStatus st = status[i];
+            open += st == QuestionStatus::open;
+            const unsigned is_waiting = st == QuestionStatus::waiting, in_case = st == QuestionStatus::in_case;
+            waiting += is_waiting;
+            clients += in_case;
+            cared += st == QuestionStatus::cared;
+            general += general_weeks[i] > 0;
+            const unsigned has_wmo = wmo_weeks[i] > 0;
+            wmo += has_wmo;
+            wmo_seen[i] = keep_unless(wmo_seen[i], now, has_wmo);
+            wmo_year += in_year(wmo_seen[i]);
+            bt_seen[i] = keep_unless(bt_seen[i], now, in_case);
+            // Adding 0.0 to this non-negative sum leaves it bit for bit as it was; the table avoids two jumps.
+            waiting_hours += hours_waiting[is_waiting * (1u + unsigned(kind[i] == QuestionKind::care))];
+            const unsigned carer = caring_for[i] != no_one;
+            carer_seen[i] = keep_unless(carer_seen[i], now, carer);
+            carers += carer;
+            overburdened += carer & unsigned(burden[i] >= 1.f);
+            carers_supported += carer & unsigned(carer_supported_until[i] > week_);
+            const unsigned volunteers_now = volunteer[i] != 0;
+            volunteer_seen[i] = keep_unless(volunteer_seen[i], now, volunteers_now);
+            // From here on only adults count.
+            adults += adult;
+            const unsigned senior = age[i] >= senior_age;  // implies adult
             seniors += senior;
-            volunteers_year += in_year(s.volunteer_seen[i]);
-            carers_year += in_year(s.carer_seen[i]);
-            carers_year_65 += senior && in_year(s.carer_seen[i]);
-            bt_year += in_year(s.buurtteam_seen[i]);
-            bt_year_65 += senior && in_year(s.buurtteam_seen[i]);
-            volunteers += s.volunteer[i] != 0;
-            lonely += s.djg[i] >= 3;
-            severe += s.djg[i] >= 9;
-            severe_65 += senior && s.djg[i] >= 9;
-            if (s.emotional_items[i] >> 4 != s.djg[i]) {
+            volunteers_year += adult & in_year(volunteer_seen[i]);
+            const unsigned carer_year = adult & in_year(carer_seen[i]), case_year = adult & in_year(bt_seen[i]);
+            carers_year += carer_year;
+            carers_year_65 += senior & carer_year;
+            bt_year += case_year;
+            bt_year_65 += senior & case_year;
+            volunteers += adult & volunteers_now;
+            const std::uint8_t score = djg[i];
+            const unsigned severe_now = adult & unsigned(score >= 9);
+            lonely += adult & unsigned(score >= 3);
+            severe += severe_now;
+            severe_65 += senior & severe_now;
+            if (adult && items[i] >> 4 != score) {  // rare: the score changed
                 const bool alone = pop_.household_type[pop_.household[i]] == HouseholdType::single;
-                s.emotional_items[i] = std::uint8_t(s.djg[i] << 4 | split.emotional(s.djg[i], alone, s.loneliness_split[i]));
+                items[i] = std::uint8_t(score << 4 | split.emotional(score, alone, s.loneliness_split[i]));
             }
-            const int e_items = s.emotional_items[i] & 0xF;
-            emotional += e_items >= 3;
-            social += s.djg[i] - e_items >= 3;
-            ties_buurt += e.ties_buurt;
-            know5 += e.nonhousehold_buurt >= 5;
-            const double x = e.log_buurt + s.contacts_recent[i];
+            const int e_items = items[i] & 0xF;
+            emotional += adult & unsigned(e_items >= 3);
+            social += adult & unsigned(score - e_items >= 3);
+            ties_buurt += adult ? t.ties_buurt : 0u;
+            know5 += adult & unsigned(t.nonhousehold_buurt >= 5);
+            const double x = log1p_strength(t.strength_buurt) + recent[i];
+            const double ex = c.embedding_effect * x;
             // A resident's score is the mean of (answer - 1) / 4 x 10 over the statements: a multiple of 0.5,
             // so it is summed exactly as a count of halves (the same value as summing the doubles).
-            std::uint32_t steps = 0;
-            for (int k = 0; k < 5; ++k) {
-                const int answer = std::clamp(
-                    round_small(3.0 + offsets[k] + c.embedding_effect * x + c.noise_sd * s.cohesion_trait[i][k]), 1, 5);
-                agree[k] += answer >= 4;
-                steps += std::uint32_t(answer - 1);
-            }
-            score_halves += steps;  // (steps / 4 x 10) / 5 = steps / 2
+            // answer = clamp(round_small(v), 1, 5) = int(clamp(v + 3.5, 4, 8)) - 3 for the same v + 3.5
+            // (the outer clamp subsumes round_small's), so agreeing (4-5) is y >= 7 and answer - 1 is int(y) - 4.
+            const std::int32_t steps = cohesion_steps(lead, ex, c.noise_sd, trait[i], adult, agree);
+            score_halves += adult ? std::uint32_t(steps) : 0u;  // (steps / 4 x 10) / 5 = steps / 2
         }
         const State::BuurtWeek& w = s.week[b];
         const auto share = [&](double x, std::uint32_t of) { return of ? x / of : nan; };
@@ -214,7 +300,7 @@ void Engine::observe() {
         set(Indicator::cohesion_gezellig, share(agree[2], adults));
         set(Indicator::cohesion_interact_a_lot, share(agree[3], adults));
         set(Indicator::cohesion_feel_comfortable, share(agree[4], adults));
-        set(Indicator::mean_ties_in_buurt, share(ties_buurt, adults));
+        set(Indicator::mean_ties_in_buurt, share(double(ties_buurt), adults));
         set(Indicator::share_knowing_5_in_buurt, share(know5, adults));
         set(Indicator::buurtteam_cost_eur, bt_cost);
         set(Indicator::intervention_cost_eur, iv_cost);

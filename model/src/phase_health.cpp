@@ -14,8 +14,9 @@ void Engine::health_and_life_events() {
     State& s = state_;
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         const rng::Uniform4Run draws(key_, rng::Stream::health, week_, pop_.buurt_begin[b], pop_.buurt_begin[b + 1]);
-        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
-            if (!is_adult(i)) continue;  // children's needs reach us through their parents
+        // Children's needs reach us through their parents: adults only.
+        for (std::uint32_t k = adults_begin_[b]; k < adults_begin_[b + 1]; ++k) {
+            const std::uint32_t i = adults_[k];
             const auto u = draws[i];
             const double target = self_reliance_target(i);
             double sr = s.self_reliance[i];

@@ -19,27 +19,40 @@ void Engine::health_care_use() {
     const HealthCareParams& h = params_.health_care;
     State& s = state_;
     const double per_week = 1.0 / 52.0;
+    // Multipliers by a 0/1 index: times 1.0 is exact, and a table read is not a jump (which way a
+    // resident falls is a coin toss to the branch predictor).
+    const double episode_mult[2] = {1.0, h.gp_episode_multiplier}, lonely_mult[2] = {1.0, h.gp_lonely_multiplier};
+    const double poh_lonely[2] = {0.0, h.poh_ggz_per_year_lonely}, poh_episode[2] = {0.0, h.poh_ggz_per_year_episode};
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         State::BuurtWeek& bw = s.week[b];
         const rng::Uniform4Run draws(key_, rng::Stream::health_care, week_, pop_.buurt_begin[b], pop_.buurt_begin[b + 1]);
-        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
-            if (!is_adult(i)) continue;  // children's care is outside this model (ODD 7.8')
+        const std::uint16_t* __restrict episode_weeks = s.episode_weeks.data();
+        const std::uint32_t* __restrict crisis_week = s.crisis_week.data();
+        const float* __restrict self_reliance = s.self_reliance.data();
+        const std::uint8_t* __restrict djg = s.djg.data();
+        const std::uint32_t now = week_ + 1;
+        std::uint32_t gp_contacts = 0, poh_contacts = 0, acute = 0;
+        // Children's care is outside this model (ODD 7.8'): adults only.
+        for (std::uint32_t k = adults_begin_[b]; k < adults_begin_[b + 1]; ++k) {
+            const std::uint32_t i = adults_[k];
             const auto u = draws[i];
-            const bool episode = s.episode_weeks[i] > 0;
-            const bool crisis_now = s.crisis_week[i] == week_ + 1;
-            double gp = h.gp_contacts_per_year * (1.0 + h.gp_self_reliance_effect * (1.0 - s.self_reliance[i]));
-            if (episode) gp *= h.gp_episode_multiplier;
-            if (s.djg[i] >= 9) gp *= h.gp_lonely_multiplier;
+            const unsigned episode = episode_weeks[i] > 0;
+            const unsigned crisis_now = crisis_week[i] == now;
+            double gp = h.gp_contacts_per_year * (1.0 + h.gp_self_reliance_effect * (1.0 - self_reliance[i]));
+            gp *= episode_mult[episode];
+            gp *= lonely_mult[djg[i] >= 9];
             // A rate per week as a probability: 1 - exp(-rate), so a large rate stays below one.
-            bool gp_contact = rate_draw(u[0], gp * per_week);
-            const double poh = (s.djg[i] >= 3 ? h.poh_ggz_per_year_lonely : 0.0) + (episode ? h.poh_ggz_per_year_episode : 0.0);
-            bw.poh_ggz_contacts += rate_draw(u[1], poh * per_week);
-            if (crisis_now) {
-                if (u[2] < h.crisis_acute_share) ++bw.acute_contacts;
-                else gp_contact = true;
-            }
-            bw.gp_contacts += gp_contact;
+            unsigned gp_contact = rate_draw(u[0], gp * per_week);
+            const double poh = poh_lonely[djg[i] >= 3] + poh_episode[episode];
+            poh_contacts += rate_draw(u[1], poh * per_week);
+            const unsigned to_acute = unsigned(u[2] < h.crisis_acute_share);
+            acute += crisis_now & to_acute;
+            gp_contact |= crisis_now & (to_acute ^ 1u);
+            gp_contacts += gp_contact;
         }
+        bw.poh_ggz_contacts += poh_contacts;
+        bw.acute_contacts += acute;
+        bw.gp_contacts += gp_contacts;
     });
 }
 

@@ -36,8 +36,9 @@ void Engine::questions_arise() {
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         std::uint32_t count = 0;
         const rng::Uniform4Run draws(key_, rng::Stream::questions, week_, pop_.buurt_begin[b], pop_.buurt_begin[b + 1]);
-        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
-            if (s.status[i] != QuestionStatus::none || !is_adult(i)) continue;
+        for (std::uint32_t a = adults_begin_[b]; a < adults_begin_[b + 1]; ++a) {  // adults only
+            const std::uint32_t i = adults_[a];
+            if (s.status[i] != QuestionStatus::none) continue;
             const auto u = draws[i];
             if (u[0] >= question_rate(i)) continue;
 

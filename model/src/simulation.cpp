@@ -40,6 +40,13 @@ Engine::Engine(const Params& params, const CbsTable& data, std::uint32_t replica
 void Engine::init_state() {
     const std::size_t n = pop_.size();
     State& s = state_;
+    adults_.clear();
+    adults_begin_.assign(1, 0);
+    for (std::uint32_t b = 0; b < pop_.geo.buurten.size(); ++b) {
+        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i)
+            if (is_adult(i)) adults_.push_back(i);
+        adults_begin_.push_back(std::uint32_t(adults_.size()));
+    }
     s.inclination.assign(n, 0.f);
     s.loneliness_trait.assign(n, 0.f);
     s.loneliness_base.assign(n, 0.f);

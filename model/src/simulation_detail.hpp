@@ -8,6 +8,10 @@
 #include <algorithm>
 #include <cmath>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace buurtsim::detail {
 
 constexpr std::uint8_t adult_age = 18;
@@ -41,6 +45,7 @@ std::uint16_t care_weeks_draw(Urng& g, double mean) {
  *  within an ulp); inside it, or for other rates, it is computed. The result always equals
  *  `u < -std::expm1(-rate)` (tests/cpp/test_rate_draw.cpp checks it). */
 inline bool rate_draw(double u, double rate) {
+    if (rate == 0.0) return u < 0.0;  // -expm1(-0) is 0: the common case of no risk at all, without the call
     if (rate > 1e-6 && rate < 1.0) {
         if (u >= rate) return false;
         if (u < (rate - 0.5 * rate * rate) * (1.0 - 1e-9)) return true;
@@ -48,6 +53,25 @@ inline bool rate_draw(double u, double rate) {
     return u < -std::expm1(-rate);
 }
 
-inline float clamp01(double x) { return float(std::min(1.0, std::max(0.0, x))); }
+/** std::min(hi, std::max(lo, x)), the same value for every x (NaN included), without a jump: GCC turns
+ *  std::min and std::max on doubles into jumps, and in the per-resident loops which way a value falls is
+ *  a coin toss to the branch predictor. MAXSD(x, lo) is x > lo ? x : lo, which is std::max(lo, x);
+ *  MINSD(m, hi) is m < hi ? m : hi, which is std::min(hi, m). */
+inline double clamp_exact(double x, double lo, double hi) {
+#if defined(__SSE2__)
+    return _mm_cvtsd_f64(_mm_min_sd(_mm_max_sd(_mm_set_sd(x), _mm_set_sd(lo)), _mm_set_sd(hi)));
+#else
+    return std::min(hi, std::max(lo, x));
+#endif
+}
+
+inline float clamp01(double x) { return float(clamp_exact(x, 0.0, 1.0)); }
+
+/** `value` where `take` is 1, `old` where it is 0, by a mask: GCC turns the ternary of a store into a jump. */
+template <class T>
+inline T keep_unless(T old, T value, unsigned take) {
+    using U = std::make_unsigned_t<T>;
+    return T(U(old) ^ ((U(old) ^ U(value)) & U(0u - take)));
+}
 
 }  // namespace buurtsim::detail

@@ -4,21 +4,13 @@
 #include <cmath>
 
 namespace buurtsim {
-namespace {
 
-// log(1 + sum / 255) for integer strength sums, tabulated: every adult needs
-// two of these every week and sums are small integers.
+// Sums are small integers, so a table of 2^15 covers nearly every row.
 const std::vector<float> log1p_table = [] {
     std::vector<float> t(1u << 15);
     for (std::size_t k = 0; k < t.size(); ++k) t[k] = float(std::log1p(double(k) / 255.0));
     return t;
 }();
-
-double log1p_strength(std::uint32_t sum) {
-    return sum < log1p_table.size() ? double(log1p_table[sum]) : std::log1p(sum / 255.0);
-}
-
-}  // namespace
 
 TieSummary summarise_ties(const Network& net, const Population& pop, std::uint32_t i) {
     TieSummary t;

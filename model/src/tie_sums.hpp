@@ -12,10 +12,21 @@
 // bit-identical to rescanning (tests/cpp/test_tie_sums.cpp checks it every week).
 #include "state.hpp"
 
+#include <cmath>
+#include <vector>
+
 namespace buurtsim {
 
 /** @brief The integer sums of resident i's row (a rescan). */
 TieSummary summarise_ties(const Network& net, const Population& pop, std::uint32_t i);
+
+/** @brief log(1 + sum / 255) for sums below this, tabulated (every adult needs two a week). */
+extern const std::vector<float> log1p_table;
+
+/** @brief log(1 + sum / 255) of an integer strength sum (the table's float where it has one). */
+inline double log1p_strength(std::uint32_t sum) {
+    return sum < log1p_table.size() ? double(log1p_table[sum]) : std::log1p(sum / 255.0);
+}
 
 /** @brief The wellbeing view of a summary. */
 Embedding embedding_from(const TieSummary& t);

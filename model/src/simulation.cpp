@@ -176,12 +176,6 @@ void Engine::init_state() {
 
 void Engine::begin_week() { std::fill(state_.week.begin(), state_.week.end(), State::BuurtWeek{}); }
 
-double Engine::self_reliance_target(std::uint32_t i) const {
-    const HealthParams& h = params_.health;
-    return h.self_reliance_base - (pop_.vulnerability[i] ? h.self_reliance_vulnerable : 0.0) -
-           h.self_reliance_age_slope * std::max(0, int(pop_.age[i]) - int(senior_age));
-}
-
 void Engine::bump_tie(std::uint32_t a, std::uint32_t b, double amount) {
     const std::uint64_t ta = net_.find(a, b);
     if (ta == Network::npos) return;

@@ -45,11 +45,12 @@ std::uint16_t care_weeks_draw(Urng& g, double mean) {
  *  within an ulp); inside it, or for other rates, it is computed. The result always equals
  *  `u < -std::expm1(-rate)` (tests/cpp/test_rate_draw.cpp checks it). */
 inline bool rate_draw(double u, double rate) {
-    if (rate == 0.0) return u < 0.0;  // -expm1(-0) is 0: the common case of no risk at all, without the call
-    if (rate > 1e-6 && rate < 1.0) {
-        if (u >= rate) return false;
-        if (u < (rate - 0.5 * rate * rate) * (1.0 - 1e-9)) return true;
-    }
+    // Both quick answers are computed and one jump picks them, taken almost always: which answer a
+    // resident gets is a coin toss to the branch predictor, whether a quick one exists is not.
+    // A zero rate (no risk at all) is quick too: its band is empty ([0, 0)), and u < 0 is the exact answer.
+    const bool no = u >= rate, yes = u < (rate - 0.5 * rate * rate) * (1.0 - 1e-9);
+    const bool quick = ((rate > 1e-6) & (rate < 1.0)) | (rate == 0.0);
+    if (quick & (no | yes)) return yes;
     return u < -std::expm1(-rate);
 }
 
@@ -75,3 +76,15 @@ inline T keep_unless(T old, T value, unsigned take) {
 }
 
 }  // namespace buurtsim::detail
+
+namespace buurtsim {
+
+// Inline: the health phase calls it for every adult every week.
+inline double Engine::self_reliance_target(std::uint32_t i) const {
+    const HealthParams& h = params_.health;
+    const double vulnerable[2] = {0.0, h.self_reliance_vulnerable};  // a table read, not a jump
+    return h.self_reliance_base - vulnerable[pop_.vulnerability[i] != 0] -
+           h.self_reliance_age_slope * std::max(0, int(pop_.age[i]) - int(detail::senior_age));
+}
+
+}  // namespace buurtsim

@@ -47,13 +47,18 @@ __attribute__((target("avx2"))) void blocks_avx2(std::uint32_t k0, std::uint32_t
         key0 += weyl0;
         key1 += weyl1;
     }
-    alignas(32) std::uint32_t w[4][8];
+    // Word w of agent l is lane l of x_w: a 4 x 8 transpose in registers, two agents' blocks per store
+    // (through memory, the scalar copies cost a third of the kernel).
     for (int g = 0; g < groups; ++g) {
-        _mm256_store_si256(reinterpret_cast<__m256i*>(w[0]), x0[g]);
-        _mm256_store_si256(reinterpret_cast<__m256i*>(w[1]), x1[g]);
-        _mm256_store_si256(reinterpret_cast<__m256i*>(w[2]), x2[g]);
-        _mm256_store_si256(reinterpret_cast<__m256i*>(w[3]), x3[g]);
-        for (int l = 0; l < 8; ++l) out[8 * g + l] = {w[0][l], w[1][l], w[2][l], w[3][l]};
+        const __m256i t0 = _mm256_unpacklo_epi32(x0[g], x1[g]), t1 = _mm256_unpackhi_epi32(x0[g], x1[g]);
+        const __m256i t2 = _mm256_unpacklo_epi32(x2[g], x3[g]), t3 = _mm256_unpackhi_epi32(x2[g], x3[g]);
+        const __m256i a04 = _mm256_unpacklo_epi64(t0, t2), a15 = _mm256_unpackhi_epi64(t0, t2);  // agents 0|4, 1|5
+        const __m256i a26 = _mm256_unpacklo_epi64(t1, t3), a37 = _mm256_unpackhi_epi64(t1, t3);  // agents 2|6, 3|7
+        auto* o = reinterpret_cast<__m256i*>(out + 8 * g);
+        _mm256_storeu_si256(o + 0, _mm256_permute2x128_si256(a04, a15, 0x20));
+        _mm256_storeu_si256(o + 1, _mm256_permute2x128_si256(a26, a37, 0x20));
+        _mm256_storeu_si256(o + 2, _mm256_permute2x128_si256(a04, a15, 0x31));
+        _mm256_storeu_si256(o + 3, _mm256_permute2x128_si256(a26, a37, 0x31));
     }
 }
 

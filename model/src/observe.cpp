@@ -186,23 +186,27 @@ void Engine::observe() {
         // Branch-free: which residents are adults, carers or clients is a coin toss to the branch
         // predictor, and a mispredicted branch costs more than the arithmetic of both sides. So every
         // resident goes through the same steps and the counts are masked (bools as 0/1, & not &&).
+        // Four loops over the buurt, not one: one loop's thirty counters do not fit in registers, and
+        // counters kept on the stack cost a load and a store each; the buurt's rows stay in cache between.
         // "During the last 12 months": seen > 0 and seen + 52 > now. Stamps are never after now, so that
         // is one comparison with max(now, 52) - 52.
         const std::uint32_t year_floor = std::max(now, 52u) - 52u;
         const auto in_year = [year_floor](std::uint32_t seen) { return unsigned(seen > year_floor); };
-        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
-            const unsigned adult = age[i] >= 18;
-            const TieSummary t = ties[i];
-            {  // the moving average of contacts, and an adult's DJG score (wellbeing_step, without its branch)
-                const double m = lp.contact_memory;
-                recent[i] = float((1.0 - m) * recent[i] + m * contacts_week[i]);
-                contacts_week[i] = 0.f;
-                const double latent = base[i] - lp.tie_effect * log1p_strength(t.strength_all) - lp.contact_effect * recent[i];
-                // clamp(round_small(latent), 0, 11) = int(clamp(latent + 3.5, 3, 14)) - 3 (round_small's clamp
-                // is subsumed), without the jumps.
-                const auto score = std::uint8_t(int(clamp_exact(latent + 3.5, 3.0, 14.0)) - 3);
-                djg[i] = keep_unless(djg[i], score, adult);
-            }
+        // 1. Everyone: contacts, and an adult's DJG score (wellbeing_step, without its branch).
+        const std::uint32_t r_begin = pop_.buurt_begin[b], r_end = pop_.buurt_begin[b + 1];
+        for (std::uint32_t i = r_begin; i < r_end; ++i) {
+            const double m = lp.contact_memory;
+            recent[i] = float((1.0 - m) * recent[i] + m * contacts_week[i]);
+            contacts_week[i] = 0.f;
+            const double latent =
+                base[i] - lp.tie_effect * log1p_strength(ties[i].strength_all) - lp.contact_effect * recent[i];
+            // clamp(round_small(latent), 0, 11) = int(clamp(latent + 3.5, 3, 14)) - 3 (round_small's clamp
+            // is subsumed), without the jumps.
+            const auto score = std::uint8_t(int(clamp_exact(latent + 3.5, 3.0, 14.0)) - 3);
+            djg[i] = keep_unless(djg[i], score, unsigned(age[i] >= 18));
+        }
+        // 2. Everyone: questions, Wmo, care and volunteering stamps.
+        for (std::uint32_t i = r_begin; i < r_end; ++i) {
             const QuestionStatus st = status[i];
             open += st == QuestionStatus::open;
             const unsigned is_waiting = st == QuestionStatus::waiting, in_case = st == QuestionStatus::in_case;
@@ -222,41 +226,45 @@ void Engine::observe() {
             carers += carer;
             overburdened += carer & unsigned(burden[i] >= 1.f);
             carers_supported += carer & unsigned(carer_supported_until[i] > week_);
-            const unsigned volunteers_now = volunteer[i] != 0;
-            volunteer_seen[i] = keep_unless(volunteer_seen[i], now, volunteers_now);
-            // From here on only adults count.
-            adults += adult;
-            const unsigned senior = age[i] >= senior_age;  // implies adult
+            volunteer_seen[i] = keep_unless(volunteer_seen[i], now, unsigned(volunteer[i] != 0));
+        }
+        const std::uint32_t* const adult_ids = adults_.data();
+        const std::uint32_t a_begin = adults_begin_[b], a_end = adults_begin_[b + 1];
+        adults = a_end - a_begin;
+        // 3. Adults: the 12-month counts and loneliness.
+        for (std::uint32_t a = a_begin; a < a_end; ++a) {
+            const std::uint32_t i = adult_ids[a];
+            const unsigned senior = age[i] >= senior_age;
             seniors += senior;
-            volunteers_year += adult & in_year(volunteer_seen[i]);
-            const unsigned carer_year = adult & in_year(carer_seen[i]), case_year = adult & in_year(bt_seen[i]);
+            volunteers_year += in_year(volunteer_seen[i]);
+            const unsigned carer_year = in_year(carer_seen[i]), case_year = in_year(bt_seen[i]);
             carers_year += carer_year;
             carers_year_65 += senior & carer_year;
             bt_year += case_year;
             bt_year_65 += senior & case_year;
-            volunteers += adult & volunteers_now;
+            volunteers += volunteer[i] != 0;
             const std::uint8_t score = djg[i];
-            const unsigned severe_now = adult & unsigned(score >= 9);
-            lonely += adult & unsigned(score >= 3);
+            const unsigned severe_now = score >= 9;
+            lonely += score >= 3;
             severe += severe_now;
             severe_65 += senior & severe_now;
-            if (adult && items[i] >> 4 != score) {  // rare: the score changed
+            if (items[i] >> 4 != score) {  // rare: the score changed
                 const bool alone = pop_.household_type[pop_.household[i]] == HouseholdType::single;
                 items[i] = std::uint8_t(score << 4 | split.emotional(score, alone, s.loneliness_split[i]));
             }
             const int e_items = items[i] & 0xF;
-            emotional += adult & unsigned(e_items >= 3);
-            social += adult & unsigned(score - e_items >= 3);
-            ties_buurt += adult ? t.ties_buurt : 0u;
-            know5 += adult & unsigned(t.nonhousehold_buurt >= 5);
-            const double x = log1p_strength(t.strength_buurt) + recent[i];
-            const double ex = c.embedding_effect * x;
-            // A resident's score is the mean of (answer - 1) / 4 x 10 over the statements: a multiple of 0.5,
-            // so it is summed exactly as a count of halves (the same value as summing the doubles).
-            // answer = clamp(round_small(v), 1, 5) = int(clamp(v + 3.5, 4, 8)) - 3 for the same v + 3.5
-            // (the outer clamp subsumes round_small's), so agreeing (4-5) is y >= 7 and answer - 1 is int(y) - 4.
-            const std::int32_t steps = cohesion_steps(lead, ex, c.noise_sd, trait[i], adult, agree);
-            score_halves += adult ? std::uint32_t(steps) : 0u;  // (steps / 4 x 10) / 5 = steps / 2
+            emotional += e_items >= 3;
+            social += score - e_items >= 3;
+            ties_buurt += ties[i].ties_buurt;
+            know5 += ties[i].nonhousehold_buurt >= 5;
+        }
+        // 4. Adults: the five cohesion statements. A resident's score is the mean of (answer - 1) / 4 x 10
+        // over them: a multiple of 0.5, so it is summed exactly as a count of halves (the same value as
+        // summing the doubles): (steps / 4 x 10) / 5 = steps / 2.
+        for (std::uint32_t a = a_begin; a < a_end; ++a) {
+            const std::uint32_t i = adult_ids[a];
+            const double ex = c.embedding_effect * (log1p_strength(ties[i].strength_buurt) + recent[i]);
+            score_halves += std::uint32_t(cohesion_steps(lead, ex, c.noise_sd, trait[i], 1u, agree));
         }
         const State::BuurtWeek& w = s.week[b];
         const auto share = [&](double x, std::uint32_t of) { return of ? x / of : nan; };

@@ -12,19 +12,6 @@
 namespace buurtsim {
 using namespace detail;
 
-double Engine::question_rate(std::uint32_t i) const {
-    const QuestionParams& q = params_.questions;
-    // Tables by 0/1 index rather than jumps (times 1.0 is exact): age group, vulnerability and episodes
-    // are coin tosses to the branch predictor.
-    const double by_age[2] = {q.rate_18_64, q.rate_65_plus};
-    const double vulnerable[2] = {1.0, q.vulnerable_multiplier}, episode[2] = {1.0, q.episode_multiplier};
-    double rate = by_age[pop_.age[i] >= senior_age];
-    rate *= vulnerable[pop_.vulnerability[i] != 0];
-    rate *= 1.0 + q.low_self_reliance_effect * (1.0 - state_.self_reliance[i]);
-    rate *= episode[state_.episode_weeks[i] > 0];
-    return rate;
-}
-
 void Engine::question_kind_weights(std::uint32_t i, double w[4]) const {
     const QuestionParams& q = params_.questions;
     const double lack = 1.0 - state_.self_reliance[i];

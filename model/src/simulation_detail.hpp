@@ -87,4 +87,18 @@ inline double Engine::self_reliance_target(std::uint32_t i) const {
            h.self_reliance_age_slope * std::max(0, int(pop_.age[i]) - int(detail::senior_age));
 }
 
+// Inline: the questions phase calls it for every adult without a question every week.
+inline double Engine::question_rate(std::uint32_t i) const {
+    const QuestionParams& q = params_.questions;
+    // Tables by 0/1 index rather than jumps (times 1.0 is exact): age group, vulnerability and episodes
+    // are coin tosses to the branch predictor.
+    const double by_age[2] = {q.rate_18_64, q.rate_65_plus};
+    const double vulnerable[2] = {1.0, q.vulnerable_multiplier}, episode[2] = {1.0, q.episode_multiplier};
+    double rate = by_age[pop_.age[i] >= detail::senior_age];
+    rate *= vulnerable[pop_.vulnerability[i] != 0];
+    rate *= 1.0 + q.low_self_reliance_effect * (1.0 - state_.self_reliance[i]);
+    rate *= episode[state_.episode_weeks[i] > 0];
+    return rate;
+}
+
 }  // namespace buurtsim

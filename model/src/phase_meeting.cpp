@@ -45,6 +45,11 @@ const Block* meeting_blocks(const rng::Key& key, std::uint32_t week, std::uint32
 
 inline double u01(std::uint32_t x) { return r123::u01<double>(x); }
 
+// std::uint64_t(u01(x) * n) for a row of n ties, in integers: u01 of 32 bits
+// is exactly (2x + 1) / 2^33 as a double, and times a 16-bit n it stays exact
+// (49 bits), so the truncated product and this shift are the same slot.
+inline std::uint64_t pick(std::uint32_t x, std::uint16_t n) { return ((2 * std::uint64_t(x) + 1) * n) >> 33; }
+
 }  // namespace
 
 // Everyday contact keeps ties within the buurt alive: each adult meets a few
@@ -100,12 +105,12 @@ void Engine::street_contacts(std::uint32_t rb, std::uint32_t re) {
     // adult and the count keeps n of them, so no branch depends on a draw.
     std::size_t m = 0;
     for (std::uint32_t i = rb; i < re; ++i) {
-        const std::uint32_t degree = count[i];
+        const std::uint16_t degree = count[i];
         if (age[i] < 18 || degree == 0) continue;  // is_adult
         const Block& r = blocks[i - rb];
         const double u0 = u01(r[0]);
         const std::uint64_t row = offset[i];
-        for (int k = 0; k < 3; ++k) contacts[m + k] = {row + std::uint64_t(u01(r[1 + k]) * degree), i, 0};
+        for (int k = 0; k < 3; ++k) contacts[m + k] = {row + pick(r[1 + k], degree), i, 0};
         m += std::size_t(u0 > cdf0) + std::size_t(u0 > cdf1) + std::size_t(u0 > cdf2);
     }
     // Then the tie each pick lands on, its entry fetched a few picks ahead (the

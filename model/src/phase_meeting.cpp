@@ -15,132 +15,266 @@
 #include "simulation_detail.hpp"
 #include "tie_sums.hpp"
 
+#include "buurtsim/error.hpp"
+
 #include <boost/random/poisson_distribution.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <utility>
+#include <vector>
 
 namespace buurtsim {
 using namespace detail;
 
+namespace {
+
+using Block = std::array<std::uint32_t, 4>;
+
+// The meeting stream's Philox blocks of residents [rb, re) for one sub-stream,
+// into a buffer the thread keeps: the same bits as rng::Uniform4Run, without
+// allocating and zeroing a vector per buurt and call. Index with i - rb.
+const Block* meeting_blocks(const rng::Key& key, std::uint32_t week, std::uint32_t rb, std::uint32_t re,
+                            std::uint32_t sub, std::vector<Block>& buf) {
+    if (buf.size() < re - rb) buf.resize(re - rb);
+    key.blocks4(rng::Stream::meeting, week, rb, re - rb, sub, buf.data());
+    return buf.data();
+}
+
+inline double u01(std::uint32_t x) { return r123::u01<double>(x); }
+
+// std::uint64_t(u01(x) * n) for a row of n ties, in integers: u01 of 32 bits
+// is exactly (2x + 1) / 2^33 as a double, and times a 16-bit n it stays exact
+// (49 bits), so the truncated product and this shift are the same slot.
+inline std::uint64_t pick(std::uint32_t x, std::uint16_t n) { return ((2 * std::uint64_t(x) + 1) * n) >> 33; }
+
+}  // namespace
+
 // Everyday contact keeps ties within the buurt alive: each adult meets a few
 // random ties a week; ties to other buurten and household ties are not touched.
 //
-// Two passes, for speed: the first draws every adult's contacts (its own row,
-// read in order), the second applies them in the same order. The second pass
-// touches the other end's row at random, so it fetches the rows of the contacts
-// a few steps ahead into cache. Contacts change strengths only, never which
-// ties a row holds, so drawing them first picks the same ties as drawing them
-// one by one: the results are those of the one-pass loop.
+// In passes, for speed: the first draws every adult's contacts, the last
+// applies them in the same order. Reading a picked tie and the other end's row
+// are both misses at random, so each pass fetches a few contacts ahead into
+// cache. Contacts change strengths only, never which ties a row holds, so
+// drawing them first picks the same ties as drawing them one by one: the
+// results are those of the one-pass loop.
+//
+// The arrays are read through local __restrict pointers: strengths are bytes,
+// and a byte store may alias anything, so through the members the compiler
+// reloaded every vector's start after each store.
 void Engine::street_contacts(std::uint32_t rb, std::uint32_t re) {
     const double mean = params_.meeting.street_contacts;
     if (mean <= 0) return;
-    const double p0 = std::exp(-mean);
-    const double bump = params_.ties.encounter_bump;
+    // A Poisson count by inversion, capped at 3 a week (which removes under 2 %
+    // of contacts at mean 1): the cdf at 0, 1 and 2 computed with the same
+    // operations in the same order as the step-by-step inversion did. The cdf
+    // never decreases, so the count is how many of the three u exceeds: the
+    // same count, without a branch the predictor cannot learn.
+    double p = std::exp(-mean);
+    const double cdf0 = p;
+    p *= mean / 1;
+    const double cdf1 = cdf0 + p;
+    p *= mean / 2;
+    const double cdf2 = cdf1 + p;
+    const double bump = std::round(params_.ties.encounter_bump);
+
+    const std::uint8_t* __restrict age = pop_.age.data();
+    const std::uint64_t* __restrict offset = net_.offset.data();
+    const std::uint16_t* __restrict count = net_.count.data();
+    const std::uint32_t* __restrict neighbour = net_.neighbour.data();
+    const TieType* __restrict type = net_.type.data();
+    std::uint8_t* __restrict strength = net_.strength.data();
+    float* __restrict contacts_week = state_.contacts_week.data();
+    TieSummary* __restrict ties = state_.ties.data();
+
     struct Contact {
         std::uint64_t slot;  // in i's row
         std::uint32_t i, j;
     };
-    thread_local std::vector<Contact> contacts;
-    contacts.clear();
-    const rng::Uniform4Run draws(key_, rng::Stream::meeting, week_, rb, re, 2);
-    constexpr std::uint32_t rows_ahead = 16;  // own rows fetched ahead: a contact reads one random entry of each
+    thread_local std::vector<Contact> contact_buf;
+    thread_local std::vector<Block> block_buf;
+    if (contact_buf.size() < 3 * std::size_t(re - rb) + 3) contact_buf.resize(3 * std::size_t(re - rb) + 3);
+    Contact* __restrict contacts = contact_buf.data();
+    const Block* __restrict blocks = meeting_blocks(key_, week_, rb, re, 2, block_buf);
+
+    // The picks first: where each adult's contacts fall in its own row needs
+    // only the draws and the row's place. Three picks are written for every
+    // adult and the count keeps n of them, so no branch depends on a draw.
+    std::size_t m = 0;
     for (std::uint32_t i = rb; i < re; ++i) {
-        if (i + rows_ahead < re) {
-            __builtin_prefetch(&net_.neighbour[net_.offset[i + rows_ahead]]);
-            __builtin_prefetch(&net_.type[net_.offset[i + rows_ahead]]);
-        }
-        if (!is_adult(i) || net_.degree(i) == 0) continue;
-        // One Philox block: a Poisson count by inversion (capped at 3 a week,
-        // which removes under 2 % of contacts at mean 1) and up to 3 picks.
-        const auto u = draws[i];
-        int n = 0;
-        for (double p = p0, cdf = p0; n < 3 && u[0] > cdf; cdf += p) p *= mean / ++n;
-        for (int k = 0; k < n; ++k) {
-            const std::uint64_t t = net_.begin(i) + std::uint64_t(u[1 + k] * net_.degree(i));
-            const std::uint32_t j = net_.neighbour[t];
-            if (net_.type[t] == TieType::household || j < rb || j >= re) continue;
-            contacts.push_back({t, i, j});
-        }
+        const std::uint16_t degree = count[i];
+        if (age[i] < 18 || degree == 0) continue;  // is_adult
+        const Block& r = blocks[i - rb];
+        const double u0 = u01(r[0]);
+        const std::uint64_t row = offset[i];
+        for (int k = 0; k < 3; ++k) contacts[m + k] = {row + pick(r[1 + k], degree), i, 0};
+        m += std::size_t(u0 > cdf0) + std::size_t(u0 > cdf1) + std::size_t(u0 > cdf2);
     }
+    // Then the tie each pick lands on, its entry fetched a few picks ahead (the
+    // rows themselves are far more than the picks read of them). Ties home and
+    // out of the buurt are dropped, in place.
+    const std::size_t picks = m;
+    constexpr std::size_t picks_ahead = 32;  // a pick reads one entry: cheap to have many in flight
+    m = 0;
+    for (std::size_t k = 0; k < picks; ++k) {
+        if (k + picks_ahead < picks) {
+            __builtin_prefetch(&neighbour[contacts[k + picks_ahead].slot]);
+            __builtin_prefetch(&type[contacts[k + picks_ahead].slot]);
+        }
+        const std::uint64_t t = contacts[k].slot;
+        const std::uint32_t i = contacts[k].i, j = neighbour[t];
+        contacts[m] = {t, i, j};
+        m += type[t] != TieType::household && j - rb < re - rb;
+    }
+
     constexpr std::size_t ahead = 8;  // contacts fetched ahead: the row start first, then the row
     const auto fetch_start = [&](std::uint32_t j) {
-        __builtin_prefetch(&net_.offset[j]);
-        __builtin_prefetch(&net_.count[j]);
-        __builtin_prefetch(&state_.contacts_week[j], 1);
-        __builtin_prefetch(&state_.ties[j], 1);
+        __builtin_prefetch(&offset[j]);
+        __builtin_prefetch(&count[j]);
+        __builtin_prefetch(&contacts_week[j], 1);
+        __builtin_prefetch(&ties[j], 1);
     };
     const auto fetch_row = [&](std::uint32_t j) {
-        __builtin_prefetch(&net_.neighbour[net_.offset[j]]);
-        __builtin_prefetch(&net_.strength[net_.offset[j]], 1);
+        __builtin_prefetch(&neighbour[offset[j]]);
+        __builtin_prefetch(&strength[offset[j]], 1);
     };
-    const std::size_t m = contacts.size();
     for (std::size_t k = 0; k < std::min(m, 2 * ahead); ++k) fetch_start(contacts[k].j);
     for (std::size_t k = 0; k < std::min(m, ahead); ++k) fetch_row(contacts[k].j);
     for (std::size_t k = 0; k < m; ++k) {
         if (k + 2 * ahead < m) fetch_start(contacts[k + 2 * ahead].j);
         if (k + ahead < m) fetch_row(contacts[k + ahead].j);
         const auto [t, i, j] = contacts[k];
-        state_.contacts_week[i] += 1.f;
-        state_.contacts_week[j] += 1.f;
-        const std::uint64_t back = net_.find(j, i);
-        const auto st = std::uint8_t(std::min(255.0, net_.strength[t] + std::round(bump)));
+        contacts_week[i] += 1.f;
+        contacts_week[j] += 1.f;
+        // The back edge (Network::find): a tie is stored at both ends.
+        const std::uint64_t jb = offset[j], je = jb + count[j];
+        std::uint64_t back = jb;
+        while (back < je && neighbour[back] != i) ++back;
+        BUURTSIM_ASSERT(back < je);
+        const auto st = std::uint8_t(std::min(255.0, strength[t] + bump));
         // Both ends are in this buurt (tie_sums.hpp).
-        const std::uint32_t gain = std::uint32_t(st) - net_.strength[t];
-        for (std::uint32_t x : {i, j}) {
-            state_.ties[x].strength_all += gain;
-            state_.ties[x].strength_buurt += gain;
-        }
-        net_.strength[t] = st;
-        net_.strength[back] = st;
+        const std::uint32_t gain = std::uint32_t(st) - strength[t];
+        ties[i].strength_all += gain;
+        ties[i].strength_buurt += gain;
+        ties[j].strength_all += gain;
+        ties[j].strength_buurt += gain;
+        strength[t] = st;
+        strength[back] = st;
     }
 }
 
+// Visits: who wants to come, who is let in, whom they talk with. Encounters
+// are drawn for all visitors first and then applied in the same order (as in
+// street_contacts): the draws depend on nothing the encounters change, and
+// applying them in order sees each tie made earlier in the week, so the
+// results are those of the one-pass loop; the second pass can fetch the rows
+// of the visitors met a few encounters ahead.
 void Engine::meeting() {
     const MeetingParams& m = params_.meeting;
     const TieParams& tp = params_.ties;
     State& s = state_;
+    const double bump = std::round(tp.encounter_bump);  // bump_tie's rounding, once
+    const auto new_strength = std::uint8_t(std::min(255.0, std::round(tp.encounter_bump * 2)));
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
         street_contacts(rb, re);
         const double per_1000 = levers_.seats_per_1000[b];  // the model's seats plus the components'
         const double seats = per_1000 * (re - rb) / 1000.0;
-        std::vector<std::uint32_t> want;
-        std::vector<double> admit_draw;
-        const rng::Uniform4Run draws(key_, rng::Stream::meeting, week_, rb, re);
+        thread_local std::vector<std::uint32_t> want_buf, visitors;
+        thread_local std::vector<Block> block_buf;
+        if (want_buf.size() < re - rb) want_buf.resize(re - rb);
+        visitors.clear();
+        const Block* __restrict blocks = meeting_blocks(key_, week_, rb, re, 0, block_buf);
+        const std::uint8_t* __restrict age = pop_.age.data();
+        const float* __restrict inclination = s.inclination.data();
+        std::uint32_t* __restrict want = want_buf.data();
+        const double attend_rate = m.attend_rate;
+        // Every resident is written and the decision keeps it or not: whether
+        // the next resident is an adult is a coin toss to the branch predictor.
+        std::size_t wants = 0;
         for (std::uint32_t i = rb; i < re; ++i) {
-            if (!is_adult(i)) continue;
-            const auto u = draws[i];
-            if (u[0] < m.attend_rate * s.inclination[i]) {
-                want.push_back(i);
-                admit_draw.push_back(u[1]);
-            }
+            want[wants] = i;
+            wants += age[i] >= 18 && u01(blocks[i - rb][0]) < attend_rate * inclination[i];
         }
-        const double admit = want.size() > seats ? seats / double(want.size()) : 1.0;
-        std::vector<std::uint32_t> visitors;
-        for (std::size_t k = 0; k < want.size(); ++k)
-            if (admit_draw[k] < admit) visitors.push_back(want[k]);
+        const double admit = wants > seats ? seats / double(wants) : 1.0;
+        for (std::size_t k = 0; k < wants; ++k)
+            if (u01(blocks[want[k] - rb][1]) < admit) visitors.push_back(want[k]);
         s.week[b].visits = std::uint32_t(visitors.size());
         for (std::uint32_t v : visitors) s.visited_week[v] = week_ + 1;
         if (visitors.size() < 2) return;
 
-        boost::random::uniform_int_distribution<std::size_t> other(0, visitors.size() - 2);
+        struct Encounter {
+            std::uint32_t v, w;
+            double u;  // a new tie if below new_tie_probability
+        };
+        thread_local std::vector<Encounter> met;
+        met.clear();
+        const boost::random::uniform_int_distribution<std::size_t> other(0, visitors.size() - 2);
+        // Made once a buurt, not once a visitor (its exp): it keeps no state between draws.
+        const boost::random::poisson_distribution<int, double> encounters(m.encounters_per_visit);
         for (std::uint32_t v : visitors) {
             auto g = key_.urng(rng::Stream::meeting, week_, v, 1);
-            const int n = boost::random::poisson_distribution<int, double>(m.encounters_per_visit)(g);
+            const int n = encounters(g);
             for (int k = 0; k < n; ++k) {
                 // Uniform over the other visitors: skip v's own position.
-                std::size_t j = other(g);
+                const std::size_t j = other(g);
                 const std::uint32_t w = visitors[j] >= v ? visitors[j + 1] : visitors[j];
-                const double u = r123::u01<double>(g());
-                s.contacts_week[v] += 1.f;
-                s.contacts_week[w] += 1.f;
-                if (net_.find(v, w) != Network::npos) {
-                    bump_tie(v, w, tp.encounter_bump);
-                } else if (u < m.new_tie_probability) {
-                    add_tie(v, w, TieType::met, std::uint8_t(std::min(255.0, std::round(tp.encounter_bump * 2))));
-                }
+                met.push_back({v, w, r123::u01<double>(g())});
+            }
+        }
+
+        // Local copies of the arrays' starts: add_tie changes counts, never where rows are.
+        const std::uint64_t* offset = net_.offset.data();
+        const std::uint16_t* count = net_.count.data();
+        const std::uint32_t* neighbour = net_.neighbour.data();
+        std::uint8_t* strength = net_.strength.data();
+        float* contacts_week = s.contacts_week.data();
+        TieSummary* ties = s.ties.data();
+        const auto find = [&](std::uint32_t i, std::uint32_t j) {  // Network::find
+            const std::uint64_t e = offset[i] + count[i];
+            for (std::uint64_t t = offset[i]; t < e; ++t)
+                if (neighbour[t] == j) return t;
+            return Network::npos;
+        };
+        constexpr std::size_t ahead = 8;  // encounters fetched ahead: the row starts first, then the rows
+        const auto fetch_start = [&](const Encounter& e) {
+            __builtin_prefetch(&offset[e.w]);
+            __builtin_prefetch(&count[e.w]);
+            __builtin_prefetch(&contacts_week[e.w], 1);
+            __builtin_prefetch(&ties[e.w], 1);
+        };
+        const auto fetch_row = [&](const Encounter& e) {
+            __builtin_prefetch(&neighbour[offset[e.v]]);
+            __builtin_prefetch(&neighbour[offset[e.w]]);
+            __builtin_prefetch(&strength[offset[e.w]], 1);
+        };
+        const std::size_t n_met = met.size();
+        for (std::size_t k = 0; k < std::min(n_met, 2 * ahead); ++k) fetch_start(met[k]);
+        for (std::size_t k = 0; k < std::min(n_met, ahead); ++k) fetch_row(met[k]);
+        for (std::size_t k = 0; k < n_met; ++k) {
+            if (k + 2 * ahead < n_met) fetch_start(met[k + 2 * ahead]);
+            if (k + ahead < n_met) fetch_row(met[k + ahead]);
+            const auto [v, w, u] = met[k];
+            contacts_week[v] += 1.f;
+            contacts_week[w] += 1.f;
+            const std::uint64_t tv = find(v, w);
+            if (tv != Network::npos) {
+                // bump_tie, with the slot already found; both ends are in this buurt (tie_sums.hpp).
+                const std::uint64_t tw = find(w, v);
+                BUURTSIM_ASSERT(tw != Network::npos);
+                const auto st = std::uint8_t(std::min(255.0, strength[tv] + bump));
+                const std::uint32_t gain = std::uint32_t(st) - strength[tv];
+                strength[tv] = st;
+                strength[tw] = st;
+                ties[v].strength_all += gain;
+                ties[v].strength_buurt += gain;
+                ties[w].strength_all += gain;
+                ties[w].strength_buurt += gain;
+            } else if (u < m.new_tie_probability) {
+                add_tie(v, w, TieType::met, new_strength);
             }
         }
     });

@@ -284,7 +284,7 @@ def test_snapshot_arrays_are_views(table):
 # ---------------------------------------------------------------- GIL and Ctrl-C
 
 def test_run_releases_the_gil(table):
-    sc = _core.Scenario.load(QUICK, ["population.scale=0.2", "run.weeks=400"])
+    sc = _core.Scenario.load(QUICK, ["population.scale=0.2", "run.weeks=3000"])
     sim = _core.Simulation(sc, table, 0)
     worker = threading.Thread(target=sim.run)
     ticks = 0

@@ -37,19 +37,18 @@ using namespace detail;
 
 namespace {
 
-// Round half up for values that are clamped to a small range afterwards;
-// avoids a libm call in the weekly per-adult loop.
-inline int round_small(double x) { return int(std::clamp(x, -2.0, 14.0) + 3.5) - 3; }
+// Scores are rounded half up, as round_small(x) = int(clamp(x, -2, 14) + 3.5) - 3 did (no libm call); the
+// clamps to the scale that follow subsume its own clamp, so below it is written with those clamps only.
 
 /// A resident's five cohesion answers, as the sum of (answer - 1) over the statements; agree[k] counts
-/// statement k's 4-5 answers if `adult`. answer = clamp(round_small(v), 1, 5) = int(clamp(v + 3.5, 4, 8)) - 3
+/// statement k's 4-5 answers. answer = clamp(round_small(v), 1, 5) = int(clamp(v + 3.5, 4, 8)) - 3
 /// for the same v + 3.5 (the outer clamp subsumes round_small's), so agreeing is y >= 7 and answer - 1 is
 /// int(y) - 4. Two statements at a time in SSE2: packed IEEE operations give each lane the scalar's bits.
 inline std::int32_t cohesion_steps(const double lead[5], double ex, double sd, const std::array<float, 5>& z,
-                                   unsigned adult, std::uint32_t agree[5]) {
+                                   std::uint32_t agree[5]) {
     const auto scalar = [&](int k) {
         const double y = clamp_exact(lead[k] + ex + sd * double(z[k]) + 3.5, 4.0, 8.0);
-        agree[k] += adult & unsigned(y >= 7.0);
+        agree[k] += unsigned(y >= 7.0);
         return std::int32_t(y) - 4;
     };
 #if defined(__SSE2__)
@@ -61,8 +60,8 @@ inline std::int32_t cohesion_steps(const double lead[5], double ex, double sd, c
         const __m128d v = _mm_add_pd(_mm_add_pd(_mm_add_pd(_mm_loadu_pd(&lead[k]), vex), _mm_mul_pd(vsd, zk)), half7);
         const __m128d y = _mm_min_pd(_mm_max_pd(v, lo), hi);
         const int yes = _mm_movemask_pd(_mm_cmpge_pd(y, seven));
-        agree[k] += adult & unsigned(yes);
-        agree[k + 1] += adult & unsigned(yes >> 1);
+        agree[k] += unsigned(yes) & 1u;
+        agree[k + 1] += unsigned(yes >> 1);
         const __m128i n = _mm_cvttpd_epi32(y);
         steps += _mm_cvtsi128_si32(n) + _mm_cvtsi128_si32(_mm_shuffle_epi32(n, 1)) - 8;
     }
@@ -120,22 +119,22 @@ double Engine::loneliness_base(std::uint32_t i) const {
 namespace {
 
 /// This week's contacts folded into the moving average, and an adult's DJG score from it and the row's
-/// sums: the one formula observe and the initial state share.
-inline void wellbeing_step(float& recent, float& week, std::uint8_t& djg, float base, bool adult, double log_all,
+/// sums: the one formula observe and the initial state share. The score is round_small(latent) clamped to
+/// 0..11, computed as int(clamp(latent + 3.5, 3, 14)) - 3 and stored by mask: no jump for a child or a clamp.
+inline void wellbeing_step(float& recent, float& week, std::uint8_t& djg, float base, unsigned adult, double log_all,
                            const LonelinessParams& l) {
     const double m = l.contact_memory;
     recent = float((1.0 - m) * recent + m * week);
     week = 0.f;
-    if (!adult) return;
     const double latent = base - l.tie_effect * log_all - l.contact_effect * recent;
-    djg = std::uint8_t(std::clamp(round_small(latent), 0, 11));
+    djg = keep_unless(djg, std::uint8_t(int(clamp_exact(latent + 3.5, 3.0, 14.0)) - 3), adult);
 }
 
 }  // namespace
 
 void Engine::update_wellbeing(std::uint32_t i, const Embedding& e) {
     State& s = state_;
-    wellbeing_step(s.contacts_recent[i], s.contacts_week[i], s.djg[i], s.loneliness_base[i], is_adult(i), e.log_all,
+    wellbeing_step(s.contacts_recent[i], s.contacts_week[i], s.djg[i], s.loneliness_base[i], unsigned(is_adult(i)), e.log_all,
                    params_.loneliness);
 }
 
@@ -194,17 +193,9 @@ void Engine::observe() {
         const auto in_year = [year_floor](std::uint32_t seen) { return unsigned(seen > year_floor); };
         // 1. Everyone: contacts, and an adult's DJG score (wellbeing_step, without its branch).
         const std::uint32_t r_begin = pop_.buurt_begin[b], r_end = pop_.buurt_begin[b + 1];
-        for (std::uint32_t i = r_begin; i < r_end; ++i) {
-            const double m = lp.contact_memory;
-            recent[i] = float((1.0 - m) * recent[i] + m * contacts_week[i]);
-            contacts_week[i] = 0.f;
-            const double latent =
-                base[i] - lp.tie_effect * log1p_strength(ties[i].strength_all) - lp.contact_effect * recent[i];
-            // clamp(round_small(latent), 0, 11) = int(clamp(latent + 3.5, 3, 14)) - 3 (round_small's clamp
-            // is subsumed), without the jumps.
-            const auto score = std::uint8_t(int(clamp_exact(latent + 3.5, 3.0, 14.0)) - 3);
-            djg[i] = keep_unless(djg[i], score, unsigned(age[i] >= 18));
-        }
+        for (std::uint32_t i = r_begin; i < r_end; ++i)
+            wellbeing_step(recent[i], contacts_week[i], djg[i], base[i], unsigned(age[i] >= 18),
+                           log1p_strength(ties[i].strength_all), lp);
         // 2. Everyone: questions, Wmo, care and volunteering stamps.
         for (std::uint32_t i = r_begin; i < r_end; ++i) {
             const QuestionStatus st = status[i];
@@ -264,7 +255,7 @@ void Engine::observe() {
         for (std::uint32_t a = a_begin; a < a_end; ++a) {
             const std::uint32_t i = adult_ids[a];
             const double ex = c.embedding_effect * (log1p_strength(ties[i].strength_buurt) + recent[i]);
-            score_halves += std::uint32_t(cohesion_steps(lead, ex, c.noise_sd, trait[i], 1u, agree));
+            score_halves += std::uint32_t(cohesion_steps(lead, ex, c.noise_sd, trait[i], agree));
         }
         const State::BuurtWeek& w = s.week[b];
         const auto share = [&](double x, std::uint32_t of) { return of ? x / of : nan; };

@@ -52,6 +52,7 @@ public:
     double loneliness_base(std::uint32_t i) const;  ///< DJG latent score from lasting traits (observe.cpp)
     void update_wellbeing(std::uint32_t i, const Embedding& e);  ///< DJG score from ties and contact (observe, init)
     void bump_tie(std::uint32_t a, std::uint32_t b, double amount);  ///< strengthen an existing tie (no-op if none)
+    void bump_tie_at(std::uint32_t a, std::uint64_t ta, std::uint32_t b, double amount);  ///< the same, a's slot ta known
     /// Add a tie at both ends (Network::add) and to both ends' summaries: every tie made during a run goes through here.
     bool add_tie(std::uint32_t a, std::uint32_t b, TieType t, std::uint8_t strength);
     double self_reliance_target(std::uint32_t i) const;  ///< by age and vulnerability (ODD 7.3)

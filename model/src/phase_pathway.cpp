@@ -8,6 +8,7 @@
 #include "simulation_detail.hpp"
 
 #include <boost/random/uniform_int_distribution.hpp>
+#include <oneapi/tbb/blocked_range.h>
 
 namespace buurtsim {
 using namespace detail;
@@ -16,14 +17,28 @@ namespace {
 
 struct Request {
     std::uint32_t helper;
-    double order;  // random priority among requests to the same helper
     std::uint32_t asker;
+    double order;       // random priority among requests to the same helper
+    std::uint64_t tie;  // the asker's slot of the tie to the helper (slots do not move in this phase)
     bool operator<(const Request& o) const {
         if (helper != o.helper) return helper < o.helper;
         if (order != o.order) return order < o.order;
         return asker < o.asker;
     }
 };
+
+// An asker's draws for one round, in the order the generator gives them.
+struct Pick {
+    std::uint64_t tie = Network::npos;  // npos: no ties to ask
+    double u = 0, order = 0;
+};
+
+// Askers are handled in blocks: the draws of a block first, each picked tie fetched as soon as it is
+// known, then the block's ties read. The picked tie is a miss at random (a row anywhere in the city);
+// reading it right after the draw stalled on it (three quarters of the phase's parallel time).
+constexpr std::size_t pick_block = 64;
+// Requests are applied this many ahead of the rows and stamps they read.
+constexpr std::size_t apply_ahead = 8;
 
 }  // namespace
 
@@ -37,31 +52,89 @@ void Engine::ask_network() {
     const HelpParams& h = params_.help;
     const double willingness[5] = {h.willingness_strong, h.willingness_neighbour, h.willingness_friend,
                                    h.willingness_weak, h.willingness_weak};
-    std::vector<std::uint32_t> askers;
-    for (std::uint32_t i = 0; i < pop_.size(); ++i)
-        if (s.status[i] == QuestionStatus::open) askers.push_back(i);
+    // The askers in id order: each buurt's in parallel (by mask, no jump per resident), joined in buurt
+    // order, which is id order.
+    const std::size_t n_buurten = pop_.geo.buurten.size();
+    std::vector<std::uint32_t> askers(pop_.size());
+    std::vector<std::uint32_t> found(n_buurten);
+    for_each_buurt(n_buurten, [&](std::uint32_t b) {
+        const QuestionStatus* __restrict status = s.status.data();
+        std::uint32_t* __restrict out = askers.data() + pop_.buurt_begin[b];
+        std::uint32_t n = 0;
+        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
+            out[n] = i;
+            n += status[i] == QuestionStatus::open;
+        }
+        found[b] = n;
+    });
+    std::size_t n_askers = 0;
+    for (std::uint32_t b = 0; b < n_buurten; ++b) {
+        std::copy_n(askers.begin() + pop_.buurt_begin[b], found[b], askers.begin() + n_askers);
+        n_askers += found[b];
+    }
+    askers.resize(n_askers);
 
-    std::vector<Request> requests;
+    const std::uint64_t* __restrict offset = net_.offset.data();
+    const std::uint16_t* __restrict count = net_.count.data();
+    const std::uint32_t* __restrict neighbour = net_.neighbour.data();
+    const TieType* __restrict type = net_.type.data();
+    std::vector<Request> choice, requests;
+    std::vector<Pick> picks;
     for (std::int64_t round = 0; round < h.ask_rounds && !askers.empty(); ++round) {
-        std::vector<Request> choice(askers.size(), Request{no_one, 0, 0});
-        tbb::parallel_for(std::size_t(0), askers.size(), [&](std::size_t k) {
-            const std::uint32_t i = askers[k];
-            const std::uint32_t deg = net_.degree(i);
-            if (deg == 0) return;
-            auto g = key_.urng(rng::Stream::ask_network, week_, i, std::uint32_t(round));
-            const std::uint64_t t =
-                net_.begin(i) + boost::random::uniform_int_distribution<std::uint32_t>(0, deg - 1)(g);
-            const TieType type = net_.type[t];
-            if (s.kind[i] == QuestionKind::care && (type == TieType::weak || type == TieType::met)) return;
-            const double u = r123::u01<double>(g()), order = r123::u01<double>(g());
-            if (u < willingness[std::size_t(type)]) choice[k] = {net_.neighbour[t], order, i};
+        choice.assign(askers.size(), Request{no_one, 0, 0, 0});
+        picks.assign(askers.size(), Pick{});
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, askers.size(), pick_block),
+                          [&](const tbb::blocked_range<std::size_t>& range) {
+            for (std::size_t first = range.begin(); first < range.end(); first += pick_block) {
+                const std::size_t last = std::min(range.end(), first + pick_block);
+                for (std::size_t k = first; k < last; ++k) {
+                    if (k + 16 < last) {
+                        __builtin_prefetch(&offset[askers[k + 16]]);
+                        __builtin_prefetch(&count[askers[k + 16]]);
+                    }
+                    const std::uint32_t i = askers[k];
+                    const std::uint32_t deg = count[i];
+                    if (deg == 0) continue;
+                    auto g = key_.urng(rng::Stream::ask_network, week_, i, std::uint32_t(round));
+                    Pick& p = picks[k];
+                    p.tie = offset[i] + boost::random::uniform_int_distribution<std::uint32_t>(0, deg - 1)(g);
+                    // Drawn for every asker, used only by those whose tie can take the question: the
+                    // generator is the asker's own, so the values used are the same either way.
+                    p.u = r123::u01<double>(g());
+                    p.order = r123::u01<double>(g());
+                    __builtin_prefetch(&type[p.tie]);
+                    __builtin_prefetch(&neighbour[p.tie]);
+                }
+                for (std::size_t k = first; k < last; ++k) {
+                    const Pick& p = picks[k];
+                    if (p.tie == Network::npos) continue;
+                    const std::uint32_t i = askers[k];
+                    const TieType t = type[p.tie];
+                    if (s.kind[i] == QuestionKind::care && (t == TieType::weak || t == TieType::met)) continue;
+                    if (p.u < willingness[std::size_t(t)]) choice[k] = {neighbour[p.tie], i, p.order, p.tie};
+                }
+            }
         });
         requests.clear();
         for (const Request& r : choice)
             if (r.helper != no_one) requests.push_back(r);
         std::sort(requests.begin(), requests.end());
 
-        for (const Request& r : requests) {
+        const auto fetch = [&](const Request& r) {
+            __builtin_prefetch(&s.hours_week[r.helper], 1);
+            __builtin_prefetch(&s.caring_for[r.helper]);
+            __builtin_prefetch(&s.question_hours[r.asker]);
+            __builtin_prefetch(&offset[r.helper]);
+            __builtin_prefetch(&count[r.helper]);
+            __builtin_prefetch(&net_.strength[r.tie], 1);
+            __builtin_prefetch(&s.ties[r.asker], 1);
+            __builtin_prefetch(&s.ties[r.helper], 1);
+        };
+        const std::size_t n_requests = requests.size();
+        for (std::size_t k = 0; k < std::min(n_requests, apply_ahead); ++k) fetch(requests[k]);
+        for (std::size_t k = 0; k < n_requests; ++k) {
+            if (k + apply_ahead < n_requests) fetch(requests[k + apply_ahead]);
+            const Request& r = requests[k];
             if (s.hours_week[r.helper] != week_) {
                 s.hours_week[r.helper] = week_;
                 // A mantelzorger's care hours come out of the week's budget first.
@@ -78,7 +151,8 @@ void Engine::ask_network() {
             if (!care) s.week[b].informal_hours += need;  // care hours are counted weekly by the carers phase
             s.contacts_week[r.asker] += 1.f;
             s.contacts_week[r.helper] += 1.f;
-            bump_tie(r.asker, r.helper, params_.ties.help_bump);
+            // bump_tie, with the asker's slot known: rows hold each neighbour once, so it is the one find gives.
+            bump_tie_at(r.asker, r.tie, r.helper, params_.ties.help_bump);
             if (care) {
                 auto g = key_.urng(rng::Stream::carers, week_, r.helper);
                 s.caring_for[r.helper] = r.asker;
@@ -158,30 +232,49 @@ void Engine::ask_community() {
 void Engine::escalate_or_turn_to_buurtteam() {
     State& s = state_;
     const BuurtteamParams& bt = params_.buurtteam;
-    for (std::uint32_t i = 0; i < pop_.size(); ++i) {
-        if (s.status[i] != QuestionStatus::open) continue;
-        const std::uint16_t b = pop_.buurt[i];
-        Buurtteam& team = s.teams[pop_.geo.buurten[b].wijk];
-        const double hazard = escalation_hazard(i);
-        ++s.weeks_open[i];
-        if (key_.uniform4(rng::Stream::escalation, week_, i)[0] < hazard) {
-            ++s.week[b].escalations;
-            crisis(i, false);
-            team.enqueue_urgent(i, week_);
-            s.status[i] = QuestionStatus::waiting;
-            ++s.week[b].referrals;
-            continue;
+    // What happens to an open question is the resident's own (a crisis writes only the resident and the
+    // buurt's counters), so it is decided in parallel per buurt; only putting residents on their team's
+    // lists is serial, in buurt order and within a buurt in resident order: ids are numbered buurt by
+    // buurt, so each list gets its residents in id order, as a single pass over all residents gave.
+    struct Listed {
+        std::uint32_t resident;
+        bool urgent;
+    };
+    std::vector<std::vector<Listed>> listed(pop_.geo.buurten.size());
+    for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
+        State::BuurtWeek& bw = s.week[b];
+        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
+            if (s.status[i] != QuestionStatus::open) continue;
+            const double hazard = escalation_hazard(i);
+            ++s.weeks_open[i];
+            if (key_.uniform4(rng::Stream::escalation, week_, i)[0] < hazard) {
+                ++bw.escalations;
+                crisis(i, false);
+                listed[b].push_back({i, true});
+                s.status[i] = QuestionStatus::waiting;
+                ++bw.referrals;
+                continue;
+            }
+            const bool left_list = s.weeks_listed[i] > 0;
+            const bool refer = s.knows_way[i] && !left_list &&
+                               (s.kind[i] == QuestionKind::care || s.weeks_open[i] >= bt.refer_after_weeks);
+            if (refer) {
+                listed[b].push_back({i, false});
+                s.status[i] = QuestionStatus::waiting;
+                ++bw.referrals;
+            } else if (s.weeks_open[i] >= s.weeks_listed[i] + bt.give_up_after_weeks) {
+                s.status[i] = QuestionStatus::none;
+                ++bw.dropped;
+            }
         }
-        const bool left_list = s.weeks_listed[i] > 0;
-        const bool refer = s.knows_way[i] && !left_list &&
-                           (s.kind[i] == QuestionKind::care || s.weeks_open[i] >= bt.refer_after_weeks);
-        if (refer) {
-            team.enqueue(i, week_);
-            s.status[i] = QuestionStatus::waiting;
-            ++s.week[b].referrals;
-        } else if (s.weeks_open[i] >= s.weeks_listed[i] + bt.give_up_after_weeks) {
-            s.status[i] = QuestionStatus::none;
-            ++s.week[b].dropped;
+    });
+    for (std::uint32_t b = 0; b < listed.size(); ++b) {
+        Buurtteam& team = s.teams[pop_.geo.buurten[b].wijk];
+        for (const Listed& l : listed[b]) {
+            if (l.urgent)
+                team.enqueue_urgent(l.resident, week_);
+            else
+                team.enqueue(l.resident, week_);
         }
     }
 }

@@ -127,10 +127,11 @@ void Engine::fund_buurtteams() {
 // Wmo provisions run down a week after they are counted (the stock observed
 // is the one that lived through the week).
 void Engine::wmo_countdown() {
-    for (std::uint16_t& w : state_.wmo_weeks)
-        if (w > 0) --w;
-    for (std::uint16_t& w : state_.general_weeks)
-        if (w > 0) --w;
+    // Every entry is stored, the count down by 0 or 1: a store under `if (w > 0)` may not be invented by
+    // the compiler, so that form stays a scalar loop with a jump per resident; this one is a saturating
+    // subtract over 16 residents at a time.
+    for (std::uint16_t& w : state_.wmo_weeks) w = std::uint16_t(w - (w > 0));
+    for (std::uint16_t& w : state_.general_weeks) w = std::uint16_t(w - (w > 0));
 }
 
 }  // namespace buurtsim

@@ -179,6 +179,11 @@ void Engine::begin_week() { std::fill(state_.week.begin(), state_.week.end(), St
 void Engine::bump_tie(std::uint32_t a, std::uint32_t b, double amount) {
     const std::uint64_t ta = net_.find(a, b);
     if (ta == Network::npos) return;
+    bump_tie_at(a, ta, b, amount);
+}
+
+void Engine::bump_tie_at(std::uint32_t a, std::uint64_t ta, std::uint32_t b, double amount) {
+    BUURTSIM_ASSERT(net_.neighbour[ta] == b && ta >= net_.begin(a) && ta < net_.end(a));
     const std::uint64_t tb = net_.find(b, a);
     BUURTSIM_ASSERT(tb != Network::npos);
     const auto s = std::uint8_t(std::min(255.0, net_.strength[ta] + std::round(amount)));

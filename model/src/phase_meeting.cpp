@@ -294,7 +294,9 @@ void Engine::ties_decay() {
     };
     // The faded strength of every (type, strength), tabulated once a pass: the same
     // values as fading tie by tie, without a branch and a multiply per tie.
-    std::array<std::array<std::uint8_t, 256>, std::size_t(TieType::n_types)> faded{};
+    // One flat table, indexed type * 256 + strength.
+    constexpr std::size_t n_types = std::size_t(TieType::n_types);
+    std::array<std::uint8_t, 256 * n_types> faded{};
     const std::pair<std::uint8_t, double> rule[] = {
         {0, 1.0},                                   // household: does not fade
         {std::uint8_t(tp.floor_neighbour), keep_other},
@@ -302,32 +304,57 @@ void Engine::ties_decay() {
         {std::uint8_t(tp.floor_weak), keep_weak},
         {0, keep_weak},                             // met: fades to nothing
     };
-    for (std::size_t type = 0; type < faded.size(); ++type)
+    for (std::size_t type = 0; type < n_types; ++type)
         for (int st = 0; st < 256; ++st)
-            faded[type][st] = type == std::size_t(TieType::household) ? std::uint8_t(st)
+            faded[type * 256 + std::size_t(st)] = type == std::size_t(TieType::household) ? std::uint8_t(st)
                                                                      : fade(std::uint8_t(st), rule[type].first, rule[type].second);
-    const double weak_min = tp.weak_min;
+    // Whether a tie of each (type, strength before fading) ends: a met tie faded below weak_min. Tabulated
+    // too, so the pass has neither the type test nor the conversion to double per tie.
+    std::array<std::uint8_t, 256 * n_types> ends{};
+    for (int st = 0; st < 256; ++st) {
+        const std::size_t k = std::size_t(TieType::met) * 256 + std::size_t(st);
+        ends[k] = faded[k] < tp.weak_min;
+    }
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         const std::uint32_t lo = pop_.buurt_begin[b], hi = pop_.buurt_begin[b + 1];
+        // Local __restrict pointers and sums: through the vectors every byte store to a strength made the
+        // compiler reload the arrays' starts and keep the sums on the stack (a quarter of the pass stalled
+        // on that store). The removal below is Network::remove_at, written on the same pointers.
+        const std::uint64_t* __restrict offset = net_.offset.data();
+        std::uint16_t* __restrict count = net_.count.data();
+        std::uint32_t* __restrict neighbour = net_.neighbour.data();
+        TieType* __restrict type = net_.type.data();
+        std::uint8_t* __restrict strength = net_.strength.data();
+        TieSummary* __restrict ties = state_.ties.data();
+        const std::uint8_t* __restrict table = faded.data();
+        const std::uint8_t* __restrict gone = ends.data();
         for (std::uint32_t i = lo; i < hi; ++i) {
-            TieSummary sum;  // every strength of the row changes: sum it afresh (tie_sums.hpp)
-            for (std::uint64_t t = net_.begin(i); t < net_.end(i);) {
-                const TieType type = net_.type[t];
-                const std::uint8_t st = faded[std::size_t(type)][net_.strength[t]];
-                net_.strength[t] = st;
-                if (type == TieType::met && st < weak_min) {
-                    net_.remove_at(i, t);  // the other end fades identically and goes too
+            // Every strength of the row changes: sum it afresh (tie_sums.hpp).
+            std::uint32_t all = 0, in_buurt = 0, ties_buurt = 0, nonhousehold = 0;
+            std::uint64_t t = offset[i], end = t + count[i];
+            while (t < end) {
+                const TieType ty = type[t];
+                const std::size_t k = std::size_t(ty) * 256 + strength[t];
+                const std::uint8_t st = table[k];
+                strength[t] = st;
+                if (gone[k]) {
+                    // The other end fades identically and goes too. The last tie moves here, unfaded.
+                    --end;
+                    neighbour[t] = neighbour[end];
+                    type[t] = type[end];
+                    strength[t] = strength[end];
+                    --count[i];
                     continue;
                 }
                 // Branch-free: whether a tie stays in the buurt is a coin toss to the branch predictor.
-                const bool local = net_.neighbour[t] - lo < hi - lo;
-                sum.strength_all += st;
-                sum.strength_buurt += local ? st : 0u;
-                sum.ties_buurt += local;
-                sum.nonhousehold_buurt += local && type != TieType::household;
+                const unsigned local = neighbour[t] - lo < hi - lo;
+                all += st;
+                in_buurt += st & (0u - local);
+                ties_buurt += local;
+                nonhousehold += local & unsigned(ty != TieType::household);
                 ++t;
             }
-            state_.ties[i] = sum;
+            ties[i] = TieSummary{all, in_buurt, std::uint16_t(ties_buurt), std::uint16_t(nonhousehold)};
         }
     });
 }

@@ -188,15 +188,31 @@ void Engine::ask_community() {
     const CommunityParams& c = params_.community;
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
-        std::vector<std::uint32_t> vols;
-        for (std::uint32_t i = rb; i < re; ++i)
-            if (s.volunteer[i] == 2) vols.push_back(i);
-        if (vols.empty()) return;
+        // The buurt's support volunteers and askers, each in id order, found by mask (which residents they
+        // are is a coin toss to the branch predictor).
+        std::vector<std::uint32_t> vols(re - rb), asking(re - rb);
+        std::uint32_t n_vols = 0, n_asking = 0;
+        {
+            const std::uint8_t* __restrict volunteer = s.volunteer.data();
+            const QuestionStatus* __restrict status = s.status.data();
+            const QuestionKind* __restrict kind = s.kind.data();
+            const std::uint8_t* __restrict knows = s.knows_community.data();
+            std::uint32_t* __restrict v_out = vols.data();
+            std::uint32_t* __restrict a_out = asking.data();
+            for (std::uint32_t i = rb; i < re; ++i) {
+                v_out[n_vols] = i;
+                n_vols += volunteer[i] == 2;
+                a_out[n_asking] = i;
+                n_asking += unsigned(status[i] == QuestionStatus::open) & unsigned(kind[i] != QuestionKind::care) &
+                            unsigned(knows[i] != 0);
+            }
+        }
+        if (n_vols == 0) return;
+        vols.resize(n_vols);
         std::vector<float> left(vols.size(), float(c.hours_per_volunteer));
-        std::vector<std::pair<double, std::uint32_t>> askers;
-        for (std::uint32_t i = rb; i < re; ++i)
-            if (s.status[i] == QuestionStatus::open && s.kind[i] != QuestionKind::care && s.knows_community[i])
-                askers.push_back({key_.uniform4(rng::Stream::community, week_, i)[0], i});
+        std::vector<std::pair<double, std::uint32_t>> askers(n_asking);
+        for (std::uint32_t k = 0; k < n_asking; ++k)
+            askers[k] = {key_.uniform4(rng::Stream::community, week_, asking[k])[0], asking[k]};
         std::sort(askers.begin(), askers.end());
         for (const auto& [order, i] : askers) {
             const auto start = std::size_t(order * double(vols.size())) % vols.size();

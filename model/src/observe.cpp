@@ -197,6 +197,7 @@ void Engine::observe() {
             wellbeing_step(recent[i], contacts_week[i], djg[i], base[i], unsigned(age[i] >= 18),
                            log1p_strength(ties[i].strength_all), lp);
         // 2. Everyone: questions, Wmo, care and volunteering stamps.
+        const std::uint32_t this_week = week_;
         for (std::uint32_t i = r_begin; i < r_end; ++i) {
             const QuestionStatus st = status[i];
             open += st == QuestionStatus::open;
@@ -210,15 +211,21 @@ void Engine::observe() {
             wmo_seen[i] = keep_unless(wmo_seen[i], now, has_wmo);
             wmo_year += in_year(wmo_seen[i]);
             bt_seen[i] = keep_unless(bt_seen[i], now, in_case);
-            // Adding 0.0 to this non-negative sum leaves it bit for bit as it was; the table avoids two jumps.
-            waiting_hours += hours_waiting[is_waiting * (1u + unsigned(kind[i] == QuestionKind::care))];
+        }
+        for (std::uint32_t i = r_begin; i < r_end; ++i) {
             const unsigned carer = caring_for[i] != no_one;
             carer_seen[i] = keep_unless(carer_seen[i], now, carer);
             carers += carer;
             overburdened += carer & unsigned(burden[i] >= 1.f);
-            carers_supported += carer & unsigned(carer_supported_until[i] > week_);
+            carers_supported += carer & unsigned(carer_supported_until[i] > this_week);
             volunteer_seen[i] = keep_unless(volunteer_seen[i], now, unsigned(volunteer[i] != 0));
         }
+        // The hours the waiting will need, summed over them in id order: the sum over everyone added 0.0
+        // for the others, which leaves a sum of non-negative hours bit for bit as it was. Apart, so that
+        // the loop above has no sum of doubles in order (which kept it scalar) and the compiler
+        // vectorises it.
+        for (std::uint32_t i = r_begin; i < r_end; ++i)
+            if (status[i] == QuestionStatus::waiting) waiting_hours += hours_waiting[1u + unsigned(kind[i] == QuestionKind::care)];
         const std::uint32_t* const adult_ids = adults_.data();
         const std::uint32_t a_begin = adults_begin_[b], a_end = adults_begin_[b + 1];
         adults = a_end - a_begin;

@@ -229,30 +229,40 @@ void Engine::observe() {
         const std::uint32_t* const adult_ids = adults_.data();
         const std::uint32_t a_begin = adults_begin_[b], a_end = adults_begin_[b + 1];
         adults = a_end - a_begin;
-        // 3. Adults: the 12-month counts and loneliness.
+        // 3. Adults: the 12-month counts and loneliness. First the emotional item count of those whose score
+        // changed (rare); then the counts over everyone, masked to adults (seniors are adults), which the
+        // compiler vectorises, where a loop over the adults' ids reads each array by index; then the tie
+        // counts, over the adults' ids (their summaries are 12-byte records).
         for (std::uint32_t a = a_begin; a < a_end; ++a) {
             const std::uint32_t i = adult_ids[a];
-            const unsigned senior = age[i] >= senior_age;
-            seniors += senior;
-            volunteers_year += in_year(volunteer_seen[i]);
-            const unsigned carer_year = in_year(carer_seen[i]), case_year = in_year(bt_seen[i]);
-            carers_year += carer_year;
-            carers_year_65 += senior & carer_year;
-            bt_year += case_year;
-            bt_year_65 += senior & case_year;
-            volunteers += volunteer[i] != 0;
             const std::uint8_t score = djg[i];
-            const unsigned severe_now = score >= 9;
-            lonely += score >= 3;
-            severe += severe_now;
-            severe_65 += senior & severe_now;
             if (items[i] >> 4 != score) {  // rare: the score changed
                 const bool alone = pop_.household_type[pop_.household[i]] == HouseholdType::single;
                 items[i] = std::uint8_t(score << 4 | split.emotional(score, alone, s.loneliness_split[i]));
             }
-            const int e_items = items[i] & 0xF;
-            emotional += e_items >= 3;
-            social += score - e_items >= 3;
+        }
+        for (std::uint32_t i = r_begin; i < r_end; ++i) {
+            const unsigned adult = age[i] >= adult_age;
+            const unsigned senior = age[i] >= senior_age;
+            seniors += senior;
+            volunteers_year += adult & in_year(volunteer_seen[i]);
+            const unsigned carer_year = in_year(carer_seen[i]), case_year = in_year(bt_seen[i]);
+            carers_year += adult & carer_year;
+            carers_year_65 += senior & carer_year;
+            bt_year += adult & case_year;
+            bt_year_65 += senior & case_year;
+            volunteers += adult & unsigned(volunteer[i] != 0);
+            const unsigned score = djg[i];
+            const unsigned severe_now = score >= 9;
+            lonely += adult & unsigned(score >= 3);
+            severe += adult & severe_now;
+            severe_65 += senior & severe_now;
+            const unsigned e_items = items[i] & 0xFu;
+            emotional += adult & unsigned(e_items >= 3);
+            social += adult & unsigned(int(score) - int(e_items) >= 3);
+        }
+        for (std::uint32_t a = a_begin; a < a_end; ++a) {
+            const std::uint32_t i = adult_ids[a];
             ties_buurt += ties[i].ties_buurt;
             know5 += ties[i].nonhousehold_buurt >= 5;
         }

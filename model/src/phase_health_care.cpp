@@ -19,36 +19,77 @@ void Engine::health_care_use() {
     const HealthCareParams& h = params_.health_care;
     State& s = state_;
     const double per_week = 1.0 / 52.0;
-    // Multipliers by a 0/1 index: times 1.0 is exact, and a table read is not a jump (which way a
-    // resident falls is a coin toss to the branch predictor).
-    const double episode_mult[2] = {1.0, h.gp_episode_multiplier}, lonely_mult[2] = {1.0, h.gp_lonely_multiplier};
-    const double poh_lonely[2] = {0.0, h.poh_ggz_per_year_lonely}, poh_episode[2] = {0.0, h.poh_ggz_per_year_episode};
+    const double gp_year = h.gp_contacts_per_year, gp_sr = h.gp_self_reliance_effect;
+    const double gp_episode = h.gp_episode_multiplier, gp_lonely = h.gp_lonely_multiplier;
+    const double poh_lonely = h.poh_ggz_per_year_lonely, poh_episode = h.poh_ggz_per_year_episode;
+    const double acute_share = h.crisis_acute_share;
+    // Each contact's weekly rate: a multiplier of 1.0 or a term of 0.0 where it does not apply (exact), so
+    // the loop below has no jump on which way a resident falls.
+    const auto gp_rate = [=](float sr, unsigned episode, std::uint8_t score) {
+        double gp = gp_year * (1.0 + gp_sr * (1.0 - sr));
+        gp *= choose(episode, gp_episode, 1.0);
+        gp *= choose(score >= 9, gp_lonely, 1.0);
+        return gp * per_week;
+    };
+    const auto poh_rate = [=](unsigned episode, std::uint8_t score) {
+        return (choose(score >= 3, poh_lonely, 0.0) + choose(episode, poh_episode, 0.0)) * per_week;
+    };
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         State::BuurtWeek& bw = s.week[b];
-        const rng::Uniform4Run draws(key_, rng::Stream::health_care, week_, pop_.buurt_begin[b], pop_.buurt_begin[b + 1]);
-        const std::uint16_t* __restrict episode_weeks = s.episode_weeks.data();
-        const std::uint32_t* __restrict crisis_week = s.crisis_week.data();
-        const float* __restrict self_reliance = s.self_reliance.data();
-        const std::uint8_t* __restrict djg = s.djg.data();
+        const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
+        const rng::Uniform4Run draws(key_, rng::Stream::health_care, week_, rb, re);
+        const std::array<std::uint32_t, 4>* __restrict blocks = draws.blocks();
+        // Pointers to the buurt's first resident, indexed by a size_t: a 32-bit `i - rb` may wrap as far
+        // as the compiler knows, and then it does not vectorise.
+        const std::uint8_t* __restrict age = pop_.age.data() + rb;
+        const std::uint16_t* __restrict episode_weeks = s.episode_weeks.data() + rb;
+        const std::uint32_t* __restrict crisis_week = s.crisis_week.data() + rb;
+        const float* __restrict self_reliance = s.self_reliance.data() + rb;
+        const std::uint8_t* __restrict djg = s.djg.data() + rb;
+        // The three uniforms used, converted in a pass of their own (read from the blocks in the loop below,
+        // they kept it from vectorising), and the residents whose draw rate_draw_quick left undecided (bit
+        // 0: huisarts, bit 1: POH-GGZ): a handful a week. Buffers the thread keeps.
+        thread_local std::vector<double> u_buf;
+        thread_local std::vector<std::uint64_t> undecided_buf;  // 64-bit: narrowing a double's mask stops the vectoriser
+        const std::size_t n = re - rb;
+        if (undecided_buf.size() < n) {
+            undecided_buf.resize(n);
+            u_buf.resize(3 * n);
+        }
+        double* __restrict ua = u_buf.data();
+        double* __restrict ub = ua + n;
+        double* __restrict uc = ub + n;
+        for (std::size_t k = 0; k < n; ++k) {
+            ua[k] = u01_vec(blocks[k][0]);
+            ub[k] = u01_vec(blocks[k][1]);
+            uc[k] = u01_vec(blocks[k][2]);
+        }
+        std::uint64_t* __restrict undecided = undecided_buf.data();
         const std::uint32_t now = week_ + 1;
         std::uint32_t gp_contacts = 0, poh_contacts = 0, acute = 0;
-        // Children's care is outside this model (ODD 7.8'): adults only.
-        for (std::uint32_t k = adults_begin_[b]; k < adults_begin_[b + 1]; ++k) {
-            const std::uint32_t i = adults_[k];
-            const auto u = draws[i];
-            const unsigned episode = episode_weeks[i] > 0;
-            const unsigned crisis_now = crisis_week[i] == now;
-            double gp = h.gp_contacts_per_year * (1.0 + h.gp_self_reliance_effect * (1.0 - self_reliance[i]));
-            gp *= episode_mult[episode];
-            gp *= lonely_mult[djg[i] >= 9];
-            // A rate per week as a probability: 1 - exp(-rate), so a large rate stays below one.
-            unsigned gp_contact = rate_draw(u[0], gp * per_week);
-            const double poh = poh_lonely[djg[i] >= 3] + poh_episode[episode];
-            poh_contacts += rate_draw(u[1], poh * per_week);
-            const unsigned to_acute = unsigned(u[2] < h.crisis_acute_share);
-            acute += crisis_now & to_acute;
-            gp_contact |= crisis_now & (to_acute ^ 1u);
-            gp_contacts += gp_contact;
+        // Children's care is outside this model (ODD 7.8'): everyone is computed, adults are counted
+        // (by mask: the loop vectorises, where one over the adults' ids reads every array by index).
+        for (std::size_t k = 0; k < n; ++k) {
+            const double u0 = ua[k], u1 = ub[k], u2 = uc[k];
+            const unsigned adult = age[k] >= adult_age;
+            const unsigned episode = episode_weeks[k] > 0;
+            const unsigned crisis_now = crisis_week[k] == now;
+            unsigned gp_decided, poh_decided;
+            const unsigned gp_yes = rate_draw_quick(u0, gp_rate(self_reliance[k], episode, djg[k]), gp_decided);
+            const unsigned poh_yes = rate_draw_quick(u1, poh_rate(episode, djg[k]), poh_decided);
+            const unsigned to_acute = u2 < acute_share;
+            acute += adult & crisis_now & to_acute;
+            // A crisis not taken to acute care is a huisarts contact whatever the draw.
+            const unsigned gp_crisis = crisis_now & (to_acute ^ 1u);
+            gp_contacts += adult & (gp_crisis | (gp_decided & gp_yes));
+            poh_contacts += adult & poh_decided & poh_yes;
+            undecided[k] = std::uint64_t((adult & (gp_decided ^ 1u) & (gp_crisis ^ 1u)) | ((adult & (poh_decided ^ 1u)) << 1));
+        }
+        for (std::size_t k = 0; k < n; ++k) {
+            if (undecided[k] == 0) continue;  // rare
+            const unsigned episode = episode_weeks[k] > 0;
+            if (undecided[k] & 1u) gp_contacts += rate_draw(ua[k], gp_rate(self_reliance[k], episode, djg[k]));
+            if (undecided[k] & 2u) poh_contacts += rate_draw(ub[k], poh_rate(episode, djg[k]));
         }
         bw.poh_ggz_contacts += poh_contacts;
         bw.acute_contacts += acute;

@@ -6,6 +6,7 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #if defined(__SSE2__)
@@ -43,15 +44,29 @@ std::uint16_t care_weeks_draw(Urng& g, double mean) {
  *  For 1e-6 < rate < 1, 1 - exp(-rate) lies in [rate - rate^2 / 2, rate) with room to spare, so a uniform
  *  outside that narrow band decides the same way as the exact value (what `-std::expm1(-rate)` computes to
  *  within an ulp); inside it, or for other rates, it is computed. The result always equals
- *  `u < -std::expm1(-rate)` (tests/cpp/test_rate_draw.cpp checks it). */
+ *  `u < -std::expm1(-rate)` (tests/cpp/test_rate_draw.cpp checks it).
+ *  The quick answer alone (rate_draw_quick), for loops that vectorise and settle the undecided after:
+ *  `yes` is the draw where `decided` is 1. Both quick answers are computed: which one a resident gets is
+ *  a coin toss to the branch predictor. A zero rate (no risk at all) is quick too: its band is empty
+ *  ([0, 0)), and u < 0 is the exact answer. */
+inline unsigned rate_draw_quick(double u, double rate, unsigned& decided) {
+    const unsigned no = u >= rate, yes = u < (rate - 0.5 * rate * rate) * (1.0 - 1e-9);
+    const unsigned quick = (unsigned(rate > 1e-6) & unsigned(rate < 1.0)) | unsigned(rate == 0.0);
+    decided = quick & (no | yes);
+    return yes;
+}
+
 inline bool rate_draw(double u, double rate) {
-    // Both quick answers are computed and one jump picks them, taken almost always: which answer a
-    // resident gets is a coin toss to the branch predictor, whether a quick one exists is not.
-    // A zero rate (no risk at all) is quick too: its band is empty ([0, 0)), and u < 0 is the exact answer.
-    const bool no = u >= rate, yes = u < (rate - 0.5 * rate * rate) * (1.0 - 1e-9);
-    const bool quick = ((rate > 1e-6) & (rate < 1.0)) | (rate == 0.0);
-    if (quick & (no | yes)) return yes;
+    unsigned decided;
+    const unsigned yes = rate_draw_quick(u, rate, decided);
+    if (decided) return yes;  // one jump, taken almost always
     return u < -std::expm1(-rate);
+}
+
+/** r123::u01<double>(x) (x * 2^-32 + 2^-33), written so that a loop of them vectorises: SSE2 converts
+ *  only signed integers, and x - 2^31 as a signed int, converted and given 2^31 back, is exactly double(x). */
+inline double u01_vec(std::uint32_t x) {
+    return (double(std::int32_t(x ^ 0x80000000u)) + 2147483648.0) * (1.0 / 4294967296.0) + (0.5 / 4294967296.0);
 }
 
 /** std::min(hi, std::max(lo, x)), the same value for every x (NaN included), without a jump: GCC turns
@@ -73,6 +88,13 @@ template <class T>
 inline T keep_unless(T old, T value, unsigned take) {
     using U = std::make_unsigned_t<T>;
     return T(U(old) ^ ((U(old) ^ U(value)) & U(0u - take)));
+}
+
+/** `a` where `c` is 1, `b` where it is 0, by a mask on the bits: `c ? a : b` on doubles is a jump to GCC
+ *  (a multiply by it is not if-converted), which keeps a loop of them from vectorising. */
+inline double choose(unsigned c, double a, double b) {
+    const std::uint64_t m = 0 - std::uint64_t(c);
+    return std::bit_cast<double>((std::bit_cast<std::uint64_t>(a) & m) | (std::bit_cast<std::uint64_t>(b) & ~m));
 }
 
 }  // namespace buurtsim::detail

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 
@@ -46,4 +47,45 @@ TEST_CASE("rate_draw at the edges of its band", "[rng][rates]") {
         }
     CHECK(differ == 0);
     CHECK(checked > 500);
+}
+
+TEST_CASE("rate_draw_quick: a decided answer is the exact one, and some are undecided", "[rng][rates]") {
+    std::mt19937_64 g(7);
+    std::uniform_real_distribution<double> u01(0.0, 1.0), log_rate(std::log(1e-9), std::log(20.0));
+    std::size_t wrong = 0, undecided = 0;
+    for (int k = 0; k < 1'000'000; ++k) {
+        const double rate = std::exp(log_rate(g)), u = u01(g);
+        unsigned decided = 2;
+        const unsigned yes = buurtsim::detail::rate_draw_quick(u, rate, decided);
+        REQUIRE(decided <= 1);
+        if (decided)
+            wrong += bool(yes) != exact(u, rate);
+        else
+            ++undecided;
+    }
+    CHECK(wrong == 0);
+    CHECK(undecided > 0);  // the band and the rates >= 1 go to rate_draw's exact path
+}
+
+TEST_CASE("u01_vec is r123::u01<double> bit for bit", "[rng]") {
+    std::mt19937 g(3);
+    std::size_t differ = 0;
+    const auto same = [](std::uint32_t x) {
+        const double a = buurtsim::detail::u01_vec(x), b = r123::u01<double>(x);
+        return std::memcmp(&a, &b, sizeof a) == 0;
+    };
+    for (std::uint32_t x : {0u, 1u, 0x7FFFFFFFu, 0x80000000u, 0x80000001u, 0xFFFFFFFEu, 0xFFFFFFFFu}) differ += !same(x);
+    for (int k = 0; k < 1'000'000; ++k) differ += !same(std::uint32_t(g()));
+    CHECK(differ == 0);
+}
+
+TEST_CASE("choose picks its operand's bits", "[rates]") {
+    using buurtsim::detail::choose;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    CHECK(choose(1, 2.5, 1.0) == 2.5);
+    CHECK(choose(0, 2.5, 1.0) == 1.0);
+    CHECK(std::signbit(choose(1, -0.0, 0.0)));
+    CHECK(!std::signbit(choose(0, -0.0, 0.0)));
+    CHECK(std::isnan(choose(1, nan, 1.0)));
+    CHECK(choose(0, nan, 1.0) == 1.0);
 }

@@ -104,6 +104,9 @@ public:
         return {r123::u01<double>(r[0]), r123::u01<double>(r[1]), r123::u01<double>(r[2]), r123::u01<double>(r[3])};
     }
 
+    /** @brief The raw blocks, agent first's at [0]: for loops that convert them in vector registers. */
+    const std::array<std::uint32_t, 4>* blocks() const { return blocks_.get(); }
+
 private:
     std::uint32_t first_;
     std::unique_ptr<std::array<std::uint32_t, 4>[]> blocks_;

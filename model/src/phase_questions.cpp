@@ -25,25 +25,57 @@ void Engine::questions_arise() {
     const QuestionParams& q = params_.questions;
     State& s = state_;
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
+        const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
+        const std::size_t n = re - rb;
+        const rng::Uniform4Run draws(key_, rng::Stream::questions, week_, rb, re);
+        // Who gets a question, in one loop over the buurt that the compiler vectorises: everyone is
+        // computed and adults without a question are taken, by mask (children's questions reach us through
+        // their parents); the rate is Engine::question_rate's, operation for operation, its 0/1 tables as
+        // bit masks (choose). The few who get one are then given it in id order, as before.
+        thread_local std::vector<double> u_buf;
+        thread_local std::vector<std::uint64_t> ask_buf;  // 64-bit: narrowing a double's mask stops the vectoriser
+        if (ask_buf.size() < n) {
+            ask_buf.resize(n);
+            u_buf.resize(n);
+        }
+        const std::array<std::uint32_t, 4>* __restrict blocks = draws.blocks();
+        double* __restrict ua = u_buf.data();
+        for (std::size_t k = 0; k < n; ++k) ua[k] = u01_vec(blocks[k][0]);
+        const std::uint8_t* __restrict age = pop_.age.data() + rb;
+        const std::uint8_t* __restrict vulnerability = pop_.vulnerability.data() + rb;
+        const QuestionStatus* __restrict status = s.status.data() + rb;
+        const float* __restrict self_reliance = s.self_reliance.data() + rb;
+        const std::uint16_t* __restrict episode_weeks = s.episode_weeks.data() + rb;
+        std::uint64_t* __restrict asks = ask_buf.data();
+        const double rate_young = q.rate_18_64, rate_old = q.rate_65_plus, vulnerable = q.vulnerable_multiplier;
+        const double low_sr = q.low_self_reliance_effect, in_episode = q.episode_multiplier;
+        std::uint32_t n_asks = 0;
+        for (std::size_t k = 0; k < n; ++k) {
+            double rate = choose(age[k] >= senior_age, rate_old, rate_young);
+            rate *= choose(vulnerability[k] != 0, vulnerable, 1.0);
+            rate *= 1.0 + low_sr * (1.0 - self_reliance[k]);
+            rate *= choose(episode_weeks[k] > 0, in_episode, 1.0);
+            const unsigned ask = unsigned(age[k] >= adult_age) & unsigned(status[k] == QuestionStatus::none) &
+                                 unsigned(!(ua[k] >= rate));  // not `<`: as question_rate's `u >= rate` skip, NaN included
+            asks[k] = ask;
+            n_asks += ask;
+        }
+        if (n_asks == 0) return;
         std::uint32_t count = 0;
-        const rng::Uniform4Run draws(key_, rng::Stream::questions, week_, pop_.buurt_begin[b], pop_.buurt_begin[b + 1]);
-        for (std::uint32_t a = adults_begin_[b]; a < adults_begin_[b + 1]; ++a) {  // adults only
-            const std::uint32_t i = adults_[a];
-            if (s.status[i] != QuestionStatus::none) continue;
-            const auto u = draws[i];
-            if (u[0] >= question_rate(i)) continue;
-
-            QuestionKind k = QuestionKind::care;
+        for (std::size_t k = 0; k < n; ++k) {
+            if (!asks[k]) continue;  // rare
+            const std::uint32_t i = rb + std::uint32_t(k);
+            QuestionKind kind = QuestionKind::care;
             if (s.episode_weeks[i] == 0) {
                 double w[4];
                 question_kind_weights(i, w);
-                k = draw_kind(w, u[1]);
+                kind = draw_kind(w, r123::u01<double>(blocks[k][1]));
             }
-            if (k == QuestionKind::care && (s.wmo_weeks[i] > 0 || s.general_weeks[i] > 0)) continue;  // care provided
+            if (kind == QuestionKind::care && (s.wmo_weeks[i] > 0 || s.general_weeks[i] > 0)) continue;  // care provided
             auto g = key_.urng(rng::Stream::questions, week_, i, 1);
-            const double mean = k == QuestionKind::care ? q.care_hours_mean : q.hours_mean;
+            const double mean = kind == QuestionKind::care ? q.care_hours_mean : q.hours_mean;
             s.status[i] = QuestionStatus::open;
-            s.kind[i] = k;
+            s.kind[i] = kind;
             s.question_hours[i] = float(boost::random::exponential_distribution<double>(1.0 / mean)(g));
             s.weeks_open[i] = 0;
             s.weeks_listed[i] = 0;

@@ -83,18 +83,19 @@ inline double clamp_exact(double x, double lo, double hi) {
 
 inline float clamp01(double x) { return float(clamp_exact(x, 0.0, 1.0)); }
 
-/** `value` where `take` is 1, `old` where it is 0, by a mask: GCC turns the ternary of a store into a jump. */
-template <class T>
-inline T keep_unless(T old, T value, unsigned take) {
-    using U = std::make_unsigned_t<T>;
-    return T(U(old) ^ ((U(old) ^ U(value)) & U(0u - take)));
-}
-
 /** `a` where `c` is 1, `b` where it is 0, by a mask on the bits: `c ? a : b` on doubles is a jump to GCC
  *  (a multiply by it is not if-converted), which keeps a loop of them from vectorising. */
 inline double choose(unsigned c, double a, double b) {
     const std::uint64_t m = 0 - std::uint64_t(c);
     return std::bit_cast<double>((std::bit_cast<std::uint64_t>(a) & m) | (std::bit_cast<std::uint64_t>(b) & ~m));
+}
+
+
+/** `value` where `take` is 1, `old` where it is 0, by a mask: GCC turns the ternary of a store into a jump. */
+template <class T>
+inline T keep_unless(T old, T value, unsigned take) {
+    using U = std::make_unsigned_t<T>;
+    return T(U(old) ^ ((U(old) ^ U(value)) & U(0u - take)));
 }
 
 }  // namespace buurtsim::detail

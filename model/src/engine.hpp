@@ -66,7 +66,7 @@ public:
     /// The Wmo assessment of resident i's lasting need of `hours` a week: voorliggend veld (network, algemene
     /// voorziening) first, else maatwerk starts. Serial: it may make a tie the resident's mantelzorger.
     void assess_wmo(std::uint32_t i, double hours, bool loket);
-    void street_contacts(std::uint32_t first, std::uint32_t last);
+    void street_contacts(std::uint32_t buurt);  ///< everyday contact among buurt's adults (phase_meeting.cpp)
     bool is_adult(std::uint32_t i) const { return pop_.age[i] >= 18; }
     /** Recorded week (negative during burn-in): the clock interventions run on. */
     std::int64_t recorded_week() const { return std::int64_t(week_) - std::int64_t(burn_in_); }

@@ -65,7 +65,8 @@ inline std::uint64_t pick(std::uint32_t x, std::uint16_t n) { return ((2 * std::
 // The arrays are read through local __restrict pointers: strengths are bytes,
 // and a byte store may alias anything, so through the members the compiler
 // reloaded every vector's start after each store.
-void Engine::street_contacts(std::uint32_t rb, std::uint32_t re) {
+void Engine::street_contacts(std::uint32_t b) {
+    const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
     const double mean = params_.meeting.street_contacts;
     if (mean <= 0) return;
     // A Poisson count by inversion, capped at 3 a week (which removes under 2 %
@@ -81,7 +82,6 @@ void Engine::street_contacts(std::uint32_t rb, std::uint32_t re) {
     const double cdf2 = cdf1 + p;
     const double bump = std::round(params_.ties.encounter_bump);
 
-    const std::uint8_t* __restrict age = pop_.age.data();
     const std::uint64_t* __restrict offset = net_.offset.data();
     const std::uint16_t* __restrict count = net_.count.data();
     const std::uint32_t* __restrict neighbour = net_.neighbour.data();
@@ -103,15 +103,18 @@ void Engine::street_contacts(std::uint32_t rb, std::uint32_t re) {
     // The picks first: where each adult's contacts fall in its own row needs
     // only the draws and the row's place. Three picks are written for every
     // adult and the count keeps n of them, so no branch depends on a draw.
+    // Adults only, from the buurt's list of adult ids (a test of age jumped at every household); an adult
+    // without ties writes its three picks too and keeps none.
     std::size_t m = 0;
-    for (std::uint32_t i = rb; i < re; ++i) {
+    const std::uint32_t* __restrict adult_ids = adults_.data();
+    for (std::uint32_t a = adults_begin_[b]; a < adults_begin_[b + 1]; ++a) {
+        const std::uint32_t i = adult_ids[a];
         const std::uint16_t degree = count[i];
-        if (age[i] < 18 || degree == 0) continue;  // is_adult
         const Block& r = blocks[i - rb];
         const double u0 = u01(r[0]);
         const std::uint64_t row = offset[i];
         for (int k = 0; k < 3; ++k) contacts[m + k] = {row + pick(r[1 + k], degree), i, 0};
-        m += std::size_t(u0 > cdf0) + std::size_t(u0 > cdf1) + std::size_t(u0 > cdf2);
+        m += (std::size_t(u0 > cdf0) + std::size_t(u0 > cdf1) + std::size_t(u0 > cdf2)) * std::size_t(degree != 0);
     }
     // Then the tie each pick lands on, its entry fetched a few picks ahead (the
     // rows themselves are far more than the picks read of them). Ties home and
@@ -127,7 +130,7 @@ void Engine::street_contacts(std::uint32_t rb, std::uint32_t re) {
         const std::uint64_t t = contacts[k].slot;
         const std::uint32_t i = contacts[k].i, j = neighbour[t];
         contacts[m] = {t, i, j};
-        m += type[t] != TieType::household && j - rb < re - rb;
+        m += unsigned(type[t] != TieType::household) & unsigned(j - rb < re - rb);
     }
 
     constexpr std::size_t ahead = 8;  // contacts fetched ahead: the row start first, then the row
@@ -182,7 +185,7 @@ void Engine::meeting() {
     const auto new_strength = std::uint8_t(std::min(255.0, std::round(tp.encounter_bump * 2)));
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
-        street_contacts(rb, re);
+        street_contacts(b);
         const double per_1000 = levers_.seats_per_1000[b];  // the model's seats plus the components'
         const double seats = per_1000 * (re - rb) / 1000.0;
         thread_local std::vector<std::uint32_t> want_buf, visitors;

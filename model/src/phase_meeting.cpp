@@ -220,11 +220,17 @@ void Engine::meeting() {
         std::size_t wants = 0;
         for (std::uint32_t i = rb; i < re; ++i) {
             want[wants] = i;
-            wants += age[i] >= 18 && u01(blocks[i - rb][0]) < attend_rate * inclination[i];
+            wants += unsigned(age[i] >= 18) & unsigned(u01(blocks[i - rb][0]) < attend_rate * inclination[i]);
         }
         const double admit = wants > seats ? seats / double(wants) : 1.0;
-        for (std::size_t k = 0; k < wants; ++k)
-            if (u01(blocks[want[k] - rb][1]) < admit) visitors.push_back(want[k]);
+        // Who is let in, kept the same way (in place: the kept are never ahead of the read).
+        std::size_t admitted = 0;
+        for (std::size_t k = 0; k < wants; ++k) {
+            const std::uint32_t i = want[k];
+            want[admitted] = i;
+            admitted += u01(blocks[i - rb][1]) < admit;
+        }
+        visitors.assign(want, want + admitted);
         s.week[b].visits = std::uint32_t(visitors.size());
         for (std::uint32_t v : visitors) s.visited_week[v] = week_ + 1;
         if (visitors.size() < 2) return;
@@ -257,10 +263,8 @@ void Engine::meeting() {
         float* contacts_week = s.contacts_week.data();
         TieSummary* ties = s.ties.data();
         const auto find = [&](std::uint32_t i, std::uint32_t j) {  // Network::find
-            const std::uint64_t e = offset[i] + count[i];
-            for (std::uint64_t t = offset[i]; t < e; ++t)
-                if (neighbour[t] == j) return t;
-            return Network::npos;
+            const std::uint64_t e = offset[i] + count[i], t = first_of(neighbour, offset[i], e, j);
+            return t < e ? t : Network::npos;
         };
         constexpr std::size_t ahead = 8;  // encounters fetched ahead: the row starts first, then the rows
         const auto fetch_start = [&](const Encounter& e) {

@@ -66,27 +66,42 @@ void Engine::carers_and_volunteers() {
         // Times 1.0 (exact) for a carer without support, by a 0/1 index rather than a jump.
         const double growth_factor[2] = {1.0, 1.0 - levers_.carer_burden_relief[b]};
         const std::uint32_t week = week_;
-        const double burden_rate = c.burden_rate, sustainable = c.sustainable_hours, recovery = c.recovery_rate;
+        const double burden_rate = c.burden_rate, sustainable = c.sustainable_hours;
+        const float recovery = float(c.recovery_rate);
         std::vector<Care>& list = carers[b];
-        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
-            const std::uint32_t r = caring_for[i];
-            const unsigned carer = r != no_one;
-            // Everyone's burden by the carer's formula, a non-carer's growth +0.0: b + float(0.0 - rate)
-            // is b - float(rate), or a zero of the other sign, which std::max(0.f, .) makes +0 either way.
-            const float hours = question_hours[keep_unless(i, r, carer)];
-            double growth = burden_rate * max0_exact(double(hours) - sustainable);
-            growth *= growth_factor[(supported_until[i] > week) & carer];
-            growth = std::bit_cast<double>(std::bit_cast<std::uint64_t>(growth) & (std::uint64_t(0) - carer));
-            const float now = max0_exact(burden[i] + float(growth - recovery));
-            burden[i] = now;
-            if (!carer) continue;
-            const bool withdraw = now >= 1.f && key_.uniform4(rng::Stream::carers, week, i, 1)[0] < c.withdraw_rate;
-            const Outcome outcome = withdraw ? withdraws : --care_weeks[i] == 0 ? ends : goes_on;
-            // The carer's own part: every change to contacts_week in this phase adds 1.f, so the carer's
-            // may come before the recipients' of the serial pass.
-            contacts_week[i] += 1.f;
-            if (outcome != goes_on) caring_for[i] = no_one;
-            list.push_back({r, buurt_of[r], hours, outcome});
+        // A chunk of residents at a time: a non-carer's recovery without a jump (carer or not is a coin
+        // toss to the branch predictor), the carers' ids gathered on the way; then the carers, in id order.
+        std::uint32_t ids[block_chunk];
+        const std::uint32_t end = pop_.buurt_begin[b + 1];
+        for (std::uint32_t first = pop_.buurt_begin[b]; first < end; first += block_chunk) {
+            const std::uint32_t last = first + std::min(block_chunk, end - first);
+            std::uint32_t n = 0;
+            for (std::uint32_t i = first; i < last; ++i) {
+                const unsigned carer = caring_for[i] != no_one;
+                const float old = burden[i];
+                const float recovered = max0_exact(old - recovery);
+                burden[i] = std::bit_cast<float>(
+                    keep_unless(std::bit_cast<std::uint32_t>(recovered), std::bit_cast<std::uint32_t>(old), carer));
+                ids[n] = i;
+                n += carer;
+            }
+            for (std::uint32_t k = 0; k < n; ++k) {
+                const std::uint32_t i = ids[k], r = caring_for[i];
+                const float hours = question_hours[r];
+                // A supported carer (advice, respite: State::carer_supported_until) has part of the growth removed.
+                double growth = burden_rate * max0_exact(double(hours) - sustainable);
+                growth *= growth_factor[supported_until[i] > week];
+                const float now = max0_exact(burden[i] + float(growth - c.recovery_rate));
+                burden[i] = now;
+                const bool withdraw =
+                    now >= 1.f && key_.uniform4(rng::Stream::carers, week, i, 1)[0] < c.withdraw_rate;
+                const Outcome outcome = withdraw ? withdraws : --care_weeks[i] == 0 ? ends : goes_on;
+                // The carer's own part: every change to contacts_week in this phase adds 1.f, so the carer's
+                // may come before the recipients' of the serial pass.
+                contacts_week[i] += 1.f;
+                if (outcome != goes_on) caring_for[i] = no_one;
+                list.push_back({r, buurt_of[r], hours, outcome});
+            }
         }
     });
     for (const auto& in_buurt : carers)

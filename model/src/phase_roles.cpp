@@ -39,6 +39,9 @@ inline double max0_exact(double x) {
  *  32 that rng_run.cpp computes at once): Key::blocks4 of a sub-range gives the blocks of the whole run. */
 constexpr std::uint32_t block_chunk = 256;
 
+/** How many carers ahead the recipients' state is prefetched. */
+constexpr std::uint32_t prefetch_ahead = 8;
+
 }  // namespace
 
 void Engine::carers_and_volunteers() {
@@ -77,7 +80,13 @@ void Engine::carers_and_volunteers() {
             const std::uint32_t last = first + std::min(block_chunk, end - first);
             std::uint32_t n = 0;
             for (std::uint32_t i = first; i < last; ++i) {
-                const unsigned carer = caring_for[i] != no_one;
+                const std::uint32_t r = caring_for[i];
+                const unsigned carer = r != no_one;
+                // The recipient may live anywhere in the city: their hours and buurt are asked for now, so
+                // those cache misses overlap with the rest of the chunk (a non-carer asks for their own).
+                const std::uint32_t whose = keep_unless(i, r, carer);
+                __builtin_prefetch(question_hours + whose);
+                __builtin_prefetch(buurt_of + whose);
                 const float old = burden[i];
                 const float recovered = max0_exact(old - recovery);
                 burden[i] = std::bit_cast<float>(
@@ -105,7 +114,14 @@ void Engine::carers_and_volunteers() {
         }
     });
     for (const auto& in_buurt : carers)
-        for (const Care& care : in_buurt) {
+        for (std::size_t k = 0; k < in_buurt.size(); ++k) {
+            const Care& care = in_buurt[k];
+            if (k + prefetch_ahead < in_buurt.size()) {  // the recipients' state, a few carers ahead (no value changes)
+                const Care& ahead = in_buurt[k + prefetch_ahead];
+                __builtin_prefetch(&s.contacts_week[ahead.recipient], 1);
+                __builtin_prefetch(&s.status[ahead.recipient], 1);
+                __builtin_prefetch(&s.week[ahead.recipient_buurt], 1);
+            }
             const std::uint32_t r = care.recipient;
             State::BuurtWeek& bw = s.week[care.recipient_buurt];
             bw.informal_hours += care.hours;

@@ -101,13 +101,32 @@ void Engine::wmo_loket() {
     if (wmo.loket_rate <= 0 || thr <= 0) return;
     std::vector<std::vector<std::pair<double, std::uint32_t>>> by_buurt(pop_.geo.buurten.size());
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
-        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
-            if (!is_adult(i) || s.status[i] != QuestionStatus::none || s.wmo_weeks[i] > 0 || s.general_weeks[i] > 0)
-                continue;
-            const double sr = s.self_reliance[i];
-            if (sr >= thr) continue;
-            const auto u = key_.uniform4(rng::Stream::wmo_loket, week_, i);
-            if (u[0] < wmo.loket_rate * (1.0 - sr / thr)) by_buurt[b].push_back({u[1], i});
+        const std::uint32_t* __restrict adults = adults_.data();
+        const QuestionStatus* __restrict status = s.status.data();
+        const std::uint16_t* __restrict wmo_weeks = s.wmo_weeks.data();
+        const std::uint16_t* __restrict general_weeks = s.general_weeks.data();
+        const float* __restrict self_reliance = s.self_reliance.data();
+        // Adults only, from adults_, a chunk at a time: the four conditions as one bool, and the ids of those
+        // who meet them gathered without a jump (each condition, and all four, is a coin toss to the branch
+        // predictor); then their draws, in id order. !(sr >= thr), as before, for a NaN too.
+        constexpr std::uint32_t chunk = 256;
+        std::uint32_t ids[chunk];
+        const std::uint32_t a_end = adults_begin_[b + 1];
+        for (std::uint32_t first = adults_begin_[b]; first < a_end; first += chunk) {
+            const std::uint32_t last = first + std::min(chunk, a_end - first);
+            std::uint32_t n = 0;
+            for (std::uint32_t a = first; a < last; ++a) {
+                const std::uint32_t i = adults[a];
+                ids[n] = i;
+                n += (status[i] == QuestionStatus::none) & ((wmo_weeks[i] | general_weeks[i]) == 0) &
+                     !(self_reliance[i] >= thr);
+            }
+            for (std::uint32_t k = 0; k < n; ++k) {
+                const std::uint32_t i = ids[k];
+                const double sr = self_reliance[i];
+                const auto u = key_.uniform4(rng::Stream::wmo_loket, week_, i);
+                if (u[0] < wmo.loket_rate * (1.0 - sr / thr)) by_buurt[b].push_back({u[1], i});
+            }
         }
     });
     std::vector<std::pair<double, std::uint32_t>> applicants;

@@ -95,7 +95,7 @@ inline double choose(unsigned c, double a, double b) {
 template <class T>
 inline T keep_unless(T old, T value, unsigned take) {
     using U = std::make_unsigned_t<T>;
-    return T(U(old) ^ ((U(old) ^ U(value)) & U(0u - take)));
+    return T(U(old) ^ ((U(old) ^ U(value)) & (U(0) - U(take))));  // the mask as wide as T
 }
 
 }  // namespace buurtsim::detail

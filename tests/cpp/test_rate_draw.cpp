@@ -1,5 +1,6 @@
 // rate_draw (simulation_detail.hpp) skips the libm call for most draws; it must
 // decide exactly as `u < -expm1(-rate)` does, including at the band's edges.
+// Also the other exact helpers the vectorised loops use: u01_vec, choose, keep_unless.
 #include "simulation_detail.hpp"
 
 #include <catch2/catch.hpp>
@@ -88,4 +89,14 @@ TEST_CASE("choose picks its operand's bits", "[rates]") {
     CHECK(!std::signbit(choose(0, -0.0, 0.0)));
     CHECK(std::isnan(choose(1, nan, 1.0)));
     CHECK(choose(0, nan, 1.0) == 1.0);
+}
+
+TEST_CASE("keep_unless takes every bit of the value, at every width", "[rates]") {
+    using buurtsim::detail::keep_unless;
+    CHECK(keep_unless<std::uint64_t>(1, 0xFFFF'FFFF'0000'0002ull, 1) == 0xFFFF'FFFF'0000'0002ull);
+    CHECK(keep_unless<std::uint64_t>(1, 0xFFFF'FFFF'0000'0002ull, 0) == 1);
+    CHECK(keep_unless<std::uint32_t>(7, 0xFFFF'FFFEu, 1) == 0xFFFF'FFFEu);
+    CHECK(keep_unless<std::uint16_t>(7, 0xFFFE, 1) == 0xFFFE);
+    CHECK(keep_unless<std::uint8_t>(7, 0xFE, 1) == 0xFE);
+    CHECK(keep_unless<std::uint8_t>(7, 0xFE, 0) == 7);
 }

@@ -120,7 +120,9 @@ void Engine::ask_network() {
             if (r.helper != no_one) requests.push_back(r);
         std::sort(requests.begin(), requests.end());
 
-        const auto fetch = [&](const Request& r) {
+        // Two stages, as in street contacts: what the request names first, then the helper's row, whose
+        // place is read in the first stage (its back edge is the scan bump_tie_at makes).
+        const auto fetch_start = [&](const Request& r) {
             __builtin_prefetch(&s.hours_week[r.helper], 1);
             __builtin_prefetch(&s.caring_for[r.helper]);
             __builtin_prefetch(&s.question_hours[r.asker]);
@@ -130,10 +132,13 @@ void Engine::ask_network() {
             __builtin_prefetch(&s.ties[r.asker], 1);
             __builtin_prefetch(&s.ties[r.helper], 1);
         };
+        const auto fetch_row = [&](const Request& r) { __builtin_prefetch(&neighbour[offset[r.helper]]); };
         const std::size_t n_requests = requests.size();
-        for (std::size_t k = 0; k < std::min(n_requests, apply_ahead); ++k) fetch(requests[k]);
+        for (std::size_t k = 0; k < std::min(n_requests, 2 * apply_ahead); ++k) fetch_start(requests[k]);
+        for (std::size_t k = 0; k < std::min(n_requests, apply_ahead); ++k) fetch_row(requests[k]);
         for (std::size_t k = 0; k < n_requests; ++k) {
-            if (k + apply_ahead < n_requests) fetch(requests[k + apply_ahead]);
+            if (k + 2 * apply_ahead < n_requests) fetch_start(requests[k + 2 * apply_ahead]);
+            if (k + apply_ahead < n_requests) fetch_row(requests[k + apply_ahead]);
             const Request& r = requests[k];
             if (s.hours_week[r.helper] != week_) {
                 s.hours_week[r.helper] = week_;

@@ -60,8 +60,18 @@ void Engine::ask_network() {
     for_each_buurt(n_buurten, [&](std::uint32_t b) {
         const QuestionStatus* __restrict status = s.status.data();
         std::uint32_t* __restrict out = askers.data() + pop_.buurt_begin[b];
-        std::uint32_t n = 0;
-        for (std::uint32_t i = pop_.buurt_begin[b]; i < pop_.buurt_begin[b + 1]; ++i) {
+        std::uint32_t n = 0, i = pop_.buurt_begin[b];
+        const std::uint32_t end = pop_.buurt_begin[b + 1];
+#if defined(__SSE2__)
+        // Sixteen statuses a step; a few percent are open, so most steps find none.
+        const __m128i open = _mm_set1_epi8(char(QuestionStatus::open));
+        for (; i + 16 <= end; i += 16) {
+            unsigned hit = unsigned(_mm_movemask_epi8(
+                _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(status + i)), open)));
+            for (; hit; hit &= hit - 1) out[n++] = i + unsigned(__builtin_ctz(hit));
+        }
+#endif
+        for (; i < end; ++i) {
             out[n] = i;
             n += status[i] == QuestionStatus::open;
         }
@@ -79,6 +89,7 @@ void Engine::ask_network() {
     const std::uint32_t* __restrict neighbour = net_.neighbour.data();
     const TieType* __restrict type = net_.type.data();
     std::vector<Request> choice, requests;
+    std::vector<std::uint8_t> taken;
     std::vector<Pick> picks;
     for (std::int64_t round = 0; round < h.ask_rounds && !askers.empty(); ++round) {
         choice.assign(askers.size(), Request{no_one, 0, 0, 0});
@@ -120,37 +131,92 @@ void Engine::ask_network() {
             if (r.helper != no_one) requests.push_back(r);
         std::sort(requests.begin(), requests.end());
 
-        // Two stages, as in street contacts: what the request names first, then the helper's row, whose
-        // place is read in the first stage (its back edge is the scan bump_tie_at makes).
+        // Whether a helper takes a request depends only on the helper's week (hours given, whom they care
+        // for) and on what does not change in this phase (the asker's question, households, help hours);
+        // what a taken request does elsewhere (counters, contacts, the tie, the asker's status) feeds no
+        // decision. So each helper's requests are decided in parallel, helper by helper in their sorted
+        // order, and only the taken ones are applied serially, in the same order as before.
+        std::vector<std::size_t> groups;  // where each helper's requests start
+        for (std::size_t k = 0; k < requests.size(); ++k)
+            if (k == 0 || requests[k].helper != requests[k - 1].helper) groups.push_back(k);
+        groups.push_back(requests.size());
+        taken.assign(requests.size(), 0);
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, groups.size() - 1, 16),
+                          [&](const tbb::blocked_range<std::size_t>& range) {
+            for (std::size_t g = range.begin(); g < range.end(); ++g) {
+                const std::uint32_t helper = requests[groups[g]].helper;
+                if (g + 4 < range.end()) {
+                    const std::uint32_t next = requests[groups[g + 4]].helper;
+                    __builtin_prefetch(&s.hours_week[next], 1);
+                    __builtin_prefetch(&s.caring_for[next], 1);
+                    __builtin_prefetch(&s.hours_given[next], 1);
+                }
+                for (std::size_t k = groups[g]; k < groups[g + 1]; ++k) {
+                    if (k + 8 < requests.size()) {
+                        const std::uint32_t a = requests[k + 8].asker, h = requests[k + 8].helper;
+                        __builtin_prefetch(&s.question_hours[a]);
+                        __builtin_prefetch(&s.kind[a]);
+                        __builtin_prefetch(&pop_.household[a]);
+                        __builtin_prefetch(&pop_.household[h]);
+                        __builtin_prefetch(&pop_.age[h]);
+                        __builtin_prefetch(&s.help_hours[h]);
+                    }
+                    const Request& r = requests[k];
+                    if (s.hours_week[helper] != week_) {
+                        s.hours_week[helper] = week_;
+                        // A mantelzorger's care hours come out of the week's budget first.
+                        const std::uint32_t cared = s.caring_for[helper];
+                        s.hours_given[helper] = cared == no_one ? 0.f : s.question_hours[cared];
+                    }
+                    const float need = s.question_hours[r.asker];
+                    const bool care = s.kind[r.asker] == QuestionKind::care;
+                    if (care_capacity(r.asker, helper) - s.hours_given[helper] < need) continue;
+                    if (care && s.caring_for[helper] != no_one) continue;
+                    s.hours_given[helper] += need;
+                    if (care) {
+                        auto g = key_.urng(rng::Stream::carers, week_, helper);
+                        s.caring_for[helper] = r.asker;
+                        s.care_weeks[helper] = care_weeks_draw(g, params_.carers.duration_weeks_mean);
+                    }
+                    taken[k] = 1;
+                }
+            }
+        });
+
+        // The taken requests, in order, with what they touch fetched ahead in two stages: what the request
+        // names first, then the helper's row, whose place the first stage reads (its back edge is the scan
+        // bump_tie_at makes).
+        std::size_t n_taken = 0;
+        for (std::size_t k = 0; k < requests.size(); ++k) {
+            requests[n_taken] = requests[k];
+            n_taken += taken[k];
+        }
         const auto fetch_start = [&](const Request& r) {
-            __builtin_prefetch(&s.hours_week[r.helper], 1);
-            __builtin_prefetch(&s.caring_for[r.helper]);
             __builtin_prefetch(&s.question_hours[r.asker]);
+            __builtin_prefetch(&s.kind[r.asker]);
+            __builtin_prefetch(&s.contacts_week[r.asker], 1);
+            __builtin_prefetch(&s.contacts_week[r.helper], 1);
             __builtin_prefetch(&offset[r.helper]);
             __builtin_prefetch(&count[r.helper]);
             __builtin_prefetch(&net_.strength[r.tie], 1);
+            __builtin_prefetch(&net_.type[r.tie]);
             __builtin_prefetch(&s.ties[r.asker], 1);
             __builtin_prefetch(&s.ties[r.helper], 1);
+            __builtin_prefetch(&s.status[r.asker], 1);
+            __builtin_prefetch(&offset[r.asker]);
+            __builtin_prefetch(&count[r.asker]);
+            __builtin_prefetch(&pop_.buurt[r.asker]);
+            __builtin_prefetch(&pop_.buurt[r.helper]);
         };
         const auto fetch_row = [&](const Request& r) { __builtin_prefetch(&neighbour[offset[r.helper]]); };
-        const std::size_t n_requests = requests.size();
-        for (std::size_t k = 0; k < std::min(n_requests, 2 * apply_ahead); ++k) fetch_start(requests[k]);
-        for (std::size_t k = 0; k < std::min(n_requests, apply_ahead); ++k) fetch_row(requests[k]);
-        for (std::size_t k = 0; k < n_requests; ++k) {
-            if (k + 2 * apply_ahead < n_requests) fetch_start(requests[k + 2 * apply_ahead]);
-            if (k + apply_ahead < n_requests) fetch_row(requests[k + apply_ahead]);
+        for (std::size_t k = 0; k < std::min(n_taken, 2 * apply_ahead); ++k) fetch_start(requests[k]);
+        for (std::size_t k = 0; k < std::min(n_taken, apply_ahead); ++k) fetch_row(requests[k]);
+        for (std::size_t k = 0; k < n_taken; ++k) {
+            if (k + 2 * apply_ahead < n_taken) fetch_start(requests[k + 2 * apply_ahead]);
+            if (k + apply_ahead < n_taken) fetch_row(requests[k + apply_ahead]);
             const Request& r = requests[k];
-            if (s.hours_week[r.helper] != week_) {
-                s.hours_week[r.helper] = week_;
-                // A mantelzorger's care hours come out of the week's budget first.
-                const std::uint32_t cared = s.caring_for[r.helper];
-                s.hours_given[r.helper] = cared == no_one ? 0.f : s.question_hours[cared];
-            }
             const float need = s.question_hours[r.asker];
             const bool care = s.kind[r.asker] == QuestionKind::care;
-            if (care_capacity(r.asker, r.helper) - s.hours_given[r.helper] < need) continue;
-            if (care && s.caring_for[r.helper] != no_one) continue;
-            s.hours_given[r.helper] += need;
             const std::uint16_t b = pop_.buurt[r.asker];
             ++s.week[b].solved_network;
             if (!care) s.week[b].informal_hours += need;  // care hours are counted weekly by the carers phase
@@ -158,14 +224,7 @@ void Engine::ask_network() {
             s.contacts_week[r.helper] += 1.f;
             // bump_tie, with the asker's slot known: rows hold each neighbour once, so it is the one find gives.
             bump_tie_at(r.asker, r.tie, r.helper, params_.ties.help_bump);
-            if (care) {
-                auto g = key_.urng(rng::Stream::carers, week_, r.helper);
-                s.caring_for[r.helper] = r.asker;
-                s.care_weeks[r.helper] = care_weeks_draw(g, params_.carers.duration_weeks_mean);
-                s.status[r.asker] = QuestionStatus::cared;
-            } else {
-                s.status[r.asker] = QuestionStatus::none;
-            }
+            s.status[r.asker] = care ? QuestionStatus::cared : QuestionStatus::none;
         }
         askers.erase(std::remove_if(askers.begin(), askers.end(),
                                     [&](std::uint32_t i) { return s.status[i] != QuestionStatus::open; }),

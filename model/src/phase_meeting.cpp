@@ -314,13 +314,16 @@ void Engine::ties_decay() {
         for (int st = 0; st < 256; ++st)
             faded[type * 256 + std::size_t(st)] = type == std::size_t(TieType::household) ? std::uint8_t(st)
                                                                      : fade(std::uint8_t(st), rule[type].first, rule[type].second);
-    // Whether a tie of each (type, strength before fading) ends: a met tie faded below weak_min. Tabulated
-    // too, so the pass has neither the type test nor the conversion to double per tie.
-    std::array<std::uint8_t, 256 * n_types> ends{};
-    for (int st = 0; st < 256; ++st) {
-        const std::size_t k = std::size_t(TieType::met) * 256 + std::size_t(st);
-        ends[k] = faded[k] < tp.weak_min;
-    }
+    // One entry per (type, strength before fading), read once per tie: the faded strength (bits 0-7),
+    // whether the tie ends (bit 8: a met tie faded below weak_min) and whether it is not a household tie
+    // (bit 9), so the pass has no type test and no conversion to double per tie.
+    std::array<std::uint16_t, 256 * n_types> entry{};
+    for (std::size_t type = 0; type < n_types; ++type)
+        for (std::size_t st = 0; st < 256; ++st) {
+            const std::size_t k = type * 256 + st;
+            const bool ends = type == std::size_t(TieType::met) && faded[k] < tp.weak_min;
+            entry[k] = std::uint16_t(faded[k] | unsigned(ends) << 8 | unsigned(type != std::size_t(TieType::household)) << 9);
+        }
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         const std::uint32_t lo = pop_.buurt_begin[b], hi = pop_.buurt_begin[b + 1];
         // Local __restrict pointers and sums: through the vectors every byte store to a strength made the
@@ -332,18 +335,16 @@ void Engine::ties_decay() {
         TieType* __restrict type = net_.type.data();
         std::uint8_t* __restrict strength = net_.strength.data();
         TieSummary* __restrict ties = state_.ties.data();
-        const std::uint8_t* __restrict table = faded.data();
-        const std::uint8_t* __restrict gone = ends.data();
+        const std::uint16_t* __restrict table = entry.data();
         for (std::uint32_t i = lo; i < hi; ++i) {
             // Every strength of the row changes: sum it afresh (tie_sums.hpp).
             std::uint32_t all = 0, in_buurt = 0, ties_buurt = 0, nonhousehold = 0;
             std::uint64_t t = offset[i], end = t + count[i];
             while (t < end) {
-                const TieType ty = type[t];
-                const std::size_t k = std::size_t(ty) * 256 + strength[t];
-                const std::uint8_t st = table[k];
+                const unsigned e = table[std::size_t(type[t]) * 256 + strength[t]];
+                const std::uint8_t st = std::uint8_t(e);
                 strength[t] = st;
-                if (gone[k]) {
+                if (e & 0x100u) {
                     // The other end fades identically and goes too. The last tie moves here, unfaded.
                     --end;
                     neighbour[t] = neighbour[end];
@@ -357,7 +358,7 @@ void Engine::ties_decay() {
                 all += st;
                 in_buurt += st & (0u - local);
                 ties_buurt += local;
-                nonhousehold += local & unsigned(ty != TieType::household);
+                nonhousehold += local & (e >> 9);
                 ++t;
             }
             ties[i] = TieSummary{all, in_buurt, std::uint16_t(ties_buurt), std::uint16_t(nonhousehold)};

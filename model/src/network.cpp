@@ -6,6 +6,7 @@
 
 #include "buurtsim/error.hpp"
 #include "buurtsim/rng.hpp"
+#include "row_scan.hpp"
 
 #include <boost/random/poisson_distribution.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
@@ -162,9 +163,8 @@ std::size_t Network::ties() const {
 }
 
 std::uint64_t Network::find(std::uint32_t i, std::uint32_t j) const {
-    for (std::uint64_t t = begin(i); t < end(i); ++t)
-        if (neighbour[t] == j) return t;
-    return npos;
+    const std::uint64_t e = end(i), t = detail::first_of(neighbour.data(), begin(i), e, j);
+    return t < e ? t : npos;
 }
 
 bool Network::add(std::uint32_t a, std::uint32_t b, TieType t, std::uint8_t s) {

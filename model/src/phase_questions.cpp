@@ -30,8 +30,8 @@ void Engine::questions_arise() {
         const rng::Uniform4Run draws(key_, rng::Stream::questions, week_, rb, re);
         // Who gets a question, in one loop over the buurt that the compiler vectorises: everyone is
         // computed and adults without a question are taken, by mask (children's questions reach us through
-        // their parents); the rate is Engine::question_rate's, operation for operation, its 0/1 tables as
-        // bit masks (choose). The few who get one are then given it in id order, as before.
+        // their parents), at question_rate_of (Engine::question_rate's formula). The few who get one are
+        // then given it in id order, as before.
         thread_local std::vector<double> u_buf;
         thread_local std::vector<std::uint64_t> ask_buf;  // 64-bit: narrowing a double's mask stops the vectoriser
         if (ask_buf.size() < n) {
@@ -47,14 +47,9 @@ void Engine::questions_arise() {
         const float* __restrict self_reliance = s.self_reliance.data() + rb;
         const std::uint16_t* __restrict episode_weeks = s.episode_weeks.data() + rb;
         std::uint64_t* __restrict asks = ask_buf.data();
-        const double rate_young = q.rate_18_64, rate_old = q.rate_65_plus, vulnerable = q.vulnerable_multiplier;
-        const double low_sr = q.low_self_reliance_effect, in_episode = q.episode_multiplier;
         std::uint32_t n_asks = 0;
         for (std::size_t k = 0; k < n; ++k) {
-            double rate = choose(age[k] >= senior_age, rate_old, rate_young);
-            rate *= choose(vulnerability[k] != 0, vulnerable, 1.0);
-            rate *= 1.0 + low_sr * (1.0 - self_reliance[k]);
-            rate *= choose(episode_weeks[k] > 0, in_episode, 1.0);
+            const double rate = question_rate_of(q, age[k], vulnerability[k], self_reliance[k], episode_weeks[k]);
             const unsigned ask = unsigned(age[k] >= adult_age) & unsigned(status[k] == QuestionStatus::none) &
                                  unsigned(!(ua[k] >= rate));  // not `<`: as question_rate's `u >= rate` skip, NaN included
             asks[k] = ask;

@@ -17,24 +17,6 @@ using namespace detail;
 
 namespace {
 
-/** std::max(0.f, x) without a jump (MAXSS(x, 0) is x > 0 ? x : 0, the same value for every x, NaN included). */
-inline float max0_exact(float x) {
-#if defined(__SSE2__)
-    return _mm_cvtss_f32(_mm_max_ss(_mm_set_ss(x), _mm_setzero_ps()));
-#else
-    return std::max(0.f, x);
-#endif
-}
-
-/** std::max(0.0, x) without a jump (MAXSD(x, 0) is x > 0 ? x : 0). */
-inline double max0_exact(double x) {
-#if defined(__SSE2__)
-    return _mm_cvtsd_f64(_mm_max_sd(_mm_set_sd(x), _mm_setzero_pd()));
-#else
-    return std::max(0.0, x);
-#endif
-}
-
 /** Philox blocks are drawn this many residents at a time into a buffer on the stack (a multiple of the
  *  32 that rng_run.cpp computes at once): Key::blocks4 of a sub-range gives the blocks of the whole run. */
 constexpr std::uint32_t block_chunk = 256;
@@ -88,7 +70,7 @@ void Engine::carers_and_volunteers() {
                 __builtin_prefetch(question_hours + whose);
                 __builtin_prefetch(buurt_of + whose);
                 const float old = burden[i];
-                const float recovered = max0_exact(old - recovery);
+                const float recovered = max_exact(old - recovery, 0.f);
                 burden[i] = std::bit_cast<float>(
                     keep_unless(std::bit_cast<std::uint32_t>(recovered), std::bit_cast<std::uint32_t>(old), carer));
                 ids[n] = i;
@@ -98,9 +80,9 @@ void Engine::carers_and_volunteers() {
                 const std::uint32_t i = ids[k], r = caring_for[i];
                 const float hours = question_hours[r];
                 // A supported carer (advice, respite: State::carer_supported_until) has part of the growth removed.
-                double growth = burden_rate * max0_exact(double(hours) - sustainable);
+                double growth = burden_rate * max_exact(double(hours) - sustainable, 0.0);
                 growth *= growth_factor[supported_until[i] > week];
-                const float now = max0_exact(burden[i] + float(growth - c.recovery_rate));
+                const float now = max_exact(burden[i] + float(growth - c.recovery_rate), 0.f);
                 burden[i] = now;
                 const bool withdraw =
                     now >= 1.f && key_.uniform4(rng::Stream::carers, week, i, 1)[0] < c.withdraw_rate;

@@ -184,8 +184,8 @@ void Engine::bump_tie(std::uint32_t a, std::uint32_t b, double amount) {
 
 void Engine::bump_tie_at(std::uint32_t a, std::uint64_t ta, std::uint32_t b, double amount) {
     BUURTSIM_ASSERT(net_.neighbour[ta] == b && ta >= net_.begin(a) && ta < net_.end(a));
-    const std::uint64_t tb = detail::first_of(net_.neighbour.data(), net_.begin(b), net_.end(b), a);  // Network::find
-    BUURTSIM_ASSERT(tb < net_.end(b));
+    const std::uint64_t tb = net_.find(b, a);
+    BUURTSIM_ASSERT(tb != Network::npos);
     const auto s = std::uint8_t(std::min(255.0, net_.strength[ta] + std::round(amount)));
     const std::uint32_t gain = std::uint32_t(s) - net_.strength[ta];
     net_.strength[ta] = s;

@@ -1,6 +1,7 @@
 #pragma once
 // Private helpers shared by the phase files.
 #include "engine.hpp"
+#include "row_scan.hpp"
 
 #include <boost/random/geometric_distribution.hpp>
 #include <oneapi/tbb/parallel_for.h>
@@ -81,6 +82,24 @@ inline double clamp_exact(double x, double lo, double hi) {
 #endif
 }
 
+/** std::max(lo, x) without a jump, the same value for every x (NaN included): clamp_exact's MAXSD alone,
+ *  and MAXSS for floats. */
+inline double max_exact(double x, double lo) {
+#if defined(__SSE2__)
+    return _mm_cvtsd_f64(_mm_max_sd(_mm_set_sd(x), _mm_set_sd(lo)));
+#else
+    return std::max(lo, x);
+#endif
+}
+
+inline float max_exact(float x, float lo) {
+#if defined(__SSE2__)
+    return _mm_cvtss_f32(_mm_max_ss(_mm_set_ss(x), _mm_set_ss(lo)));
+#else
+    return std::max(lo, x);
+#endif
+}
+
 inline float clamp01(double x) { return float(clamp_exact(x, 0.0, 1.0)); }
 
 /** `a` where `c` is 1, `b` where it is 0, by a mask on the bits: `c ? a : b` on doubles is a jump to GCC
@@ -90,25 +109,6 @@ inline double choose(unsigned c, double a, double b) {
     return std::bit_cast<double>((std::bit_cast<std::uint64_t>(a) & m) | (std::bit_cast<std::uint64_t>(b) & ~m));
 }
 
-
-/** The first slot of [from, to) holding `id` (or `to`): eight entries a step, so the scan's exit, at a place
- *  in the row that is a coin toss, is a jump mispredicted about half as often as one entry a step. */
-inline std::uint64_t first_of(const std::uint32_t* __restrict neighbour, std::uint64_t from, std::uint64_t to,
-                              std::uint32_t id) {
-    std::uint64_t t = from;
-#if defined(__SSE2__)
-    const __m128i key = _mm_set1_epi32(int(id));
-    for (; t + 8 <= to; t += 8) {
-        const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(neighbour + t));
-        const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(neighbour + t + 4));
-        const int hit = _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(a, key))) |
-                        (_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(c, key))) << 4);
-        if (hit) return t + std::uint64_t(__builtin_ctz(unsigned(hit)));
-    }
-#endif
-    while (t < to && neighbour[t] != id) ++t;
-    return t;
-}
 
 /** `value` where `take` is 1, `old` where it is 0, by a mask: GCC turns the ternary of a store into a jump. */
 template <class T>
@@ -129,18 +129,27 @@ inline double Engine::self_reliance_target(std::uint32_t i) const {
            h.self_reliance_age_slope * std::max(0, int(pop_.age[i]) - int(detail::senior_age));
 }
 
-// Inline: the questions phase calls it for every adult without a question every week.
-inline double Engine::question_rate(std::uint32_t i) const {
-    const QuestionParams& q = params_.questions;
-    // Tables by 0/1 index rather than jumps (times 1.0 is exact): age group, vulnerability and episodes
-    // are coin tosses to the branch predictor.
-    const double by_age[2] = {q.rate_18_64, q.rate_65_plus};
-    const double vulnerable[2] = {1.0, q.vulnerable_multiplier}, episode[2] = {1.0, q.episode_multiplier};
-    double rate = by_age[pop_.age[i] >= detail::senior_age];
-    rate *= vulnerable[pop_.vulnerability[i] != 0];
-    rate *= 1.0 + q.low_self_reliance_effect * (1.0 - state_.self_reliance[i]);
-    rate *= episode[state_.episode_weeks[i] > 0];
+namespace detail {
+
+/** The weekly question rate from a resident's age, vulnerability, self-reliance and episode: the one
+ *  formula behind Engine::question_rate and the questions phase's vectorised loop. The multipliers are
+ *  picked by bit masks (times 1.0 is exact): age group, vulnerability and episodes are coin tosses to the
+ *  branch predictor, and a mask keeps a loop of these vectorisable. */
+inline double question_rate_of(const QuestionParams& q, std::uint8_t age, std::uint8_t vulnerability,
+                               float self_reliance, std::uint16_t episode_weeks) {
+    double rate = choose(age >= senior_age, q.rate_65_plus, q.rate_18_64);
+    rate *= choose(vulnerability != 0, q.vulnerable_multiplier, 1.0);
+    rate *= 1.0 + q.low_self_reliance_effect * (1.0 - self_reliance);
+    rate *= choose(episode_weeks > 0, q.episode_multiplier, 1.0);
     return rate;
+}
+
+}  // namespace detail
+
+// Inline: the initial care relationships weigh every adult by it.
+inline double Engine::question_rate(std::uint32_t i) const {
+    return detail::question_rate_of(params_.questions, pop_.age[i], pop_.vulnerability[i], state_.self_reliance[i],
+                                    state_.episode_weeks[i]);
 }
 
 }  // namespace buurtsim

@@ -13,11 +13,15 @@ void Engine::health_and_life_events() {
     const HealthParams& h = params_.health;
     State& s = state_;
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
-        const rng::Uniform4Run draws(key_, rng::Stream::health, week_, pop_.buurt_begin[b], pop_.buurt_begin[b + 1]);
-        // Children's needs reach us through their parents: adults only.
-        for (std::uint32_t k = adults_begin_[b]; k < adults_begin_[b + 1]; ++k) {
+        // Children's needs reach us through their parents: adults only, and only their blocks are drawn.
+        const std::uint32_t a_begin = adults_begin_[b], a_end = adults_begin_[b + 1];
+        thread_local std::vector<std::array<std::uint32_t, 4>> blocks;
+        if (blocks.size() < a_end - a_begin) blocks.resize(a_end - a_begin);
+        key_.blocks4_of(rng::Stream::health, week_, adults_.data() + a_begin, a_end - a_begin, 0, blocks.data());
+        for (std::uint32_t k = a_begin; k < a_end; ++k) {
             const std::uint32_t i = adults_[k];
-            const auto u = draws[i];
+            const auto& blk = blocks[k - a_begin];
+            const std::array<double, 3> u = {r123::u01<double>(blk[0]), r123::u01<double>(blk[1]), r123::u01<double>(blk[2])};
             const double target = self_reliance_target(i);
             double sr = s.self_reliance[i];
             sr += h.drift_rate * (target - sr) + h.noise * (2.0 * u[0] - 1.0);

@@ -98,7 +98,11 @@ void Engine::street_contacts(std::uint32_t b) {
     thread_local std::vector<Block> block_buf;
     if (contact_buf.size() < 3 * std::size_t(re - rb) + 3) contact_buf.resize(3 * std::size_t(re - rb) + 3);
     Contact* __restrict contacts = contact_buf.data();
-    const Block* __restrict blocks = meeting_blocks(key_, week_, rb, re, 2, block_buf);
+    // Adults only, so only their blocks are drawn, indexed by the position in the buurt's list of adults.
+    const std::uint32_t a_begin = adults_begin_[b], a_end = adults_begin_[b + 1];
+    if (block_buf.size() < a_end - a_begin) block_buf.resize(a_end - a_begin);
+    key_.blocks4_of(rng::Stream::meeting, week_, adults_.data() + a_begin, a_end - a_begin, 2, block_buf.data());
+    const Block* __restrict blocks = block_buf.data();
 
     // The picks first: where each adult's contacts fall in its own row needs
     // only the draws and the row's place. Three picks are written for every
@@ -107,10 +111,10 @@ void Engine::street_contacts(std::uint32_t b) {
     // without ties writes its three picks too and keeps none.
     std::size_t m = 0;
     const std::uint32_t* __restrict adult_ids = adults_.data();
-    for (std::uint32_t a = adults_begin_[b]; a < adults_begin_[b + 1]; ++a) {
+    for (std::uint32_t a = a_begin; a < a_end; ++a) {
         const std::uint32_t i = adult_ids[a];
         const std::uint16_t degree = count[i];
-        const Block& r = blocks[i - rb];
+        const Block& r = blocks[a - a_begin];
         const double u0 = u01(r[0]);
         const std::uint64_t row = offset[i];
         for (int k = 0; k < 3; ++k) contacts[m + k] = {row + pick(r[1 + k], degree), i, 0};

@@ -17,8 +17,8 @@ using namespace detail;
 
 namespace {
 
-/** Philox blocks are drawn this many residents at a time into a buffer on the stack (a multiple of the
- *  32 that rng_run.cpp computes at once): Key::blocks4 of a sub-range gives the blocks of the whole run. */
+/** Philox blocks are drawn this many adults at a time into a buffer on the stack (a multiple of the
+ *  32 that rng_run.cpp computes at once). */
 constexpr std::uint32_t block_chunk = 256;
 
 /** How many carers ahead the recipients' state is prefetched. */
@@ -134,16 +134,15 @@ void Engine::carers_and_volunteers() {
         const double dropout = cp.dropout_rate, recruit = cp.recruit_rate, effect = cp.encounter_recruit_effect,
                      support_share = cp.support_share;
         std::array<std::uint32_t, 4> blocks[block_chunk];
-        const std::uint32_t end = pop_.buurt_begin[b + 1];
-        std::uint32_t a = adults_begin_[b];
         const std::uint32_t a_end = adults_begin_[b + 1];
-        for (std::uint32_t first = pop_.buurt_begin[b]; first < end && a < a_end; first += block_chunk) {
-            const std::uint32_t count = std::min(block_chunk, end - first);
-            key_.blocks4(rng::Stream::roles, week_, first, count, 0, blocks);
-            // Adults 18-84 only; every resident's block is the one Uniform4Run of the whole buurt would give.
-            for (; a < a_end && adults[a] < first + count; ++a) {
+        for (std::uint32_t first = adults_begin_[b]; first < a_end; first += block_chunk) {
+            const std::uint32_t count = std::min(block_chunk, a_end - first);
+            // Adults 18-84 only, so the blocks of the adults only: each is the one Uniform4Run of the whole
+            // buurt would give.
+            key_.blocks4_of(rng::Stream::roles, week_, adults + first, count, 0, blocks);
+            for (std::uint32_t a = first; a < first + count; ++a) {
                 const std::uint32_t i = adults[a];
-                const auto& blk = blocks[i - first];
+                const auto& blk = blocks[a - first];
                 const double u0 = r123::u01<double>(blk[0]), u1 = r123::u01<double>(blk[1]);
                 const std::uint8_t v = volunteer[i];
                 // Both answers, picked by masks: volunteer or not is a coin toss to the branch predictor.

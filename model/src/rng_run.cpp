@@ -3,7 +3,9 @@
 // dependent multiply rounds (about 7 ns). Four groups of eight agents in AVX2
 // registers hide that latency (about 1.6 ns an agent on the 2-core machine).
 // The arithmetic is Random123's Philox4x32-10 round for round, so the bits are
-// the same; machines without AVX2 take the scalar path.
+// the same; machines without AVX2 take the scalar path. A phase that draws for
+// adults only asks for their ids (Key::blocks4_of): a block depends on its
+// agent's id alone, so it is the same block, and children's are not computed.
 #include "buurtsim/rng.hpp"
 
 #include <immintrin.h>
@@ -16,14 +18,19 @@ constexpr std::uint32_t weyl0 = 0x9E3779B9u, weyl1 = 0xBB67AE85u;  // key schedu
 constexpr int groups = 4;                                          // groups of eight in flight
 constexpr std::uint32_t batch = 8 * groups;
 
+/// The blocks of agents first .. first + 31, or (listed) of the 32 agents ids[0 .. 32).
+template <bool listed>
 __attribute__((target("avx2"))) void blocks_avx2(std::uint32_t k0, std::uint32_t k1, std::uint32_t first,
-                                                 std::uint32_t c1, std::uint32_t c2, std::uint32_t c3,
-                                                 std::array<std::uint32_t, 4>* out) {
+                                                 const std::uint32_t* ids, std::uint32_t c1, std::uint32_t c2,
+                                                 std::uint32_t c3, std::array<std::uint32_t, 4>* out) {
     const __m256i m0 = _mm256_set1_epi32(int(mul0)), m1 = _mm256_set1_epi32(int(mul1));
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     __m256i x0[groups], x1[groups], x2[groups], x3[groups];
     for (int g = 0; g < groups; ++g) {
-        x0[g] = _mm256_add_epi32(_mm256_set1_epi32(int(first + 8u * g)), lane);
+        if constexpr (listed)
+            x0[g] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ids + 8 * g));
+        else
+            x0[g] = _mm256_add_epi32(_mm256_set1_epi32(int(first + 8u * g)), lane);
         x1[g] = _mm256_set1_epi32(int(c1));
         x2[g] = _mm256_set1_epi32(int(c2));
         x3[g] = _mm256_set1_epi32(int(c3));
@@ -67,20 +74,34 @@ bool have_avx2() {
     return yes;
 }
 
-}  // namespace
-
-void Key::blocks4(Stream s, std::uint32_t week, std::uint32_t first, std::uint32_t count, std::uint32_t sub,
-                  std::array<std::uint32_t, 4>* out, bool simd) const {
+/// Key::blocks4 (agents first, first + 1, ...) and Key::blocks4_of (agents ids[0], ids[1], ...).
+template <bool listed>
+void blocks_for(const Philox::ukey_type& key, Stream s, std::uint32_t week, std::uint32_t first,
+                const std::uint32_t* ids, std::uint32_t count, std::uint32_t sub, std::array<std::uint32_t, 4>* out,
+                bool simd) {
     // The counter of uniform4: (agent, week, stream and sub, the uniform4 tag).
     const std::uint32_t c1 = week, c2 = (std::uint32_t(s) << 16) | (sub & 0xFFFFu), c3 = 0x80000000u;
     std::uint32_t k = 0;
     if (simd && have_avx2())
-        for (; k + batch <= count; k += batch) blocks_avx2(key[0], key[1], first + k, c1, c2, c3, out + k);
+        for (; k + batch <= count; k += batch)
+            blocks_avx2<listed>(key[0], key[1], first + k, listed ? ids + k : nullptr, c1, c2, c3, out + k);
     for (; k < count; ++k) {
-        const Philox::ctr_type c{{first + k, c1, c2, c3}};
+        const Philox::ctr_type c{{listed ? ids[k] : first + k, c1, c2, c3}};
         const Philox::ctr_type r = Philox()(c, Philox::key_type(key));
         out[k] = {r[0], r[1], r[2], r[3]};
     }
+}
+
+}  // namespace
+
+void Key::blocks4(Stream s, std::uint32_t week, std::uint32_t first, std::uint32_t count, std::uint32_t sub,
+                  std::array<std::uint32_t, 4>* out, bool simd) const {
+    blocks_for<false>(key, s, week, first, nullptr, count, sub, out, simd);
+}
+
+void Key::blocks4_of(Stream s, std::uint32_t week, const std::uint32_t* ids, std::uint32_t count, std::uint32_t sub,
+                     std::array<std::uint32_t, 4>* out, bool simd) const {
+    blocks_for<true>(key, s, week, 0, ids, count, sub, out, simd);
 }
 
 }  // namespace buurtsim::rng

@@ -66,7 +66,7 @@ TEST_CASE("uniforms lie in (0,1) with mean 1/2 and Boost distributions see the r
     CHECK(std::abs(sum_exp / n - 2.0) < 5 * 2.0 / std::sqrt(double(n)));
 }
 
-TEST_CASE("a batch of blocks gives every agent exactly its uniform4, with and without AVX2") {
+TEST_CASE("a batch of blocks gives every agent exactly its uniform4, with and without AVX2, by range or by list") {
     const rng::Key k(12345, 3);
     for (std::uint32_t first : {0u, 1u, 31u, 4000000000u}) {
         for (std::uint32_t count : {0u, 1u, 7u, 32u, 33u, 100u}) {
@@ -77,6 +77,22 @@ TEST_CASE("a batch of blocks gives every agent exactly its uniform4, with and wi
                     const auto u = k.uniform4(rng::Stream::health, 17, first + a, 5);
                     for (int w = 0; w < 4; ++w) REQUIRE(r123::u01<double>(out[a][w]) == u[w]);
                 }
+            }
+        }
+    }
+    // A list of agents (a buurt's adults; here in no order, with a repeat and the largest id): each gets its own
+    // block, whatever its neighbours in the list, on both paths and in every position of a batch of 32.
+    std::vector<std::uint32_t> ids;
+    for (std::uint32_t a = 0; a < 100; ++a) ids.push_back((a * 2654435761u) % 5000u);
+    ids[40] = ids[3];
+    ids[70] = 4294967295u;
+    for (std::uint32_t count : {0u, 1u, 7u, 32u, 33u, 100u}) {
+        for (bool simd : {true, false}) {
+            std::vector<std::array<std::uint32_t, 4>> out(count);
+            k.blocks4_of(rng::Stream::roles, 23, ids.data(), count, 6, out.data(), simd);
+            for (std::uint32_t a = 0; a < count; ++a) {
+                const auto u = k.uniform4(rng::Stream::roles, 23, ids[a], 6);
+                for (int w = 0; w < 4; ++w) REQUIRE(r123::u01<double>(out[a][w]) == u[w]);
             }
         }
     }

@@ -77,6 +77,10 @@ struct Key {
      *  @param simd false: one agent at a time (the tests compare both) */
     void blocks4(Stream s, std::uint32_t week, std::uint32_t first, std::uint32_t count, std::uint32_t sub,
                  std::array<std::uint32_t, 4>* out, bool simd = true) const;
+    /** @brief blocks4 for a list of agents: out[k] is the block of agent ids[k] (the same bits as
+     *  uniform4 for it), for phases that draw for some residents of a buurt only (its adults). */
+    void blocks4_of(Stream s, std::uint32_t week, const std::uint32_t* ids, std::uint32_t count, std::uint32_t sub,
+                    std::array<std::uint32_t, 4>* out, bool simd = true) const;
     /** @brief Four uniform [0,1) doubles for one context in a single Philox call (hot paths). */
     std::array<double, 4> uniform4(Stream s, std::uint32_t week, std::uint32_t agent,
                                    std::uint32_t sub = 0) const {

@@ -15,9 +15,9 @@ void Engine::health_and_life_events() {
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         // Children's needs reach us through their parents: adults only, and only their blocks are drawn.
         const std::uint32_t a_begin = adults_begin_[b], a_end = adults_begin_[b + 1];
-        thread_local std::vector<std::array<std::uint32_t, 4>> blocks;
-        if (blocks.size() < a_end - a_begin) blocks.resize(a_end - a_begin);
-        key_.blocks4_of(rng::Stream::health, week_, adults_.data() + a_begin, a_end - a_begin, 0, blocks.data());
+        thread_local std::vector<std::array<std::uint32_t, 4>> block_buf;
+        const std::array<std::uint32_t, 4>* blocks =
+            blocks_of(key_, rng::Stream::health, week_, adults_.data() + a_begin, a_end - a_begin, 0, block_buf);
         for (std::uint32_t k = a_begin; k < a_end; ++k) {
             const std::uint32_t i = adults_[k];
             const auto& blk = blocks[k - a_begin];

@@ -33,16 +33,6 @@ namespace {
 
 using Block = std::array<std::uint32_t, 4>;
 
-// The meeting stream's Philox blocks of residents [rb, re) for one sub-stream,
-// into a buffer the thread keeps: the same bits as rng::Uniform4Run, without
-// allocating and zeroing a vector per buurt and call. Index with i - rb.
-const Block* meeting_blocks(const rng::Key& key, std::uint32_t week, std::uint32_t rb, std::uint32_t re,
-                            std::uint32_t sub, std::vector<Block>& buf) {
-    if (buf.size() < re - rb) buf.resize(re - rb);
-    key.blocks4(rng::Stream::meeting, week, rb, re - rb, sub, buf.data());
-    return buf.data();
-}
-
 inline double u01(std::uint32_t x) { return r123::u01<double>(x); }
 
 // std::uint64_t(u01(x) * n) for a row of n ties, in integers: u01 of 32 bits
@@ -100,9 +90,7 @@ void Engine::street_contacts(std::uint32_t b) {
     Contact* __restrict contacts = contact_buf.data();
     // Adults only, so only their blocks are drawn, indexed by the position in the buurt's list of adults.
     const std::uint32_t a_begin = adults_begin_[b], a_end = adults_begin_[b + 1];
-    if (block_buf.size() < a_end - a_begin) block_buf.resize(a_end - a_begin);
-    key_.blocks4_of(rng::Stream::meeting, week_, adults_.data() + a_begin, a_end - a_begin, 2, block_buf.data());
-    const Block* __restrict blocks = block_buf.data();
+    const Block* __restrict blocks = blocks_of(key_, rng::Stream::meeting, week_, adults_.data() + a_begin, a_end - a_begin, 2, block_buf);
 
     // The picks first: where each adult's contacts fall in its own row needs
     // only the draws and the row's place. Three picks are written for every
@@ -195,27 +183,30 @@ void Engine::meeting() {
         thread_local std::vector<Block> block_buf;
         if (want_buf.size() < re - rb) want_buf.resize(re - rb);
         visitors.clear();
-        const Block* __restrict blocks = meeting_blocks(key_, week_, rb, re, 0, block_buf);
-        const std::uint8_t* __restrict age = pop_.age.data();
+        // Adults only (who visits is an adult), so only their blocks are drawn, by position in the buurt's
+        // list of adults; `want` holds positions in it.
+        const std::uint32_t a_begin = adults_begin_[b], a_end = adults_begin_[b + 1];
+        const std::uint32_t* __restrict adult_ids = adults_.data() + a_begin;
+        const Block* __restrict blocks = blocks_of(key_, rng::Stream::meeting, week_, adult_ids, a_end - a_begin, 0, block_buf);
         const float* __restrict inclination = s.inclination.data();
         std::uint32_t* __restrict want = want_buf.data();
         const double attend_rate = m.attend_rate;
-        // Every resident is written and the decision keeps it or not: whether
-        // the next resident is an adult is a coin toss to the branch predictor.
+        // Every adult is written and the decision keeps it or not: no jump on a draw.
         std::size_t wants = 0;
-        for (std::uint32_t i = rb; i < re; ++i) {
-            want[wants] = i;
-            wants += unsigned(age[i] >= 18) & unsigned(u01(blocks[i - rb][0]) < attend_rate * inclination[i]);
+        for (std::uint32_t a = 0; a < a_end - a_begin; ++a) {
+            want[wants] = a;
+            wants += unsigned(u01(blocks[a][0]) < attend_rate * inclination[adult_ids[a]]);
         }
         const double admit = wants > seats ? seats / double(wants) : 1.0;
         // Who is let in, kept the same way (in place: the kept are never ahead of the read).
         std::size_t admitted = 0;
         for (std::size_t k = 0; k < wants; ++k) {
-            const std::uint32_t i = want[k];
-            want[admitted] = i;
-            admitted += u01(blocks[i - rb][1]) < admit;
+            const std::uint32_t a = want[k];
+            want[admitted] = a;
+            admitted += u01(blocks[a][1]) < admit;
         }
-        visitors.assign(want, want + admitted);
+        visitors.resize(admitted);
+        for (std::size_t k = 0; k < admitted; ++k) visitors[k] = adult_ids[want[k]];
         s.week[b].visits = std::uint32_t(visitors.size());
         for (std::uint32_t v : visitors) s.visited_week[v] = week_ + 1;
         if (visitors.size() < 2) return;

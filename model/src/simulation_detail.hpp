@@ -27,6 +27,16 @@ void for_each_buurt(std::size_t buurten, Fn&& fn) {
     tbb::parallel_for(std::size_t(0), buurten, [&](std::size_t b) { fn(std::uint32_t(b)); });
 }
 
+/** The Philox blocks of n residents ids[0 .. n) for one (stream, week, sub), into a buffer the thread keeps
+ *  (no vector allocated and zeroed per buurt and call); index by position in ids (Key::blocks4_of). */
+inline const std::array<std::uint32_t, 4>* blocks_of(const rng::Key& key, rng::Stream s, std::uint32_t week,
+                                                    const std::uint32_t* ids, std::uint32_t n, std::uint32_t sub,
+                                                    std::vector<std::array<std::uint32_t, 4>>& buf) {
+    if (buf.size() < n) buf.resize(n);
+    key.blocks4_of(s, week, ids, n, sub, buf.data());
+    return buf.data();
+}
+
 /** 1 + Geometric(1/mean) by inversion of one uniform: mean weeks `mean`, at least 1. */
 inline std::uint32_t geometric_weeks(double u, double mean) {
     if (mean <= 1.0) return 1;

@@ -319,6 +319,7 @@ void Engine::ties_decay() {
             const bool ends = type == std::size_t(TieType::met) && faded[k] < tp.weak_min;
             entry[k] = std::uint16_t(faded[k] | unsigned(ends) << 8 | unsigned(type != std::size_t(TieType::household)) << 9);
         }
+    const double weak_min = tp.weak_min;  // a met tie ends below it (the table's bit 8)
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         const std::uint32_t lo = pop_.buurt_begin[b], hi = pop_.buurt_begin[b + 1];
         // Local __restrict pointers and sums: through the vectors every byte store to a strength made the
@@ -332,29 +333,48 @@ void Engine::ties_decay() {
         TieSummary* __restrict ties = state_.ties.data();
         const std::uint16_t* __restrict table = entry.data();
         for (std::uint32_t i = lo; i < hi; ++i) {
-            // Every strength of the row changes: sum it afresh (tie_sums.hpp).
+            // Every strength of the row changes: sum it afresh (tie_sums.hpp). First every tie faded and
+            // summed with no jump (whether a tie stays in the buurt is a coin toss to the branch predictor),
+            // noting whether any tie ends; then, if one does (a met tie faded below weak_min: rare), the row
+            // is walked again as the one-pass loop did: an ending tie is replaced by the row's last, which
+            // is faded there and may end too. Here the last is already faded, and fading each tie once,
+            // ended or not, leaves the same ties in the same slots with the same strengths.
             std::uint32_t all = 0, in_buurt = 0, ties_buurt = 0, nonhousehold = 0;
-            std::uint64_t t = offset[i], end = t + count[i];
-            while (t < end) {
+            const std::uint64_t begin = offset[i];
+            std::uint64_t end = begin + count[i];
+            unsigned any_ends = 0;
+            for (std::uint64_t t = begin; t < end; ++t) {
                 const unsigned e = table[std::size_t(type[t]) * 256 + strength[t]];
                 const std::uint8_t st = std::uint8_t(e);
                 strength[t] = st;
-                if (e & 0x100u) {
-                    // The other end fades identically and goes too. The last tie moves here, unfaded.
-                    --end;
-                    neighbour[t] = neighbour[end];
-                    type[t] = type[end];
-                    strength[t] = strength[end];
-                    --count[i];
-                    continue;
-                }
-                // Branch-free: whether a tie stays in the buurt is a coin toss to the branch predictor.
+                any_ends |= e;
                 const unsigned local = neighbour[t] - lo < hi - lo;
                 all += st;
                 in_buurt += st & (0u - local);
                 ties_buurt += local;
                 nonhousehold += local & (e >> 9);
-                ++t;
+            }
+            if (any_ends & 0x100u) {
+                // The other end fades identically and goes too (Network::remove_at on these pointers).
+                for (std::uint64_t t = begin; t < end;) {
+                    if (type[t] == TieType::met && strength[t] < weak_min) {
+                        --end;
+                        neighbour[t] = neighbour[end];
+                        type[t] = type[end];
+                        strength[t] = strength[end];
+                        --count[i];
+                        continue;
+                    }
+                    ++t;
+                }
+                all = in_buurt = ties_buurt = nonhousehold = 0;
+                for (std::uint64_t t = begin; t < end; ++t) {
+                    const unsigned local = neighbour[t] - lo < hi - lo;
+                    all += strength[t];
+                    in_buurt += strength[t] & (0u - local);
+                    ties_buurt += local;
+                    nonhousehold += local & unsigned(type[t] != TieType::household);
+                }
             }
             ties[i] = TieSummary{all, in_buurt, std::uint16_t(ties_buurt), std::uint16_t(nonhousehold)};
         }

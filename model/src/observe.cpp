@@ -120,14 +120,17 @@ namespace {
 
 /// This week's contacts folded into the moving average, and an adult's DJG score from it and the row's
 /// sums: the one formula observe and the initial state share. The score is round_small(latent) clamped to
-/// 0..11, computed as int(clamp(latent + 3.5, 3, 14)) - 3 and stored by mask: no jump for a child or a clamp.
+/// 0..11, computed as int(clamp(latent + 3.5, 3, 14)) - 3 and stored by mask: no jump for a child. The
+/// clamp is clamp_exact's MAXSD and MINSD written as the ternaries they compute (x > lo ? x : lo, then
+/// m < hi ? m : hi): the same value for every x, and GCC vectorises a loop of these, not of the intrinsics.
 inline void wellbeing_step(float& recent, float& week, std::uint8_t& djg, float base, unsigned adult, double log_all,
                            const LonelinessParams& l) {
     const double m = l.contact_memory;
     recent = float((1.0 - m) * recent + m * week);
     week = 0.f;
     const double latent = base - l.tie_effect * log_all - l.contact_effect * recent;
-    djg = keep_unless(djg, std::uint8_t(int(clamp_exact(latent + 3.5, 3.0, 14.0)) - 3), adult);
+    const double y = latent + 3.5, above = y > 3.0 ? y : 3.0, clamped = above < 14.0 ? above : 14.0;
+    djg = keep_unless(djg, std::uint8_t(int(clamped) - 3), adult);
 }
 
 }  // namespace
@@ -191,11 +194,26 @@ void Engine::observe() {
         // is one comparison with max(now, 52) - 52.
         const std::uint32_t year_floor = std::max(now, 52u) - 52u;
         const auto in_year = [year_floor](std::uint32_t seen) { return unsigned(seen > year_floor); };
-        // 1. Everyone: contacts, and an adult's DJG score (wellbeing_step, without its branch).
+        // 1. Everyone: contacts, and an adult's DJG score (wellbeing_step, without its branch). The table
+        // reads of log(1 + strength / 255) first, in a loop of their own (a table read per resident keeps
+        // a loop from vectorising); then the step, vectorised, on pointers to the buurt's first resident
+        // indexed by a size_t (a 32-bit index may wrap as far as the compiler knows).
         const std::uint32_t r_begin = pop_.buurt_begin[b], r_end = pop_.buurt_begin[b + 1];
-        for (std::uint32_t i = r_begin; i < r_end; ++i)
-            wellbeing_step(recent[i], contacts_week[i], djg[i], base[i], unsigned(age[i] >= 18),
-                           log1p_strength(ties[i].strength_all), lp);
+        const std::size_t n = r_end - r_begin;
+        thread_local std::vector<double> log_buf;
+        if (log_buf.size() < n) log_buf.resize(n);
+        double* __restrict log_all = log_buf.data();
+        for (std::size_t k = 0; k < n; ++k) log_all[k] = log1p_strength(ties[r_begin + k].strength_all);
+        {
+            float* __restrict rec = recent + r_begin;
+            float* __restrict cw = contacts_week + r_begin;
+            std::uint8_t* __restrict dj = djg + r_begin;
+            const float* __restrict bs = base + r_begin;
+            const std::uint8_t* __restrict ag = age + r_begin;
+            const LonelinessParams l = lp;  // a copy: read through the closure, the loop reloads it and stays scalar
+            for (std::size_t k = 0; k < n; ++k)
+                wellbeing_step(rec[k], cw[k], dj[k], bs[k], unsigned(ag[k] >= adult_age), log_all[k], l);
+        }
         // 2. Everyone: questions, Wmo, care and volunteering stamps.
         const std::uint32_t this_week = week_;
         for (std::uint32_t i = r_begin; i < r_end; ++i) {

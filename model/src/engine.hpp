@@ -82,6 +82,9 @@ public:
     /// change during a run, and a phase for adults only that walks this list skips children without a
     /// jump the branch predictor gets wrong at every household.
     std::vector<std::uint32_t> adults_, adults_begin_;
+    /// ask_network's scratch: each buurt's askers at its residents' place, then all askers in id order.
+    /// Kept from week to week, so the city-sized one is not allocated and zeroed every week.
+    std::vector<std::uint32_t> asker_scratch_, askers_;
     // --- the scenario's components (registry order) and this week's levers
     std::vector<std::unique_ptr<ComponentRun>> components_;
     Levers levers_;

@@ -55,11 +55,11 @@ void Engine::ask_network() {
     // The askers in id order: each buurt's in parallel (by mask, no jump per resident), joined in buurt
     // order, which is id order.
     const std::size_t n_buurten = pop_.geo.buurten.size();
-    std::vector<std::uint32_t> askers(pop_.size());
+    if (asker_scratch_.size() != pop_.size()) asker_scratch_.resize(pop_.size());
     std::vector<std::uint32_t> found(n_buurten);
     for_each_buurt(n_buurten, [&](std::uint32_t b) {
         const QuestionStatus* __restrict status = s.status.data();
-        std::uint32_t* __restrict out = askers.data() + pop_.buurt_begin[b];
+        std::uint32_t* __restrict out = asker_scratch_.data() + pop_.buurt_begin[b];
         std::uint32_t n = 0, i = pop_.buurt_begin[b];
         const std::uint32_t end = pop_.buurt_begin[b + 1];
 #if defined(__SSE2__)
@@ -77,12 +77,12 @@ void Engine::ask_network() {
         }
         found[b] = n;
     });
-    std::size_t n_askers = 0;
+    std::vector<std::uint32_t>& askers = askers_;
+    askers.clear();
     for (std::uint32_t b = 0; b < n_buurten; ++b) {
-        std::copy_n(askers.begin() + pop_.buurt_begin[b], found[b], askers.begin() + n_askers);
-        n_askers += found[b];
+        const auto first = asker_scratch_.begin() + pop_.buurt_begin[b];
+        askers.insert(askers.end(), first, first + found[b]);
     }
-    askers.resize(n_askers);
 
     const std::uint64_t* __restrict offset = net_.offset.data();
     const std::uint16_t* __restrict count = net_.count.data();
@@ -254,15 +254,22 @@ void Engine::ask_community() {
         const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
         // The buurt's support volunteers and askers, each in id order, found by mask (which residents they
         // are is a coin toss to the branch predictor).
-        std::vector<std::uint32_t> vols(re - rb), asking(re - rb);
+        // Buffers the thread keeps: two zeroed vectors of the buurt's size each week were a tenth of the phase.
+        thread_local std::vector<std::uint32_t> vol_buf, asking_buf;
+        if (vol_buf.size() < re - rb) {
+            vol_buf.resize(re - rb);
+            asking_buf.resize(re - rb);
+        }
+        const std::uint32_t* const vols = vol_buf.data();
+        const std::uint32_t* const asking = asking_buf.data();
         std::uint32_t n_vols = 0, n_asking = 0;
         {
             const std::uint8_t* __restrict volunteer = s.volunteer.data();
             const QuestionStatus* __restrict status = s.status.data();
             const QuestionKind* __restrict kind = s.kind.data();
             const std::uint8_t* __restrict knows = s.knows_community.data();
-            std::uint32_t* __restrict v_out = vols.data();
-            std::uint32_t* __restrict a_out = asking.data();
+            std::uint32_t* __restrict v_out = vol_buf.data();
+            std::uint32_t* __restrict a_out = asking_buf.data();
             for (std::uint32_t i = rb; i < re; ++i) {
                 v_out[n_vols] = i;
                 n_vols += volunteer[i] == 2;
@@ -272,16 +279,15 @@ void Engine::ask_community() {
             }
         }
         if (n_vols == 0) return;
-        vols.resize(n_vols);
-        std::vector<float> left(vols.size(), float(c.hours_per_volunteer));
+        std::vector<float> left(n_vols, float(c.hours_per_volunteer));
         std::vector<std::pair<double, std::uint32_t>> askers(n_asking);
         for (std::uint32_t k = 0; k < n_asking; ++k)
             askers[k] = {key_.uniform4(rng::Stream::community, week_, asking[k])[0], asking[k]};
         std::sort(askers.begin(), askers.end());
         for (const auto& [order, i] : askers) {
-            const auto start = std::size_t(order * double(vols.size())) % vols.size();
-            for (std::size_t k = 0; k < vols.size(); ++k) {
-                const std::size_t v = (start + k) % vols.size();
+            const auto start = std::size_t(order * double(n_vols)) % n_vols;
+            for (std::size_t k = 0; k < n_vols; ++k) {
+                const std::size_t v = (start + k) % n_vols;
                 if (vols[v] == i || left[v] < s.question_hours[i]) continue;
                 left[v] -= s.question_hours[i];
                 s.status[i] = QuestionStatus::none;

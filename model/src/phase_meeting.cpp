@@ -309,15 +309,20 @@ void Engine::ties_decay() {
         for (int st = 0; st < 256; ++st)
             faded[type * 256 + std::size_t(st)] = type == std::size_t(TieType::household) ? std::uint8_t(st)
                                                                      : fade(std::uint8_t(st), rule[type].first, rule[type].second);
-    // One entry per (type, strength before fading), read once per tie: the faded strength (bits 0-7),
-    // whether the tie ends (bit 8: a met tie faded below weak_min) and whether it is not a household tie
-    // (bit 9), so the pass has no type test and no conversion to double per tie.
-    std::array<std::uint16_t, 256 * n_types> entry{};
+    // One entry per (type, strength before fading), read once per tie, laid out as what a tie to the own
+    // buurt adds to the row's sums: bits 0-31 the faded strength (to strength_buurt; its low byte is the
+    // strength itself), bits 32-47 one tie (ties_buurt), bits 48-63 one if not a household tie
+    // (nonhousehold_buurt); bit 8 marks a tie that ends (a met tie faded below weak_min). So a tie costs
+    // one table read, a mask by whether it stays in the buurt and one add, and no type test. No field
+    // carries into the next (a row has under 65536 ties of at most 255), and bit 8 only pollutes the sums
+    // of a row that loses a tie, which are summed afresh.
+    std::array<std::uint64_t, 256 * n_types> entry{};
     for (std::size_t type = 0; type < n_types; ++type)
         for (std::size_t st = 0; st < 256; ++st) {
             const std::size_t k = type * 256 + st;
             const bool ends = type == std::size_t(TieType::met) && faded[k] < tp.weak_min;
-            entry[k] = std::uint16_t(faded[k] | unsigned(ends) << 8 | unsigned(type != std::size_t(TieType::household)) << 9);
+            entry[k] = std::uint64_t(faded[k]) | std::uint64_t(ends) << 8 | std::uint64_t(1) << 32 |
+                       std::uint64_t(type != std::size_t(TieType::household)) << 48;
         }
     const double weak_min = tp.weak_min;  // a met tie ends below it (the table's bit 8)
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
@@ -331,7 +336,7 @@ void Engine::ties_decay() {
         TieType* __restrict type = net_.type.data();
         std::uint8_t* __restrict strength = net_.strength.data();
         TieSummary* __restrict ties = state_.ties.data();
-        const std::uint16_t* __restrict table = entry.data();
+        const std::uint64_t* __restrict table = entry.data();
         for (std::uint32_t i = lo; i < hi; ++i) {
             // Every strength of the row changes: sum it afresh (tie_sums.hpp). First every tie faded and
             // summed with no jump (whether a tie stays in the buurt is a coin toss to the branch predictor),
@@ -339,21 +344,20 @@ void Engine::ties_decay() {
             // is walked again as the one-pass loop did: an ending tie is replaced by the row's last, which
             // is faded there and may end too. Here the last is already faded, and fading each tie once,
             // ended or not, leaves the same ties in the same slots with the same strengths.
-            std::uint32_t all = 0, in_buurt = 0, ties_buurt = 0, nonhousehold = 0;
+            std::uint32_t all = 0;
+            std::uint64_t local_sums = 0, any_ends = 0;
             const std::uint64_t begin = offset[i];
             std::uint64_t end = begin + count[i];
-            unsigned any_ends = 0;
             for (std::uint64_t t = begin; t < end; ++t) {
-                const unsigned e = table[std::size_t(type[t]) * 256 + strength[t]];
+                const std::uint64_t e = table[std::size_t(type[t]) * 256 + strength[t]];
                 const std::uint8_t st = std::uint8_t(e);
                 strength[t] = st;
                 any_ends |= e;
-                const unsigned local = neighbour[t] - lo < hi - lo;
                 all += st;
-                in_buurt += st & (0u - local);
-                ties_buurt += local;
-                nonhousehold += local & (e >> 9);
+                local_sums += e & (0 - std::uint64_t(neighbour[t] - lo < hi - lo));
             }
+            std::uint32_t in_buurt = std::uint32_t(local_sums), ties_buurt = std::uint16_t(local_sums >> 32),
+                          nonhousehold = std::uint16_t(local_sums >> 48);
             if (any_ends & 0x100u) {
                 // The other end fades identically and goes too (Network::remove_at on these pointers).
                 for (std::uint64_t t = begin; t < end;) {

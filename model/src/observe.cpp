@@ -156,7 +156,7 @@ void Engine::observe() {
     // Hours a waiting resident will need: not waiting, a light question, a care question.
     const double hours_waiting[3] = {0.0, params_.buurtteam.case_hours_light, params_.buurtteam.case_hours_per_week};
     const std::uint32_t now = week_ + 1;  // the "seen" stamps are weeks + 1 (0: never)
-    for_each_buurt(pop_.geo.buurten.size(), [&, now](std::uint32_t b) {
+    for_each_buurt_wide(pop_.geo.buurten.size(), [&, now](std::uint32_t b) __attribute__((always_inline)) {
         std::uint32_t adults = 0, seniors = 0, open = 0, waiting = 0, clients = 0, cared = 0, wmo = 0, wmo_year = 0,
                       general = 0;
         double waiting_hours = 0;

@@ -34,7 +34,7 @@ void Engine::health_care_use() {
     const auto poh_rate = [=](unsigned episode, std::uint8_t score) {
         return (choose(score >= 3, poh_lonely, 0.0) + choose(episode, poh_episode, 0.0)) * per_week;
     };
-    for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
+    for_each_buurt_wide(pop_.geo.buurten.size(), [&](std::uint32_t b) __attribute__((always_inline)) {
         State::BuurtWeek& bw = s.week[b];
         const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
         const rng::Uniform4Run draws(key_, rng::Stream::health_care, week_, rb, re);

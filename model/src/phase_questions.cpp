@@ -24,7 +24,7 @@ void Engine::question_kind_weights(std::uint32_t i, double w[4]) const {
 void Engine::questions_arise() {
     const QuestionParams& q = params_.questions;
     State& s = state_;
-    for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
+    for_each_buurt_wide(pop_.geo.buurten.size(), [&](std::uint32_t b) __attribute__((always_inline)) {
         const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
         const std::size_t n = re - rb;
         const rng::Uniform4Run draws(key_, rng::Stream::questions, week_, rb, re);

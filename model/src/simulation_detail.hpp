@@ -3,6 +3,8 @@
 #include "engine.hpp"
 #include "row_scan.hpp"
 
+#include "buurtsim/testing.hpp"
+
 #include <boost/random/geometric_distribution.hpp>
 #include <oneapi/tbb/parallel_for.h>
 
@@ -25,6 +27,26 @@ constexpr std::uint8_t volunteer_max_age = 84;
 template <class Fn>
 void for_each_buurt(std::size_t buurten, Fn&& fn) {
     tbb::parallel_for(std::size_t(0), buurten, [&](std::size_t b) { fn(std::uint32_t(b)); });
+}
+
+/** fn(b) for one buurt, compiled for AVX2: fn is inlined here (it must be marked always_inline), so its
+ *  loops are vectorised four doubles wide. The same IEEE operations as the baseline build, lane by lane
+ *  (no multiply-add is contracted: ISO C++ mode compiles with -ffp-contract=off, and AVX2 alone has no
+ *  FMA), hence the same bits; test_simulation runs both builds and compares them. */
+template <class Fn>
+__attribute__((target("avx2"))) void run_avx2(Fn& fn, std::uint32_t b) {
+    fn(b);
+}
+
+/** for_each_buurt for phases whose per-buurt loops vectorise: on a processor with AVX2 the body runs
+ *  compiled for it (run_avx2), elsewhere (or after set_wide_loops(false), testing.hpp) as compiled for
+ *  the baseline. fn must be always_inline. */
+template <class Fn>
+void for_each_buurt_wide(std::size_t buurten, Fn&& fn) {
+    if (wide_loops())
+        tbb::parallel_for(std::size_t(0), buurten, [&](std::size_t b) { run_avx2(fn, std::uint32_t(b)); });
+    else
+        for_each_buurt(buurten, fn);
 }
 
 /** The Philox blocks of n residents ids[0 .. n) for one (stream, week, sub), into a buffer the thread keeps

@@ -3,6 +3,7 @@
 #include "buurtsim/cbs_data.hpp"
 #include "buurtsim/scenario.hpp"
 #include "buurtsim/simulation.hpp"
+#include "buurtsim/testing.hpp"
 #include "state.hpp"  // private: the test reads team state
 
 #include <catch2/catch.hpp>
@@ -60,6 +61,29 @@ TEST_CASE("results are bit-identical on 1 and 2 threads") {
     const Results one = run(p, 1), two = run(p, 2), again = run(p, 2);
     CHECK(identical(one, two));
     CHECK(identical(two, again));
+}
+
+TEST_CASE("results are bit-identical with the AVX2 and the baseline build of the vectorised loops") {
+    // health_care, questions and observe run compiled for AVX2 where the processor has it
+    // (for_each_buurt_wide): the same arithmetic four lanes wide, so the same bits. Snapshots too.
+    Params p = small();
+    p.output.snapshot_weeks = {10};
+    const bool wide = wide_loops();
+    set_wide_loops(false);
+    REQUIRE_FALSE(wide_loops());
+    Simulation narrow_sim(p, cbs(), 0);
+    narrow_sim.run();
+    set_wide_loops(true);
+    if (!wide_loops()) WARN("this processor has no AVX2: both runs took the baseline build");
+    Simulation wide_sim(p, cbs(), 0);
+    wide_sim.run();
+    set_wide_loops(wide);
+    CHECK(identical(narrow_sim.results(), wide_sim.results()));
+    REQUIRE(narrow_sim.results().snapshots.size() == 1);
+    REQUIRE(wide_sim.results().snapshots.size() == 1);
+    CHECK(narrow_sim.results().snapshots[0].loneliness == wide_sim.results().snapshots[0].loneliness);
+    CHECK(narrow_sim.state().self_reliance == wide_sim.state().self_reliance);
+    CHECK(narrow_sim.state().djg == wide_sim.state().djg);
 }
 
 TEST_CASE("another seed or another replicate gives other results") {

@@ -12,32 +12,58 @@ using namespace detail;
 void Engine::health_and_life_events() {
     const HealthParams& h = params_.health;
     State& s = state_;
-    for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
-        // Children's needs reach us through their parents: adults only, and only their blocks are drawn.
-        const std::uint32_t a_begin = adults_begin_[b], a_end = adults_begin_[b + 1];
-        thread_local std::vector<std::array<std::uint32_t, 4>> block_buf;
-        const std::array<std::uint32_t, 4>* blocks =
-            blocks_of(key_, rng::Stream::health, week_, adults_.data() + a_begin, a_end - a_begin, 0, block_buf);
-        for (std::uint32_t k = a_begin; k < a_end; ++k) {
-            const std::uint32_t i = adults_[k];
-            const auto& blk = blocks[k - a_begin];
-            const std::array<double, 3> u = {r123::u01<double>(blk[0]), r123::u01<double>(blk[1]), r123::u01<double>(blk[2])};
-            const double target = self_reliance_target(i);
-            double sr = s.self_reliance[i];
-            sr += h.drift_rate * (target - sr) + h.noise * (2.0 * u[0] - 1.0);
-            if (s.episode_weeks[i] > 0) {
-                --s.episode_weeks[i];
-            } else {
-                const double hazard = h.episode_rate_low + (h.episode_rate_high - h.episode_rate_low) * clamp01(sr);
-                if (u[1] < hazard) {
-                    // Support received (light help, a carer found) cushions the loss (Levers::support_loss_factor).
-                    sr -= s.supported_until[i] > week_ ? h.episode_drop * levers_.support_loss_factor[b] : h.episode_drop;
-                    s.episode_weeks[i] = std::uint16_t(std::min<std::uint32_t>(
-                        65535, geometric_weeks(u[2], h.episode_weeks_mean)));
-                }
-            }
-            s.self_reliance[i] = clamp01(sr);
+    const double drift = h.drift_rate, noise = h.noise, low = h.episode_rate_low, span = h.episode_rate_high - h.episode_rate_low;
+    const double base = h.self_reliance_base, vulnerable = h.self_reliance_vulnerable, slope = h.self_reliance_age_slope;
+    const std::uint32_t week = week_;
+    for_each_buurt_wide(pop_.geo.buurten.size(), [&](std::uint32_t b) __attribute__((always_inline)) {
+        const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
+        const rng::Uniform4Run draws(key_, rng::Stream::health, week, rb, re);
+        const std::array<std::uint32_t, 4>* __restrict blocks = draws.blocks();
+        // As in health_care_use: pointers to the buurt's first resident indexed by a size_t, the uniforms
+        // converted in a pass of their own, and every resident computed but only adults changed (children's
+        // needs reach us through their parents), by mask, so that the loop vectorises.
+        const std::uint8_t* __restrict age = pop_.age.data() + rb;
+        const std::uint8_t* __restrict vulnerability = pop_.vulnerability.data() + rb;
+        const std::uint32_t* __restrict supported_until = s.supported_until.data() + rb;
+        std::uint16_t* __restrict episode_weeks = s.episode_weeks.data() + rb;
+        float* __restrict self_reliance = s.self_reliance.data() + rb;
+        thread_local std::vector<double> u_buf;
+        thread_local std::vector<std::uint64_t> started_buf;  // 64-bit: narrowing a double's mask stops the vectoriser
+        const std::size_t n = re - rb;
+        if (started_buf.size() < n) {
+            started_buf.resize(n);
+            u_buf.resize(2 * n);
         }
+        double* __restrict ua = u_buf.data();
+        double* __restrict ub = ua + n;
+        std::uint64_t* __restrict started = started_buf.data();
+        for (std::size_t k = 0; k < n; ++k) {
+            ua[k] = u01_vec(blocks[k][0]);
+            ub[k] = u01_vec(blocks[k][1]);
+        }
+        // Support received (light help, a carer found) cushions the loss (Levers::support_loss_factor).
+        const double drop = h.episode_drop, drop_supported = h.episode_drop * levers_.support_loss_factor[b];
+        for (std::size_t k = 0; k < n; ++k) {
+            const unsigned adult = age[k] >= adult_age;
+            // self_reliance_target: subtracting 0.0 for the not vulnerable is exact.
+            const double target = base - choose(vulnerability[k] != 0, vulnerable, 0.0) -
+                                  slope * std::max(0, int(age[k]) - int(senior_age));
+            double sr = self_reliance[k];
+            sr += drift * (target - sr) + noise * (2.0 * ua[k] - 1.0);
+            const unsigned in_episode = episode_weeks[k] > 0;
+            episode_weeks[k] = std::uint16_t(episode_weeks[k] - (adult & in_episode));
+            const double hazard = low + span * clamp01_vec(sr);
+            const unsigned start = adult & (in_episode ^ 1u) & unsigned(ub[k] < hazard);
+            sr -= choose(start, choose(supported_until[k] > week, drop_supported, drop), 0.0);  // - 0.0 is exact
+            started[k] = start;
+            self_reliance[k] = std::bit_cast<float>(
+                keep_unless(std::bit_cast<std::uint32_t>(self_reliance[k]), std::bit_cast<std::uint32_t>(clamp01_vec(sr)), adult));
+        }
+        // The episodes that started (a few a week) get their length.
+        for (std::size_t k = 0; k < n; ++k)
+            if (started[k])
+                episode_weeks[k] = std::uint16_t(std::min<std::uint32_t>(
+                    65535, geometric_weeks(r123::u01<double>(blocks[k][2]), h.episode_weeks_mean)));
     });
 }
 

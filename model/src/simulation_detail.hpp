@@ -134,6 +134,19 @@ inline float max_exact(float x, float lo) {
 
 inline float clamp01(double x) { return float(clamp_exact(x, 0.0, 1.0)); }
 
+/** clamp01(x), written so that a loop of them vectorises (clamp_exact's intrinsics are a jump to GCC):
+ *  in float, by bit masks. The same value for every x: rounding to float keeps order and 0 and 1, so
+ *  float(x) lies past a bound exactly when x does (an overflow gives an infinity); the masks do what MAXSS
+ *  and MINSS do (v > 0 ? v : +0, then m < 1 ? m : 1), so a NaN gives 0 as clamp_exact's MAXSD does.
+ *  Masks, not ternaries: GCC moves a multiply of the result into a ternary's arms, and then it does not
+ *  vectorise. */
+inline float clamp01_vec(double x) {
+    const float v = float(x);
+    const std::uint32_t m = std::bit_cast<std::uint32_t>(v) & (0u - std::uint32_t(v > 0.f));  // +0.0: all zero bits
+    const std::uint32_t below1 = 0u - std::uint32_t(std::bit_cast<float>(m) < 1.f);
+    return std::bit_cast<float>((m & below1) | (0x3f800000u & ~below1));  // 0x3f800000: 1.0f
+}
+
 /** `a` where `c` is 1, `b` where it is 0, by a mask on the bits: `c ? a : b` on doubles is a jump to GCC
  *  (a multiply by it is not if-converted), which keeps a loop of them from vectorising. */
 inline double choose(unsigned c, double a, double b) {

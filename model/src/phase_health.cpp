@@ -17,30 +17,22 @@ void Engine::health_and_life_events() {
     const std::uint32_t week = week_;
     for_each_buurt_wide(pop_.geo.buurten.size(), [&](std::uint32_t b) __attribute__((always_inline)) {
         const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
-        const rng::Uniform4Run draws(key_, rng::Stream::health, week, rb, re);
-        const std::array<std::uint32_t, 4>* __restrict blocks = draws.blocks();
         // As in health_care_use: pointers to the buurt's first resident indexed by a size_t, the uniforms
-        // converted in a pass of their own, and every resident computed but only adults changed (children's
-        // needs reach us through their parents), by mask, so that the loop vectorises.
+        // converted in a pass of their own (buurt_uniforms: noise and the episode draw), and every
+        // resident computed but only adults changed (children's needs reach us through their parents), by
+        // mask, so that the loop vectorises.
         const std::uint8_t* __restrict age = pop_.age.data() + rb;
         const std::uint8_t* __restrict vulnerability = pop_.vulnerability.data() + rb;
         const std::uint32_t* __restrict supported_until = s.supported_until.data() + rb;
         std::uint16_t* __restrict episode_weeks = s.episode_weeks.data() + rb;
         float* __restrict self_reliance = s.self_reliance.data() + rb;
-        thread_local std::vector<double> u_buf;
         thread_local std::vector<std::uint64_t> started_buf;  // 64-bit: narrowing a double's mask stops the vectoriser
         const std::size_t n = re - rb;
-        if (started_buf.size() < n) {
-            started_buf.resize(n);
-            u_buf.resize(2 * n);
-        }
-        double* __restrict ua = u_buf.data();
-        double* __restrict ub = ua + n;
+        if (started_buf.size() < n) started_buf.resize(n);
+        const BuurtUniforms draws = buurt_uniforms<2>(key_, rng::Stream::health, week, rb, re);
+        const double* __restrict ua = draws.u;
+        const double* __restrict ub = ua + n;
         std::uint64_t* __restrict started = started_buf.data();
-        for (std::size_t k = 0; k < n; ++k) {
-            ua[k] = u01_vec(blocks[k][0]);
-            ub[k] = u01_vec(blocks[k][1]);
-        }
         // Support received (light help, a carer found) cushions the loss (Levers::support_loss_factor).
         const double drop = h.episode_drop, drop_supported = h.episode_drop * levers_.support_loss_factor[b];
         for (std::size_t k = 0; k < n; ++k) {
@@ -63,7 +55,7 @@ void Engine::health_and_life_events() {
         for (std::size_t k = 0; k < n; ++k)
             if (started[k])
                 episode_weeks[k] = std::uint16_t(std::min<std::uint32_t>(
-                    65535, geometric_weeks(r123::u01<double>(blocks[k][2]), h.episode_weeks_mean)));
+                    65535, geometric_weeks(r123::u01<double>(draws.blocks[k][2]), h.episode_weeks_mean)));
     });
 }
 

@@ -37,8 +37,6 @@ void Engine::health_care_use() {
     for_each_buurt_wide(pop_.geo.buurten.size(), [&](std::uint32_t b) __attribute__((always_inline)) {
         State::BuurtWeek& bw = s.week[b];
         const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
-        const rng::Uniform4Run draws(key_, rng::Stream::health_care, week_, rb, re);
-        const std::array<std::uint32_t, 4>* __restrict blocks = draws.blocks();
         // Pointers to the buurt's first resident, indexed by a size_t: a 32-bit `i - rb` may wrap as far
         // as the compiler knows, and then it does not vectorise.
         const std::uint8_t* __restrict age = pop_.age.data() + rb;
@@ -46,24 +44,14 @@ void Engine::health_care_use() {
         const std::uint32_t* __restrict crisis_week = s.crisis_week.data() + rb;
         const float* __restrict self_reliance = s.self_reliance.data() + rb;
         const std::uint8_t* __restrict djg = s.djg.data() + rb;
-        // The three uniforms used, converted in a pass of their own (read from the blocks in the loop below,
-        // they kept it from vectorising), and the residents whose draw rate_draw_quick left undecided (bit
-        // 0: huisarts, bit 1: POH-GGZ): a handful a week. Buffers the thread keeps.
-        thread_local std::vector<double> u_buf;
+        // The three uniforms used (buurt_uniforms), and the residents whose draw rate_draw_quick left
+        // undecided (bit 0: huisarts, bit 1: POH-GGZ): a handful a week, in a buffer the thread keeps.
         thread_local std::vector<std::uint64_t> undecided_buf;  // 64-bit: narrowing a double's mask stops the vectoriser
         const std::size_t n = re - rb;
-        if (undecided_buf.size() < n) {
-            undecided_buf.resize(n);
-            u_buf.resize(3 * n);
-        }
-        double* __restrict ua = u_buf.data();
-        double* __restrict ub = ua + n;
-        double* __restrict uc = ub + n;
-        for (std::size_t k = 0; k < n; ++k) {
-            ua[k] = u01_vec(blocks[k][0]);
-            ub[k] = u01_vec(blocks[k][1]);
-            uc[k] = u01_vec(blocks[k][2]);
-        }
+        if (undecided_buf.size() < n) undecided_buf.resize(n);
+        const double* __restrict ua = buurt_uniforms<3>(key_, rng::Stream::health_care, week_, rb, re).u;
+        const double* __restrict ub = ua + n;
+        const double* __restrict uc = ub + n;
         std::uint64_t* __restrict undecided = undecided_buf.data();
         const std::uint32_t now = week_ + 1;
         std::uint32_t gp_contacts = 0, poh_contacts = 0, acute = 0;

@@ -27,20 +27,15 @@ void Engine::questions_arise() {
     for_each_buurt_wide(pop_.geo.buurten.size(), [&](std::uint32_t b) __attribute__((always_inline)) {
         const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
         const std::size_t n = re - rb;
-        const rng::Uniform4Run draws(key_, rng::Stream::questions, week_, rb, re);
         // Who gets a question, in one loop over the buurt that the compiler vectorises: everyone is
         // computed and adults without a question are taken, by mask (children's questions reach us through
         // their parents), at question_rate_of (Engine::question_rate's formula). The few who get one are
         // then given it in id order, as before.
-        thread_local std::vector<double> u_buf;
         thread_local std::vector<std::uint64_t> ask_buf;  // 64-bit: narrowing a double's mask stops the vectoriser
-        if (ask_buf.size() < n) {
-            ask_buf.resize(n);
-            u_buf.resize(n);
-        }
-        const std::array<std::uint32_t, 4>* __restrict blocks = draws.blocks();
-        double* __restrict ua = u_buf.data();
-        for (std::size_t k = 0; k < n; ++k) ua[k] = u01_vec(blocks[k][0]);
+        if (ask_buf.size() < n) ask_buf.resize(n);
+        // Whether a question arises (buurt_uniforms); the kind, for the few who get one, from the block.
+        const BuurtUniforms draws = buurt_uniforms<1>(key_, rng::Stream::questions, week_, rb, re);
+        const double* __restrict ua = draws.u;
         const std::uint8_t* __restrict age = pop_.age.data() + rb;
         const std::uint8_t* __restrict vulnerability = pop_.vulnerability.data() + rb;
         const QuestionStatus* __restrict status = s.status.data() + rb;
@@ -64,7 +59,7 @@ void Engine::questions_arise() {
             if (s.episode_weeks[i] == 0) {
                 double w[4];
                 question_kind_weights(i, w);
-                kind = draw_kind(w, r123::u01<double>(blocks[k][1]));
+                kind = draw_kind(w, r123::u01<double>(draws.blocks[k][1]));
             }
             if (kind == QuestionKind::care && (s.wmo_weeks[i] > 0 || s.general_weeks[i] > 0)) continue;  // care provided
             auto g = key_.urng(rng::Stream::questions, week_, i, 1);

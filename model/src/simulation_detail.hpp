@@ -102,6 +102,35 @@ inline double u01_vec(std::uint32_t x) {
     return (double(std::int32_t(x ^ 0x80000000u)) + 2147483648.0) * (1.0 / 4294967296.0) + (0.5 / 4294967296.0);
 }
 
+/** A buurt's draws for a loop over all its residents that vectorises (buurt_uniforms). */
+struct BuurtUniforms {
+    const double* u;                             ///< word w of resident rb + k at u[w * (re - rb) + k]
+    const std::array<std::uint32_t, 4>* blocks;  ///< resident rb + k's whole block at blocks[k], for the rare passes
+};
+
+/** The Philox blocks of residents rb .. re - 1 for one (stream, week), sub 0 (Key::blocks4: the bits
+ *  uniform4 gives), and the first `words` of them converted by u01_vec in a pass of their own (read from
+ *  the blocks inside such a loop, they kept it from vectorising). In buffers the thread keeps (no vector
+ *  allocated per buurt and call), valid until the thread's next call with the same `words`: a phase's
+ *  per-buurt task, which starts no other work meanwhile. always_inline, so that in a for_each_buurt_wide
+ *  body the conversion is vectorised as wide as the body. */
+template <int words>
+[[gnu::always_inline]] inline BuurtUniforms buurt_uniforms(const rng::Key& key, rng::Stream s, std::uint32_t week,
+                                                          std::uint32_t rb, std::uint32_t re) {
+    static_assert(words >= 1 && words <= 4);
+    thread_local std::vector<std::array<std::uint32_t, 4>> block_buf;
+    thread_local std::vector<double> u_buf;
+    const std::size_t n = re - rb;
+    if (block_buf.size() < n) block_buf.resize(n);
+    if (u_buf.size() < words * n) u_buf.resize(words * n);
+    key.blocks4(s, week, rb, re - rb, 0, block_buf.data());
+    const std::array<std::uint32_t, 4>* __restrict blocks = block_buf.data();
+    double* __restrict u = u_buf.data();
+    for (std::size_t k = 0; k < n; ++k)
+        for (int w = 0; w < words; ++w) u[std::size_t(w) * n + k] = u01_vec(blocks[k][w]);
+    return {u, blocks};
+}
+
 /** std::min(hi, std::max(lo, x)), the same value for every x (NaN included), without a jump: GCC turns
  *  std::min and std::max on doubles into jumps, and in the per-resident loops which way a value falls is
  *  a coin toss to the branch predictor. MAXSD(x, lo) is x > lo ? x : lo, which is std::max(lo, x);

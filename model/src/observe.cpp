@@ -40,37 +40,18 @@ namespace {
 // Scores are rounded half up, as round_small(x) = int(clamp(x, -2, 14) + 3.5) - 3 did (no libm call); the
 // clamps to the scale that follow subsume its own clamp, so below it is written with those clamps only.
 
-/// A resident's five cohesion answers, as the sum of (answer - 1) over the statements; agree[k] counts
-/// statement k's 4-5 answers. answer = clamp(round_small(v), 1, 5) = int(clamp(v + 3.5, 4, 8)) - 3
-/// for the same v + 3.5 (the outer clamp subsumes round_small's), so agreeing is y >= 7 and answer - 1 is
-/// int(y) - 4. Two statements at a time in SSE2: packed IEEE operations give each lane the scalar's bits.
-inline std::int32_t cohesion_steps(const double lead[5], double ex, double sd, const std::array<float, 5>& z,
-                                   std::uint32_t agree[5]) {
-    const auto scalar = [&](int k) {
-        const double y = clamp_exact(lead[k] + ex + sd * double(z[k]) + 3.5, 4.0, 8.0);
-        agree[k] += unsigned(y >= 7.0);
-        return std::int32_t(y) - 4;
-    };
-#if defined(__SSE2__)
-    const __m128d vex = _mm_set1_pd(ex), vsd = _mm_set1_pd(sd), half7 = _mm_set1_pd(3.5);
-    const __m128d lo = _mm_set1_pd(4.0), hi = _mm_set1_pd(8.0), seven = _mm_set1_pd(7.0);
-    std::int32_t steps = 0;
-    for (int k = 0; k < 4; k += 2) {
-        const __m128d zk = _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(&z[k]))));
-        const __m128d v = _mm_add_pd(_mm_add_pd(_mm_add_pd(_mm_loadu_pd(&lead[k]), vex), _mm_mul_pd(vsd, zk)), half7);
-        const __m128d y = _mm_min_pd(_mm_max_pd(v, lo), hi);
-        const int yes = _mm_movemask_pd(_mm_cmpge_pd(y, seven));
-        agree[k] += unsigned(yes) & 1u;
-        agree[k + 1] += unsigned(yes >> 1);
-        const __m128i n = _mm_cvttpd_epi32(y);
-        steps += _mm_cvtsi128_si32(n) + _mm_cvtsi128_si32(_mm_shuffle_epi32(n, 1)) - 8;
-    }
-    return steps + scalar(4);
-#else
-    std::int32_t steps = 0;
-    for (int k = 0; k < 5; ++k) steps += scalar(k);
-    return steps;
-#endif
+/// A resident's answer to a cohesion statement, from v = lead + ex + sd x z + 3.5 (in that order):
+/// answer = clamp(round_small(v - 3.5), 1, 5) = int(clamp(v, 4, 8)) - 3 (the outer clamp subsumes
+/// round_small's), so agreeing (4-5) is clamp(v, 4, 8) >= 7 and answer - 1 is int(clamp(v, 4, 8)) - 4.
+/// For every v, NaN and infinities included, that is how many of 5, 6, 7, 8 the value v reaches (below 4
+/// or NaN: none; above 8: all four), and agreeing is v >= 7: compares only, which GCC vectorises.
+struct CohesionAnswer {
+    std::uint64_t steps, agree;  ///< answer - 1 (0..4); 1 if agreeing (as 64-bit lanes, like the doubles)
+};
+inline CohesionAnswer cohesion_answer(double lead, double ex, double sd, float z) {
+    const double v = lead + ex + sd * double(z) + 3.5;
+    const std::uint64_t agree = v >= 7.0;
+    return {std::uint64_t(v >= 5.0) + std::uint64_t(v >= 6.0) + agree + std::uint64_t(v >= 8.0), agree};
 }
 
 /// Cumulative Binomial(total, w) probabilities of the emotional item count, for w of adults
@@ -176,7 +157,8 @@ void Engine::observe() {
         const std::uint32_t* __restrict carer_supported_until = s.carer_supported_until.data();
         const TieSummary* __restrict ties = s.ties.data();
         const float* __restrict base = s.loneliness_base.data();
-        const std::array<float, 5>* __restrict trait = s.cohesion_trait.data();
+        const float* const trait[5] = {s.cohesion_trait[0].data(), s.cohesion_trait[1].data(), s.cohesion_trait[2].data(),
+                                       s.cohesion_trait[3].data(), s.cohesion_trait[4].data()};
         std::uint32_t* __restrict wmo_seen = s.wmo_seen.data();
         std::uint32_t* __restrict bt_seen = s.buurtteam_seen.data();
         std::uint32_t* __restrict carer_seen = s.carer_seen.data();
@@ -200,10 +182,20 @@ void Engine::observe() {
         // indexed by a size_t (a 32-bit index may wrap as far as the compiler knows).
         const std::uint32_t r_begin = pop_.buurt_begin[b], r_end = pop_.buurt_begin[b + 1];
         const std::size_t n = r_end - r_begin;
+        // The same loop reads the strengths to the own buurt (for cohesion, below) and counts the adults'
+        // ties in the buurt, by mask.
         thread_local std::vector<double> log_buf;
-        if (log_buf.size() < n) log_buf.resize(n);
+        if (log_buf.size() < 2 * n) log_buf.resize(2 * n);
         double* __restrict log_all = log_buf.data();
-        for (std::size_t k = 0; k < n; ++k) log_all[k] = log1p_strength(ties[r_begin + k].strength_all);
+        double* __restrict log_buurt = log_all + n;
+        for (std::size_t k = 0; k < n; ++k) {
+            const TieSummary& t = ties[r_begin + k];
+            log_all[k] = log1p_strength(t.strength_all);
+            log_buurt[k] = log1p_strength(t.strength_buurt);
+            const unsigned adult = age[r_begin + k] >= adult_age;
+            ties_buurt += t.ties_buurt & (0u - adult);
+            know5 += adult & unsigned(t.nonhousehold_buurt >= 5);
+        }
         {
             float* __restrict rec = recent + r_begin;
             float* __restrict cw = contacts_week + r_begin;
@@ -249,8 +241,8 @@ void Engine::observe() {
         adults = a_end - a_begin;
         // 3. Adults: the 12-month counts and loneliness. First the emotional item count of those whose score
         // changed (rare); then the counts over everyone, masked to adults (seniors are adults), which the
-        // compiler vectorises, where a loop over the adults' ids reads each array by index; then the tie
-        // counts, over the adults' ids (their summaries are 12-byte records).
+        // compiler vectorises, where a loop over the adults' ids reads each array by index (the adults' tie
+        // counts are summed in step 1, which reads the 12-byte summaries anyway).
         for (std::uint32_t a = a_begin; a < a_end; ++a) {
             const std::uint32_t i = adult_ids[a];
             const std::uint8_t score = djg[i];
@@ -279,18 +271,37 @@ void Engine::observe() {
             emotional += adult & unsigned(e_items >= 3);
             social += adult & unsigned(int(score) - int(e_items) >= 3);
         }
-        for (std::uint32_t a = a_begin; a < a_end; ++a) {
-            const std::uint32_t i = adult_ids[a];
-            ties_buurt += ties[i].ties_buurt;
-            know5 += ties[i].nonhousehold_buurt >= 5;
-        }
-        // 4. Adults: the five cohesion statements. A resident's score is the mean of (answer - 1) / 4 x 10
-        // over them: a multiple of 0.5, so it is summed exactly as a count of halves (the same value as
-        // summing the doubles): (steps / 4 x 10) / 5 = steps / 2.
-        for (std::uint32_t a = a_begin; a < a_end; ++a) {
-            const std::uint32_t i = adult_ids[a];
-            const double ex = c.embedding_effect * (log1p_strength(ties[i].strength_buurt) + recent[i]);
-            score_halves += std::uint32_t(cohesion_steps(lead, ex, c.noise_sd, trait[i], agree));
+        // 4. Adults: the five cohesion statements (cohesion_answer), over everyone masked to adults, so
+        // that the loop vectorises. A resident's score is the mean of (answer - 1) / 4 x 10 over them: a
+        // multiple of 0.5, so it is summed exactly as a count of halves (the same value as summing the
+        // doubles): (steps / 4 x 10) / 5 = steps / 2.
+        {
+            const float* __restrict z0 = trait[0] + r_begin;
+            const float* __restrict z1 = trait[1] + r_begin;
+            const float* __restrict z2 = trait[2] + r_begin;
+            const float* __restrict z3 = trait[3] + r_begin;
+            const float* __restrict z4 = trait[4] + r_begin;
+            const float* __restrict rec = recent + r_begin;
+            const std::uint8_t* __restrict ag = age + r_begin;
+            const double effect = c.embedding_effect, sd = c.noise_sd;
+            const double l0 = lead[0], l1 = lead[1], l2 = lead[2], l3 = lead[3], l4 = lead[4];
+            std::uint64_t halves = 0, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0;
+            for (std::size_t k = 0; k < n; ++k) {
+                const std::uint64_t adult = 0 - std::uint64_t(ag[k] >= adult_age);
+                const double ex = effect * (log_buurt[k] + double(rec[k]));
+                const CohesionAnswer s0 = cohesion_answer(l0, ex, sd, z0[k]), s1 = cohesion_answer(l1, ex, sd, z1[k]),
+                                     s2 = cohesion_answer(l2, ex, sd, z2[k]), s3 = cohesion_answer(l3, ex, sd, z3[k]),
+                                     s4 = cohesion_answer(l4, ex, sd, z4[k]);
+                halves += (s0.steps + s1.steps + s2.steps + s3.steps + s4.steps) & adult;
+                a0 += s0.agree & adult;
+                a1 += s1.agree & adult;
+                a2 += s2.agree & adult;
+                a3 += s3.agree & adult;
+                a4 += s4.agree & adult;
+            }
+            score_halves = halves;
+            agree[0] = std::uint32_t(a0), agree[1] = std::uint32_t(a1), agree[2] = std::uint32_t(a2);
+            agree[3] = std::uint32_t(a3), agree[4] = std::uint32_t(a4);
         }
         const State::BuurtWeek& w = s.week[b];
         const auto share = [&](double x, std::uint32_t of) { return of ? x / of : nan; };

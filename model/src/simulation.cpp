@@ -52,7 +52,7 @@ void Engine::init_state() {
     s.loneliness_base.assign(n, 0.f);
     s.loneliness_split.assign(n, 0.f);
     s.emotional_items.assign(n, 0xFF);
-    s.cohesion_trait.assign(n, {});
+    for (auto& statement : s.cohesion_trait) statement.assign(n, 0.f);
     s.help_hours.assign(n, 0.f);
     s.knows_way.assign(n, 0);
     s.knows_community.assign(n, 0);
@@ -139,10 +139,11 @@ void Engine::init_state() {
             auto g = key_.urng(rng::Stream::init, 0, i, 2);
             boost::random::normal_distribution<float> z;
             s.loneliness_trait[i] = z(g);
-            for (float& t : s.cohesion_trait[i]) t = z(g);
+            std::array<float, 5> own;
+            for (float& t : own) t = z(g);
             // The person factor is drawn after the statements' own normals, so those stay as they were.
             const double share = params_.cohesion.person_factor_share, f = z(g);
-            for (float& t : s.cohesion_trait[i]) t = float(std::sqrt(share) * f + std::sqrt(1.0 - share) * t);
+            for (int k = 0; k < 5; ++k) s.cohesion_trait[k][i] = float(std::sqrt(share) * f + std::sqrt(1.0 - share) * own[k]);
             s.loneliness_base[i] = float(loneliness_base(i));
         }
     });

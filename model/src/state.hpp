@@ -56,8 +56,9 @@ struct State {
     /// it depends on the score alone, which changes in few weeks, so observe recomputes it only then.
     std::vector<std::uint8_t> emotional_items;
     /// Standard normal per statement: sqrt(s) x a person factor + sqrt(1 - s) x the statement's own
-    /// normal, s = cohesion.person_factor_share, so a resident's five answers correlate.
-    std::vector<std::array<float, 5>> cohesion_trait;
+    /// normal, s = cohesion.person_factor_share, so a resident's five answers correlate. One array per
+    /// statement, cohesion_trait[k][i], so that observe's loop over the buurt reads each four residents wide.
+    std::array<std::vector<float>, 5> cohesion_trait;
     std::vector<float> help_hours;         ///< hours per week the resident can give others
 
     // --- knowledge and roles

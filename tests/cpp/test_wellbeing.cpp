@@ -37,7 +37,7 @@ int cohesion_answer(const Simulation& sim, std::uint32_t i, int k) {
     for (std::uint64_t t = net.begin(i); t < net.end(i); ++t)
         if (pop.buurt[net.neighbour[t]] == pop.buurt[i]) local += net.strength[t];
     const double x = std::log(1 + local / 255) + sim.state().contacts_recent[i];
-    return int(std::clamp(std::floor(3 + offsets[k] + c.embedding_effect * x + c.noise_sd * sim.state().cohesion_trait[i][k] + 0.5),
+    return int(std::clamp(std::floor(3 + offsets[k] + c.embedding_effect * x + c.noise_sd * sim.state().cohesion_trait[k][i] + 0.5),
                           1.0, 5.0));
 }
 
@@ -81,7 +81,7 @@ Recomputed recompute(const Simulation& sim) {
         double sum = 0;
         for (int k = 0; k < 5; ++k) {
             const double answer =
-                std::clamp(std::floor(3 + offsets[k] + c.embedding_effect * x + c.noise_sd * s.cohesion_trait[i][k] + 0.5), 1.0, 5.0);
+                std::clamp(std::floor(3 + offsets[k] + c.embedding_effect * x + c.noise_sd * s.cohesion_trait[k][i] + 0.5), 1.0, 5.0);
             sum += (answer - 1) / 4 * 10;
             if (k == 3) r.agree_a_lot[b] += answer >= 4;
         }

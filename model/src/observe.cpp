@@ -42,16 +42,12 @@ namespace {
 
 /// A resident's answer to a cohesion statement, from v = lead + ex + sd x z + 3.5 (in that order):
 /// answer = clamp(round_small(v - 3.5), 1, 5) = int(clamp(v, 4, 8)) - 3 (the outer clamp subsumes
-/// round_small's), so agreeing (4-5) is clamp(v, 4, 8) >= 7 and answer - 1 is int(clamp(v, 4, 8)) - 4.
-/// For every v, NaN and infinities included, that is how many of 5, 6, 7, 8 the value v reaches (below 4
-/// or NaN: none; above 8: all four), and agreeing is v >= 7: compares only, which GCC vectorises.
-struct CohesionAnswer {
-    std::uint64_t steps, agree;  ///< answer - 1 (0..4); 1 if agreeing (as 64-bit lanes, like the doubles)
-};
-inline CohesionAnswer cohesion_answer(double lead, double ex, double sd, float z) {
-    const double v = lead + ex + sd * double(z) + 3.5;
-    const std::uint64_t agree = v >= 7.0;
-    return {std::uint64_t(v >= 5.0) + std::uint64_t(v >= 6.0) + agree + std::uint64_t(v >= 8.0), agree};
+/// round_small's), so agreeing (4-5) is a clamped value >= 7 and answer - 1 is int(it) - 4. The clamp is
+/// clamp_exact's MAXSD and MINSD as the choices they make (NaN gives 4), by masks, which GCC vectorises
+/// (here it does not if-convert the ternaries).
+inline double cohesion_clamped(double lead, double ex, double sd, float z) {
+    const double v = lead + ex + sd * double(z) + 3.5, above = choose(v > 4.0, v, 4.0);
+    return choose(above < 8.0, above, 8.0);
 }
 
 /// Cumulative Binomial(total, w) probabilities of the emotional item count, for w of adults
@@ -271,11 +267,12 @@ void Engine::observe() {
             emotional += adult & unsigned(e_items >= 3);
             social += adult & unsigned(int(score) - int(e_items) >= 3);
         }
-        // 4. Adults: the five cohesion statements (cohesion_answer), over everyone masked to adults, so
-        // that the loop vectorises. A resident's score is the mean of (answer - 1) / 4 x 10 over them: a
-        // multiple of 0.5, so it is summed exactly as a count of halves (the same value as summing the
-        // doubles): (steps / 4 x 10) / 5 = steps / 2.
-        {
+        // 4. Adults: the five cohesion statements (cohesion_clamped), over everyone, so that the loop
+        // vectorises: a child's embedding is -infinity, which clamps every answer to 1 (and a NaN does too),
+        // so children add nothing to the sums below (int(4) - 4 = 0, not agreeing). A resident's score is
+        // the mean of (answer - 1) / 4 x 10 over the statements: a multiple of 0.5, so it is summed exactly
+        // as a count of halves (the same value as summing the doubles): (steps / 4 x 10) / 5 = steps / 2.
+                {
             const float* __restrict z0 = trait[0] + r_begin;
             const float* __restrict z1 = trait[1] + r_begin;
             const float* __restrict z2 = trait[2] + r_begin;
@@ -283,23 +280,24 @@ void Engine::observe() {
             const float* __restrict z4 = trait[4] + r_begin;
             const float* __restrict rec = recent + r_begin;
             const std::uint8_t* __restrict ag = age + r_begin;
-            const double effect = c.embedding_effect, sd = c.noise_sd;
+            const double effect = c.embedding_effect, sd = c.noise_sd, none = -std::numeric_limits<double>::infinity();
             const double l0 = lead[0], l1 = lead[1], l2 = lead[2], l3 = lead[3], l4 = lead[4];
-            std::uint64_t halves = 0, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0;
+            std::uint64_t ints = 0, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0;
             for (std::size_t k = 0; k < n; ++k) {
-                const std::uint64_t adult = 0 - std::uint64_t(ag[k] >= adult_age);
-                const double ex = effect * (log_buurt[k] + double(rec[k]));
-                const CohesionAnswer s0 = cohesion_answer(l0, ex, sd, z0[k]), s1 = cohesion_answer(l1, ex, sd, z1[k]),
-                                     s2 = cohesion_answer(l2, ex, sd, z2[k]), s3 = cohesion_answer(l3, ex, sd, z3[k]),
-                                     s4 = cohesion_answer(l4, ex, sd, z4[k]);
-                halves += (s0.steps + s1.steps + s2.steps + s3.steps + s4.steps) & adult;
-                a0 += s0.agree & adult;
-                a1 += s1.agree & adult;
-                a2 += s2.agree & adult;
-                a3 += s3.agree & adult;
-                a4 += s4.agree & adult;
+                const double embedding = effect * (log_buurt[k] + double(rec[k]));
+                const double ex = choose(ag[k] >= adult_age, embedding, none);
+                const double y0 = cohesion_clamped(l0, ex, sd, z0[k]), y1 = cohesion_clamped(l1, ex, sd, z1[k]),
+                             y2 = cohesion_clamped(l2, ex, sd, z2[k]), y3 = cohesion_clamped(l3, ex, sd, z3[k]),
+                             y4 = cohesion_clamped(l4, ex, sd, z4[k]);
+                ints += std::uint64_t(std::int64_t(std::int32_t(y0)) + std::int32_t(y1) + std::int32_t(y2) +
+                                      std::int32_t(y3) + std::int32_t(y4));
+                a0 += y0 >= 7.0;
+                a1 += y1 >= 7.0;
+                a2 += y2 >= 7.0;
+                a3 += y3 >= 7.0;
+                a4 += y4 >= 7.0;
             }
-            score_halves = halves;
+            score_halves = ints - 20 * std::uint64_t(n);  // every resident's five int(y) - 4
             agree[0] = std::uint32_t(a0), agree[1] = std::uint32_t(a1), agree[2] = std::uint32_t(a2);
             agree[3] = std::uint32_t(a3), agree[4] = std::uint32_t(a4);
         }

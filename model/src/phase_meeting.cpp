@@ -12,6 +12,7 @@
 // shrink for years as a slow absorbing random walk: a drift, not a finding);
 // household ties do not fade. Both ends of a tie change identically, so each
 // end can be updated by its own resident's task.
+#include "event_skipping.hpp"
 #include "simulation_detail.hpp"
 #include "tie_sums.hpp"
 
@@ -180,30 +181,33 @@ void Engine::meeting() {
         const double per_1000 = levers_.seats_per_1000[b];  // the model's seats plus the components'
         const double seats = per_1000 * (re - rb) / 1000.0;
         thread_local std::vector<std::uint32_t> want_buf, visitors;
-        thread_local std::vector<Block> block_buf;
         if (want_buf.size() < re - rb) want_buf.resize(re - rb);
         visitors.clear();
-        // Adults only (who visits is an adult), so only their blocks are drawn, by position in the buurt's
-        // list of adults; `want` holds positions in it.
+        // Who wants to come: each adult with probability attend_rate x inclination (a lasting trait in
+        // (0, 1)), by event skipping (event_skipping.hpp): a candidate with probability attend_rate, kept with
+        // probability inclination. The draws are the buurt's own this week (sub 3), in a fixed order: the
+        // candidates' gaps and keeps, then the admissions. `want` holds positions in the buurt's adults.
         const std::uint32_t a_begin = adults_begin_[b], a_end = adults_begin_[b + 1];
         const std::uint32_t* __restrict adult_ids = adults_.data() + a_begin;
-        const Block* __restrict blocks = blocks_of(key_, rng::Stream::meeting, week_, adult_ids, a_end - a_begin, 0, block_buf);
         const float* __restrict inclination = s.inclination.data();
         std::uint32_t* __restrict want = want_buf.data();
-        const double attend_rate = m.attend_rate;
-        // Every adult is written and the decision keeps it or not: no jump on a draw.
+        auto g = key_.urng(rng::Stream::meeting, week_, b, 3);
         std::size_t wants = 0;
-        for (std::uint32_t a = 0; a < a_end - a_begin; ++a) {
-            want[wants] = a;
-            wants += unsigned(u01(blocks[a][0]) < attend_rate * inclination[adult_ids[a]]);
-        }
+        for_each_chosen(g, m.attend_rate, a_end - a_begin, [&](std::size_t a) {
+            want[wants] = std::uint32_t(a);
+            wants += next_u01(g) < inclination[adult_ids[a]];
+        });
         const double admit = wants > seats ? seats / double(wants) : 1.0;
         // Who is let in, kept the same way (in place: the kept are never ahead of the read).
-        std::size_t admitted = 0;
-        for (std::size_t k = 0; k < wants; ++k) {
-            const std::uint32_t a = want[k];
-            want[admitted] = a;
-            admitted += u01(blocks[a][1]) < admit;
+        // No draws when there is a seat for everyone (admit = 1: every draw would let them in).
+        std::size_t admitted = wants;
+        if (admit < 1.0) {
+            admitted = 0;
+            for (std::size_t k = 0; k < wants; ++k) {
+                const std::uint32_t a = want[k];
+                want[admitted] = a;
+                admitted += next_u01(g) < admit;
+            }
         }
         visitors.resize(admitted);
         for (std::size_t k = 0; k < admitted; ++k) visitors[k] = adult_ids[want[k]];

@@ -1,0 +1,96 @@
+// The events drawn by event skipping (event_skipping.hpp) happen at each
+// resident's own rate, read off the state the phase sees: week by week, the
+// events counted in bins of the rate are compared with the sum of the rates
+// (a Poisson-binomial count: z-scores from the sum of p (1 - p)). A candidate
+// kept with the wrong probability, or a bound below someone's rate, shows in
+// the bins of high or of low rates.
+#include "sim_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cmath>
+#include <vector>
+
+using namespace buurtsim;
+using namespace buurtsim::test;
+
+namespace {
+
+/** Events against their expectation, in bins. */
+struct Bins {
+    std::vector<double> events, expected, variance;
+    explicit Bins(std::size_t n) : events(n, 0.0), expected(n, 0.0), variance(n, 0.0) {}
+    void add(std::size_t bin, double p, bool happened) {
+        events[bin] += happened;
+        expected[bin] += p;
+        variance[bin] += p * (1 - p);
+    }
+    void check(double min_expected) const {
+        for (std::size_t k = 0; k < events.size(); ++k) {
+            INFO("bin " << k << ": " << events[k] << " events, " << expected[k] << " expected");
+            CHECK(expected[k] > min_expected);  // enough events to see a wrong rate
+            CHECK(std::abs(events[k] - expected[k]) < 4.5 * std::sqrt(variance[k]));
+        }
+    }
+};
+
+}  // namespace
+
+TEST_CASE("visits: each adult wants to come with probability attend_rate x inclination") {
+    Params p = small_params(11, 0.1, 8);
+    p.meeting.seats_per_1000 = 1000;  // a seat for everyone: wanting to come is visiting
+    Simulation sim(p, cbs(), 0);
+    Bins bins(3);  // inclination in thirds
+    for (std::uint32_t week = 0; week < 8; ++week) {
+        sim.step();
+        const State& s = sim.state();
+        for (std::uint32_t i = 0; i < sim.population().size(); ++i) {
+            if (sim.population().age[i] < 18) continue;
+            const double incl = s.inclination[i];
+            bins.add(std::min<std::size_t>(2, std::size_t(incl * 3)), p.meeting.attend_rate * incl, s.visited_week[i] == week + 1);
+        }
+    }
+    bins.check(1000);
+}
+
+TEST_CASE("volunteering: a start follows the adult's own recent contact, a stop the dropout rate") {
+    Params p = small_params(13, 0.1, 20);
+    const CommunityParams& c = p.community;
+    p.community.recruit_rate = 0.02;
+    p.community.encounter_recruit_effect = 3.0;  // rates that differ a lot between adults: the bound matters
+    p.community.dropout_rate = 0.03;
+    Simulation sim(p, cbs(), 0);
+    Bins starts(3), stops(1);
+    double started = 0, started_support = 0, outside = 0, unchanged_outside = 0;
+    for (std::uint32_t week = 0; week < 20; ++week) {
+        const std::vector<std::uint8_t> before = sim.state().volunteer;
+        const std::vector<float> recent = sim.state().contacts_recent;  // what the phase reads (observe updates it later)
+        sim.step();
+        const State& s = sim.state();
+        for (std::uint32_t i = 0; i < sim.population().size(); ++i) {
+            const int age = sim.population().age[i];
+            if (age < 18 || age > 84) {
+                unchanged_outside += s.volunteer[i] == before[i];
+                outside += 1;
+                continue;
+            }
+            if (before[i] == 0) {
+                // No component in this run: both boosts are 1.
+                const double rate = std::min(1.0, c.recruit_rate * (1.0 + c.encounter_recruit_effect * recent[i]));
+                const std::size_t bin = recent[i] < 0.25 ? 0 : recent[i] < 0.75 ? 1 : 2;
+                starts.add(bin, rate, s.volunteer[i] != 0);
+                started += s.volunteer[i] != 0;
+                started_support += s.volunteer[i] == 2;
+            } else {
+                stops.add(0, c.dropout_rate, s.volunteer[i] == 0);
+            }
+        }
+    }
+    CHECK(unchanged_outside == outside);  // children and the over-84s neither start nor stop
+    starts.check(300);
+    stops.check(300);
+    // A start is a support volunteer with probability support_share.
+    const double q = c.support_share;
+    CHECK(std::abs(started_support - started * q) < 4.5 * std::sqrt(started * q * (1 - q)));
+}

@@ -68,6 +68,8 @@ public:
     void assess_wmo(std::uint32_t i, double hours, bool loket);
     void street_contacts(std::uint32_t buurt);  ///< everyday contact among buurt's adults (phase_meeting.cpp)
     bool is_adult(std::uint32_t i) const { return pop_.age[i] >= 18; }
+    /** The class that bounds i's question rate: 2 if 65+, plus 1 if vulnerable (question_classes_). */
+    unsigned question_class(std::uint32_t i) const;
     /** Recorded week (negative during burn-in): the clock interventions run on. */
     std::int64_t recorded_week() const { return std::int64_t(week_) - std::int64_t(burn_in_); }
 
@@ -82,6 +84,10 @@ public:
     /// change during a run, and a phase for adults only that walks this list skips children without a
     /// jump the branch predictor gets wrong at every household.
     std::vector<std::uint32_t> adults_, adults_begin_;
+    /// The adults again, by the class that bounds their question rate (65+ or not, vulnerable or not;
+    /// phase_questions.cpp): class c of buurt b from question_class_begin_[4 b + c] to [4 b + c + 1], in
+    /// id order within a class.
+    std::vector<std::uint32_t> question_classes_, question_class_begin_;
     /// ask_network's scratch: each buurt's askers at its residents' place, then all askers in id order.
     /// Kept from week to week, so the city-sized one is not allocated and zeroed every week.
     std::vector<std::uint32_t> asker_scratch_, askers_;

@@ -47,6 +47,14 @@ void Engine::init_state() {
             if (is_adult(i)) adults_.push_back(i);
         adults_begin_.push_back(std::uint32_t(adults_.size()));
     }
+    question_classes_.clear();
+    question_class_begin_.assign(1, 0);
+    for (std::uint32_t b = 0; b < pop_.geo.buurten.size(); ++b)
+        for (unsigned c = 0; c < 4; ++c) {
+            for (std::uint32_t a = adults_begin_[b]; a < adults_begin_[b + 1]; ++a)
+                if (question_class(adults_[a]) == c) question_classes_.push_back(adults_[a]);
+            question_class_begin_.push_back(std::uint32_t(question_classes_.size()));
+        }
     s.inclination.assign(n, 0.f);
     s.loneliness_trait.assign(n, 0.f);
     s.loneliness_base.assign(n, 0.f);

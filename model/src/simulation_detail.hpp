@@ -220,6 +220,10 @@ inline double question_rate_of(const QuestionParams& q, std::uint8_t age, std::u
 
 }  // namespace detail
 
+inline unsigned Engine::question_class(std::uint32_t i) const {
+    return 2u * unsigned(pop_.age[i] >= detail::senior_age) + unsigned(pop_.vulnerability[i] != 0);
+}
+
 // Inline: the initial care relationships weigh every adult by it.
 inline double Engine::question_rate(std::uint32_t i) const {
     return detail::question_rate_of(params_.questions, pop_.age[i], pop_.vulnerability[i], state_.self_reliance[i],

@@ -94,3 +94,41 @@ TEST_CASE("volunteering: a start follows the adult's own recent contact, a stop 
     const double q = c.support_share;
     CHECK(std::abs(started_support - started * q) < 4.5 * std::sqrt(started * q * (1 - q)));
 }
+
+TEST_CASE("questions: each adult without one gets a question at its own rate") {
+    // Self-reliance and episodes held still (no drift, noise or episodes), so each week's rates are read off
+    // the state before the week; no care questions, so every question drawn is raised.
+    for (const bool seniors : {false, true}) {
+        INFO((seniors ? "65+" : "18-64"));
+        Params p = small_params(17, 0.2, 10);
+        QuestionParams& q = p.questions;
+        (seniors ? q.rate_18_64 : q.rate_65_plus) = 0;
+        (seniors ? q.rate_65_plus : q.rate_18_64) = 0.01;
+        q.vulnerable_multiplier = 4;  // rates far apart within a class: the keep probability matters
+        q.low_self_reliance_effect = 3;
+        q.episode_multiplier = 1;  // no slack in the bound from episodes (there are none here)
+        q.share_care = 0;
+        p.health.drift_rate = p.health.noise = 0;
+        p.health.episode_rate_low = p.health.episode_rate_high = 0;
+        Simulation sim(p, cbs(), 0);
+        double expected = 0, variance = 0, got = 0, in_episode = 0;
+        for (std::uint32_t week = 0; week < 10; ++week) {
+            const State& s = sim.state();
+            for (std::uint32_t i = 0; i < sim.population().size(); ++i) {
+                const int age = sim.population().age[i];
+                if (age < 18 || s.status[i] != QuestionStatus::none) continue;
+                in_episode += s.episode_weeks[i] > 0;
+                const double base = age >= 65 ? q.rate_65_plus : q.rate_18_64;
+                const double rate = std::min(1.0, base * (sim.population().vulnerability[i] ? q.vulnerable_multiplier : 1.0) *
+                                                      (1.0 + q.low_self_reliance_effect * (1.0 - s.self_reliance[i])));
+                expected += rate;
+                variance += rate * (1 - rate);
+            }
+            sim.step();
+            got += week_total(sim.results(), Indicator::questions_new, week);
+        }
+        REQUIRE(in_episode == 0);  // the rates above leave the episode factor out
+        CHECK(expected > 1000);
+        CHECK(std::abs(got - expected) < 4.5 * std::sqrt(variance));
+    }
+}

@@ -88,6 +88,8 @@ public:
     /// phase_questions.cpp): class c of buurt b from question_class_begin_[4 b + c] to [4 b + c + 1], in
     /// id order within a class.
     std::vector<std::uint32_t> question_classes_, question_class_begin_;
+    /// The week whose State::care_words the health phase has drawn: health_care reads them, so it checks.
+    std::uint32_t care_words_week_ = std::numeric_limits<std::uint32_t>::max();
     /// ask_network's scratch: each buurt's askers at its residents' place, then all askers in id order.
     /// Kept from week to week, so the city-sized one is not allocated and zeroed every week.
     std::vector<std::uint32_t> asker_scratch_, askers_;

@@ -51,12 +51,17 @@ void Engine::health_and_life_events() {
             self_reliance[k] = std::bit_cast<float>(
                 keep_unless(std::bit_cast<std::uint32_t>(self_reliance[k]), std::bit_cast<std::uint32_t>(clamp01_vec(sr)), adult));
         }
-        // The episodes that started (a few a week) get their length.
+        // Words 2 and 3 of each block are the health-care phase's draws this week (State::care_words).
+        std::uint64_t* __restrict care_words = s.care_words.data() + rb;
+        for (std::size_t k = 0; k < n; ++k) care_words[k] = draws.blocks[k][2] | std::uint64_t(draws.blocks[k][3]) << 32;
+        // The episodes that started (a few a week) get their length, from the buurt's own draws (sub 1).
+        auto g = key_.urng(rng::Stream::health, week, b, 1);
         for (std::size_t k = 0; k < n; ++k)
             if (started[k])
-                episode_weeks[k] = std::uint16_t(std::min<std::uint32_t>(
-                    65535, geometric_weeks(r123::u01<double>(draws.blocks[k][2]), h.episode_weeks_mean)));
+                episode_weeks[k] = std::uint16_t(
+                    std::min<std::uint32_t>(65535, geometric_weeks(r123::u01<double>(g()), h.episode_weeks_mean)));
     });
+    care_words_week_ = week;
 }
 
 }  // namespace buurtsim

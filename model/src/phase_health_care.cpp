@@ -10,6 +10,8 @@
 // and keeps the draws to one uniform per kind.
 #include "simulation_detail.hpp"
 
+#include "buurtsim/error.hpp"
+
 #include <cmath>
 
 namespace buurtsim {
@@ -18,6 +20,7 @@ using namespace detail;
 void Engine::health_care_use() {
     const HealthCareParams& h = params_.health_care;
     State& s = state_;
+    BUURTSIM_ASSERT(care_words_week_ == week_);  // this week's draws (State::care_words)
     const double per_week = 1.0 / 52.0;
     const double gp_year = h.gp_contacts_per_year, gp_sr = h.gp_self_reliance_effect;
     const double gp_episode = h.gp_episode_multiplier, gp_lonely = h.gp_lonely_multiplier;
@@ -44,40 +47,54 @@ void Engine::health_care_use() {
         const std::uint32_t* __restrict crisis_week = s.crisis_week.data() + rb;
         const float* __restrict self_reliance = s.self_reliance.data() + rb;
         const std::uint8_t* __restrict djg = s.djg.data() + rb;
-        // The three uniforms used (buurt_uniforms), and the residents whose draw rate_draw_quick left
-        // undecided (bit 0: huisarts, bit 1: POH-GGZ): a handful a week, in a buffer the thread keeps.
+        // The two uniforms, words 2 and 3 of the health phase's blocks this week (State::care_words),
+        // converted in a pass of their own; and the residents whose draw rate_draw_quick left undecided
+        // (bit 0: huisarts, bit 1: POH-GGZ) or who are in a crisis (bit 2): a handful a week, in buffers the
+        // thread keeps.
         thread_local std::vector<std::uint64_t> undecided_buf;  // 64-bit: narrowing a double's mask stops the vectoriser
+        thread_local std::vector<double> u_buf;
         const std::size_t n = re - rb;
         if (undecided_buf.size() < n) undecided_buf.resize(n);
-        const double* __restrict ua = buurt_uniforms<3>(key_, rng::Stream::health_care, week_, rb, re).u;
-        const double* __restrict ub = ua + n;
-        const double* __restrict uc = ub + n;
+        if (u_buf.size() < 2 * n) u_buf.resize(2 * n);
+        double* __restrict ua = u_buf.data();
+        double* __restrict ub = ua + n;
+        const std::uint64_t* __restrict words = s.care_words.data() + rb;
+        for (std::size_t k = 0; k < n; ++k) {
+            ua[k] = u01_vec(std::uint32_t(words[k]));
+            ub[k] = u01_vec(std::uint32_t(words[k] >> 32));
+        }
         std::uint64_t* __restrict undecided = undecided_buf.data();
         const std::uint32_t now = week_ + 1;
         std::uint32_t gp_contacts = 0, poh_contacts = 0, acute = 0;
         // Children's care is outside this model (ODD 7.8'): everyone is computed, adults are counted
-        // (by mask: the loop vectorises, where one over the adults' ids reads every array by index).
+        // (by mask: the loop vectorises, where one over the adults' ids reads every array by index). An adult
+        // in a crisis this week has a contact whatever the huisarts draw (below).
         for (std::size_t k = 0; k < n; ++k) {
-            const double u0 = ua[k], u1 = ub[k], u2 = uc[k];
+            const double u0 = ua[k], u1 = ub[k];
             const unsigned adult = age[k] >= adult_age;
             const unsigned episode = episode_weeks[k] > 0;
-            const unsigned crisis_now = crisis_week[k] == now;
+            const unsigned crisis_now = adult & unsigned(crisis_week[k] == now);
             unsigned gp_decided, poh_decided;
             const unsigned gp_yes = rate_draw_quick(u0, gp_rate(self_reliance[k], episode, djg[k]), gp_decided);
             const unsigned poh_yes = rate_draw_quick(u1, poh_rate(episode, djg[k]), poh_decided);
-            const unsigned to_acute = u2 < acute_share;
-            acute += adult & crisis_now & to_acute;
-            // A crisis not taken to acute care is a huisarts contact whatever the draw.
-            const unsigned gp_crisis = crisis_now & (to_acute ^ 1u);
-            gp_contacts += adult & (gp_crisis | (gp_decided & gp_yes));
+            gp_contacts += adult & (crisis_now ^ 1u) & gp_decided & gp_yes;
             poh_contacts += adult & poh_decided & poh_yes;
-            undecided[k] = std::uint64_t((adult & (gp_decided ^ 1u) & (gp_crisis ^ 1u)) | ((adult & (poh_decided ^ 1u)) << 1));
+            undecided[k] = std::uint64_t((adult & (gp_decided ^ 1u) & (crisis_now ^ 1u)) | ((adult & (poh_decided ^ 1u)) << 1) |
+                                         (crisis_now << 2));
         }
+        // A crisis this week brings acute care with probability crisis_acute_share, else a huisarts contact,
+        // drawn from the buurt's own generator (sub 1), in id order.
+        auto g = key_.urng(rng::Stream::health_care, week_, b, 1);
         for (std::size_t k = 0; k < n; ++k) {
             if (undecided[k] == 0) continue;  // rare
             const unsigned episode = episode_weeks[k] > 0;
             if (undecided[k] & 1u) gp_contacts += rate_draw(ua[k], gp_rate(self_reliance[k], episode, djg[k]));
             if (undecided[k] & 2u) poh_contacts += rate_draw(ub[k], poh_rate(episode, djg[k]));
+            if (undecided[k] & 4u) {
+                const unsigned to_acute = r123::u01<double>(g()) < acute_share;
+                acute += to_acute;
+                gp_contacts += to_acute ^ 1u;
+            }
         }
         bw.poh_ggz_contacts += poh_contacts;
         bw.acute_contacts += acute;

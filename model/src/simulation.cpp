@@ -66,6 +66,7 @@ void Engine::init_state() {
     s.knows_community.assign(n, 0);
     s.volunteer.assign(n, 0);
     s.self_reliance.assign(n, 1.f);
+    s.care_words.assign(n, 0);
     s.episode_weeks.assign(n, 0);
     s.status.assign(n, QuestionStatus::none);
     s.kind.assign(n, QuestionKind::practical);

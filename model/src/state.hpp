@@ -69,6 +69,10 @@ struct State {
     // --- health
     std::vector<float> self_reliance;             ///< 0..1
     std::vector<std::uint16_t> episode_weeks;     ///< weeks left of the current episode (0: none)
+    /// This week's huisarts and POH-GGZ draws (health_care.cpp), words 2 and 3 of the resident's Philox block
+    /// of the health phase (words 0 and 1 are its noise and episode draws), as word 2 | word 3 << 32: one
+    /// block a resident and week serves both phases.
+    std::vector<std::uint64_t> care_words;
 
     // --- the current support question
     std::vector<QuestionStatus> status;

@@ -5,10 +5,13 @@
 #include "sim_fixture.hpp"
 
 #include "buurtsim/compare.hpp"
+#include "buurtsim/rng.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
+#include <vector>
 
 using namespace buurtsim;
 using namespace buurtsim::test;
@@ -134,4 +137,23 @@ TEST_CASE("the comparison gives euro saved per euro spent for each payer, and th
     CHECK(est(savings_indicator) ==
           Approx(est("euro_saved_per_euro_spent_gemeente") + est("euro_saved_per_euro_spent_zorgverzekeraar")));
     CHECK(est("gemeente_cost_eur") + est("zorgverzekeraar_cost_eur") == Approx(est("total_cost_eur")));
+}
+
+TEST_CASE("health care's two uniforms are words 2 and 3 of the resident's health block, not health's own") {
+    // One Philox block a resident and week serves both phases: health reads words 0 and 1 (its noise and
+    // the episode draw), health care words 2 and 3 (State::care_words). Reusing a word would tie a huisarts
+    // contact to the week's self-reliance noise.
+    const Params p = small_params(3, 0.05, 3);
+    Simulation sim(p, cbs(), 0);
+    const rng::Key key(std::uint64_t(p.run.seed), 0);
+    for (std::uint32_t week = 0; week < 3; ++week) {
+        sim.step();
+        const std::uint32_t n = std::uint32_t(sim.population().size());
+        std::vector<std::array<std::uint32_t, 4>> blocks(n);
+        key.blocks4(rng::Stream::health, week, 0, n, 0, blocks.data(), false);
+        std::uint32_t same = 0;
+        for (std::uint32_t i = 0; i < n; ++i)
+            same += sim.state().care_words[i] == (blocks[i][2] | std::uint64_t(blocks[i][3]) << 32);
+        CHECK(same == n);
+    }
 }

@@ -68,7 +68,7 @@ void Engine::health_care_use() {
         std::uint32_t gp_contacts = 0, poh_contacts = 0, acute = 0;
         // Children's care is outside this model (ODD 7.8'): everyone is computed, adults are counted
         // (by mask: the loop vectorises, where one over the adults' ids reads every array by index). An adult
-        // in a crisis this week has a contact whatever the huisarts draw (below).
+        // in a crisis this week is settled below.
         for (std::size_t k = 0; k < n; ++k) {
             const double u0 = ua[k], u1 = ub[k];
             const unsigned adult = age[k] >= adult_age;
@@ -91,9 +91,11 @@ void Engine::health_care_use() {
             if (undecided[k] & 1u) gp_contacts += rate_draw(ua[k], gp_rate(self_reliance[k], episode, djg[k]));
             if (undecided[k] & 2u) poh_contacts += rate_draw(ub[k], poh_rate(episode, djg[k]));
             if (undecided[k] & 4u) {
+                // A crisis not taken to acute care is a huisarts contact whatever the draw; one taken there
+                // leaves the huisarts draw to decide, as for anyone (rate_draw: the quick answer where it has one).
                 const unsigned to_acute = r123::u01<double>(g()) < acute_share;
                 acute += to_acute;
-                gp_contacts += to_acute ^ 1u;
+                gp_contacts += to_acute ? unsigned(rate_draw(ua[k], gp_rate(self_reliance[k], episode, djg[k]))) : 1u;
             }
         }
         bw.poh_ggz_contacts += poh_contacts;

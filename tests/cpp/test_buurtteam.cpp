@@ -77,7 +77,7 @@ TEST_CASE("urgent entries are admitted before the waiting list, first in first o
     CHECK(next.started[0].resident == 1);
 }
 
-TEST_CASE("residents the leave rule picks give up waiting; the rest keep their order; urgent entries never leave") {
+TEST_CASE("residents the leave rule picks give up waiting, the rest keep their order, urgent entries never leave") {
     Buurtteam t(2.0, 2.0);  // one case at a time
     for (std::uint32_t r = 1; r <= 5; ++r) t.enqueue(r, 0);
     t.enqueue_urgent(9, 0);

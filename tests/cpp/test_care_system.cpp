@@ -26,7 +26,7 @@ Params starved_team(std::int64_t weeks) {
 
 }  // namespace
 
-TEST_CASE("Wmo: without either route there are no new provisions; each route alone gives some") {
+TEST_CASE("Wmo: without either route there are no new provisions, each route alone gives some") {
     Params p = small_params(3, 0.2, 26);
     p.wmo.referral_care = p.wmo.referral_other = 0;
     p.wmo.loket_rate = 0;
@@ -51,7 +51,7 @@ TEST_CASE("Wmo: without either route there are no new provisions; each route alo
                                                         total(*r, Indicator::wmo_new));
 }
 
-TEST_CASE("Wmo: the loket is for low self-reliance; nobody above the threshold applies") {
+TEST_CASE("Wmo: the loket is for low self-reliance, nobody above the threshold applies") {
     Params p = small_params(3, 0.2, 26);
     p.wmo.referral_care = p.wmo.referral_other = 0;
     p.wmo.loket_rate = 0.05;
@@ -215,7 +215,7 @@ TEST_CASE("buurtteam demand, capacity and idle hours add up per wijk") {
     CHECK(idle_total > 0);
 }
 
-TEST_CASE("buurtteam funding: fixed hours stay; under follows_demand they follow last year's demand") {
+TEST_CASE("buurtteam funding: fixed hours stay, under follows_demand they follow last year's demand") {
     Params p = small_params(5, 0.2, 110);
     p.population.wijken = {"WK034403", "WK034405"};
     p.buurtteam.need_allocation_weeks = 0;

@@ -36,7 +36,7 @@ bool exists(const fs::path& file, const char* name) {
 
 }  // namespace
 
-TEST_CASE("parameter values round-trip; the parameter dimension is a string dimension scale", "[io][prior]") {
+TEST_CASE("parameter values round-trip, the parameter dimension is a string dimension scale", "[io][prior]") {
     const fs::path out = scratch("roundtrip") / "p.h5";
     const ResultSet rs = with_parameters();
     write_results(out, rs, fake_provenance(5));
@@ -76,7 +76,7 @@ TEST_CASE("without priors a file has no parameter values, and a 3.0 file reads",
     CHECK(back.scenarios.front().replicates.front().values[0].size() == 4);
 }
 
-TEST_CASE("a malformed parameter pair is an IoError naming the file; bad values are not written", "[io][prior]") {
+TEST_CASE("a malformed parameter pair is an IoError naming the file, bad values are not written", "[io][prior]") {
     const fs::path out = scratch("malformed") / "m.h5";
     write_results(out, with_parameters(), fake_provenance(5));
     {

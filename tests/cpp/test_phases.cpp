@@ -174,7 +174,7 @@ TEST_CASE("Wmo: the initial stock matches initial_share and buurtteam referral f
           Approx(week_total(r, Indicator::wmo_clients, 3) * p.wmo.cost_per_client_week).epsilon(1e-12));
 }
 
-TEST_CASE("carers: no mantelzorg without hours; overburdened carers withdraw") {
+TEST_CASE("carers: no mantelzorg without hours, overburdened carers withdraw") {
     Params p = small_params(3, 0.1, 20);
     p.help.hours_working_age = p.help.hours_retired = p.help.hours_youth = p.help.care_hours_household = 0;
     CHECK(total(run_sim(p).results(), Indicator::carers) == 0);

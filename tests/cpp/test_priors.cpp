@@ -46,7 +46,7 @@ double mean_of(const std::vector<double>& x) { return std::accumulate(x.begin(),
 
 }  // namespace
 
-TEST_CASE("a prior is an inline table (or a table) in place of a value; params hold its median", "[prior]") {
+TEST_CASE("a prior is an inline table (or a table) in place of a value, params hold its median", "[prior]") {
     const Scenario s = parse_full("[help]\nhours_retired = { prior = \"triangular\", lo = 3.0, mode = 4.26, hi = 6.0 }\n"
                                   "[questions.rate_18_64]\nprior = \"lognormal\"\nmedian = 0.006\nsdlog = 0.3\n");
     REQUIRE(s.priors.size() == 2);
@@ -176,7 +176,7 @@ TEST_CASE("the resolved TOML keeps the priors and reads back to the same scenari
     CHECK(parse_full("").resolved_toml == to_toml(default_params()));
 }
 
-TEST_CASE("overlays apply a fragment after the scenario and before --set; they cannot name or extend", "[prior]") {
+TEST_CASE("overlays apply a fragment after the scenario and before --set, they cannot name or extend", "[prior]") {
     const fs::path dir = scratch("overlay");
     write(dir / "base.toml", "name = \"mine\"\n[help]\nhours_retired = 5.0\nhours_youth = 1.0\n");
     write(dir / "priors.toml", "[help]\nhours_retired = { prior = \"uniform\", lo = 3, hi = 6 }\n");
@@ -285,7 +285,7 @@ TEST_CASE("draws lie in the support and have the analytic moments (4000 replicat
     CHECK(std::abs(mean_of(draws(t, n)) - analytic) < 4 * 2 / std::sqrt(double(n)));
 }
 
-TEST_CASE("streams: replicate k draws the same in every scenario; priors do not disturb each other", "[prior][rng]") {
+TEST_CASE("streams: replicate k draws the same in every scenario, priors do not disturb each other", "[prior][rng]") {
     const std::string a = "[help]\nhours_retired = { prior = \"uniform\", lo = 3, hi = 6 }\n";
     const std::string b = "[help]\nhours_youth = { prior = \"uniform\", lo = 0.5, hi = 3 }\n";
     const Scenario one = parse_full(a);

@@ -230,7 +230,7 @@ TEST_CASE("a partial file that is torn, corrupt, foreign, of another run or in u
     }
 }
 
-TEST_CASE("finish needs every pair; a pair goes in once", "[stream]") {
+TEST_CASE("finish needs every pair, a pair goes in once", "[stream]") {
     const fs::path dir = scratch_in("stream", "misuse");
     const ResultSet rs = example(2, 2);
     auto s = ResultStream::start(dir / "out.h5", layout_of(rs, 2));

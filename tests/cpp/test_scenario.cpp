@@ -124,7 +124,7 @@ TEST_CASE("TOML syntax errors give file:line:column and the parser's description
     CHECK_THAT(parse_error("[run]\nseed = 1\nseed = 2\n"), Catch::StartsWith("scenario.toml:3:"));
 }
 
-TEST_CASE("load_scenario reads a file; a file without a name is named after its stem", "[scenario]") {
+TEST_CASE("load_scenario reads a file, a file without a name is named after its stem", "[scenario]") {
     const fs::path dir = scratch("load");
     write(dir / "plain.toml", "[run]\nweeks = 10\n");
     write(dir / "named.toml", "name = \"my run\"\n");
@@ -142,7 +142,7 @@ TEST_CASE("load_scenario reads a file; a file without a name is named after its 
                Catch::EndsWith("bad.toml:3: unknown key \"run.weeks2\" (did you mean \"run.weeks\"?)"));
 }
 
-TEST_CASE("extends: base first, then overrides; chains; name and description not inherited", "[scenario]") {
+TEST_CASE("extends: base first, then overrides, chains, name and description not inherited", "[scenario]") {
     const fs::path dir = scratch("extends");
     fs::create_directories(dir / "variants");
     write(dir / "baseline.toml",

@@ -5,7 +5,7 @@
 using namespace buurtsim;
 using namespace buurtsim::test;
 
-TEST_CASE("snapshot weeks must lie within the run; the message names both keys and where they were set",
+TEST_CASE("snapshot weeks must lie within the run, the message names both keys and where they were set",
           "[scenario]") {
     CHECK_NOTHROW(parse("[run]\nweeks = 10\n[output]\nsnapshot_weeks = [0, 9]\n"));
     CHECK(parse_error("[run]\nweeks = 10\n[output]\nsnapshot_weeks = [3, 10]\n")
@@ -37,7 +37,7 @@ TEST_CASE("cross-field validation runs after parsing and names where keys were s
 }
 
 
-TEST_CASE("text parameters cannot hold NUL bytes; names no control characters", "[scenario][hostile]") {
+TEST_CASE("text parameters cannot hold NUL bytes, names no control characters", "[scenario][hostile]") {
     // Names that differ only after a NUL byte were the same name in a result file.
     CHECK(parse_error("name = \"a\\u0000x\"\n") == "name must not contain a NUL byte, got \"a\\u0000x\" (scenario.toml:1)");
     CHECK(parse_error("name = \"two\\nlines\"\n")

@@ -93,21 +93,45 @@ void Engine::street_contacts(std::uint32_t b) {
     const std::uint32_t a_begin = adults_begin_[b], a_end = adults_begin_[b + 1];
     const Block* __restrict blocks = blocks_of(key_, rng::Stream::meeting, week_, adults_.data() + a_begin, a_end - a_begin, 2, block_buf);
 
-    // The picks first: where each adult's contacts fall in its own row needs
-    // only the draws and the row's place. Three picks are written for every
-    // adult and the count keeps n of them, so no branch depends on a draw.
-    // Adults only, from the buurt's list of adult ids (a test of age jumped at every household); an adult
-    // without ties writes its three picks too and keeps none.
+    // The picks first: where each adult's contacts fall in its own row needs only the draws and the row's
+    // place. First each adult's count (how many of the cdf's three values u0 exceeds, compared as 32-bit
+    // words: u01 is increasing, so u01(x) > c exactly when x >= first_above(c)); the adults with one or
+    // more are listed (61 % have none at the default mean). Then, for the listed only, three picks are
+    // written and the count keeps n of them (none for an adult without ties), so no branch depends on a
+    // draw. The same picks in the same order as one pass over every adult.
+    const auto first_above = [](double c) {  // the least x with u01(x) > c, or 2^32 if none
+        std::uint64_t lo = 0, hi = std::uint64_t(1) << 32;
+        while (lo < hi) {
+            const std::uint64_t mid = (lo + hi) / 2;
+            if (u01(std::uint32_t(mid)) > c) hi = mid;
+            else lo = mid + 1;
+        }
+        return lo;
+    };
+    const std::uint64_t above0 = first_above(cdf0), above1 = first_above(cdf1), above2 = first_above(cdf2);
+    struct Meets {
+        std::uint32_t a, n;  // position among the buurt's adults, contacts
+    };
+    thread_local std::vector<Meets> meets_buf;
+    if (meets_buf.size() < std::size_t(a_end - a_begin)) meets_buf.resize(a_end - a_begin);
+    Meets* __restrict meets = meets_buf.data();
+    std::size_t listed = 0;
+    for (std::uint32_t a = 0; a < a_end - a_begin; ++a) {
+        const std::uint64_t x = blocks[a][0];
+        const std::uint32_t n = std::uint32_t(x >= above0) + std::uint32_t(x >= above1) + std::uint32_t(x >= above2);
+        meets[listed] = {a, n};
+        listed += n != 0;
+    }
     std::size_t m = 0;
-    const std::uint32_t* __restrict adult_ids = adults_.data();
-    for (std::uint32_t a = a_begin; a < a_end; ++a) {
+    const std::uint32_t* __restrict adult_ids = adults_.data() + a_begin;
+    for (std::size_t k = 0; k < listed; ++k) {
+        const auto [a, n] = meets[k];
         const std::uint32_t i = adult_ids[a];
         const std::uint16_t degree = count[i];
-        const Block& r = blocks[a - a_begin];
-        const double u0 = u01(r[0]);
+        const Block& r = blocks[a];
         const std::uint64_t row = offset[i];
-        for (int k = 0; k < 3; ++k) contacts[m + k] = {row + pick(r[1 + k], degree), i, 0};
-        m += (std::size_t(u0 > cdf0) + std::size_t(u0 > cdf1) + std::size_t(u0 > cdf2)) * std::size_t(degree != 0);
+        for (int c = 0; c < 3; ++c) contacts[m + c] = {row + pick(r[1 + c], degree), i, 0};
+        m += std::size_t(n) * std::size_t(degree != 0);
     }
     // Then the tie each pick lands on, its entry fetched a few picks ahead (the
     // rows themselves are far more than the picks read of them). Ties home and

@@ -61,21 +61,24 @@ void Engine::carers_and_volunteers() {
         const std::uint32_t end = pop_.buurt_begin[b + 1];
         for (std::uint32_t first = pop_.buurt_begin[b]; first < end; first += block_chunk) {
             const std::uint32_t last = first + std::min(block_chunk, end - first);
-            std::uint32_t n = 0;
+            // A non-carer's recovery, in a loop of its own that vectorises; then the carers' ids, and their
+            // recipients' hours and buurt asked for (the recipient may live anywhere in the city: those cache
+            // misses overlap with the rest of the chunk).
             for (std::uint32_t i = first; i < last; ++i) {
-                const std::uint32_t r = caring_for[i];
-                const unsigned carer = r != no_one;
-                // The recipient may live anywhere in the city: their hours and buurt are asked for now, so
-                // those cache misses overlap with the rest of the chunk (a non-carer asks for their own).
-                const std::uint32_t whose = keep_unless(i, r, carer);
-                __builtin_prefetch(question_hours + whose);
-                __builtin_prefetch(buurt_of + whose);
+                const unsigned carer = caring_for[i] != no_one;
                 const float old = burden[i];
-                const float recovered = max_exact(old - recovery, 0.f);
+                const float less = old - recovery, recovered = less > 0.f ? less : 0.f;  // max_exact's MAXSS, as a ternary
                 burden[i] = std::bit_cast<float>(
                     keep_unless(std::bit_cast<std::uint32_t>(recovered), std::bit_cast<std::uint32_t>(old), carer));
+            }
+            std::uint32_t n = 0;
+            for (std::uint32_t i = first; i < last; ++i) {
                 ids[n] = i;
-                n += carer;
+                n += caring_for[i] != no_one;
+            }
+            for (std::uint32_t k = 0; k < n; ++k) {
+                __builtin_prefetch(question_hours + caring_for[ids[k]]);
+                __builtin_prefetch(buurt_of + caring_for[ids[k]]);
             }
             for (std::uint32_t k = 0; k < n; ++k) {
                 const std::uint32_t i = ids[k], r = caring_for[i];

@@ -10,6 +10,10 @@
 
 #include <boost/random/exponential_distribution.hpp>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace buurtsim {
 using namespace detail;
 
@@ -26,44 +30,61 @@ void Engine::questions_arise() {
     const QuestionParams& q = params_.questions;
     State& s = state_;
     // A question is a rare event a week, drawn by event skipping (event_skipping.hpp): an adult without a
-    // question gets one with probability question_rate (at most 1). The rate is bounded in each class of
-    // question_class_ (65+ or not, vulnerable or not: what does not change during a run) by its value at
-    // self-reliance 0 in an episode; the adults of a class are candidates at that bound and kept with
-    // probability rate / bound, so only the candidates' rates are computed.
-    const double most = (1.0 + std::max(0.0, q.low_self_reliance_effect)) * std::max(1.0, q.episode_multiplier);
+    // question gets one with probability question_rate (at most 1). Outside an episode the rate is bounded
+    // in each class of question_class_ (65+ or not, vulnerable or not: what does not change during a run)
+    // by its value at self-reliance 0; the class's adults are candidates at that bound and kept with
+    // probability rate / bound, so only the candidates' rates are computed. The few adults in an episode
+    // (whose rate the episode multiplies) are drawn one by one after.
+    const double most = 1.0 + std::max(0.0, q.low_self_reliance_effect);
     const double vulnerable = q.vulnerable_multiplier;
     const double bound[4] = {std::min(1.0, q.rate_18_64 * most), std::min(1.0, q.rate_18_64 * vulnerable * most),
                              std::min(1.0, q.rate_65_plus * most), std::min(1.0, q.rate_65_plus * vulnerable * most)};
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         // The buurt's draws this week (sub 2; sub 1 is each resident's own, for the hours), in a fixed
-        // order: the classes in turn, each candidate's keep, then its question's kind.
+        // order: the classes in turn, each candidate's keep and its question's kind; then those in an episode.
         auto g = key_.urng(rng::Stream::questions, week_, b, 2);
         std::uint32_t count = 0;
+        const auto raise = [&](std::uint32_t i) {
+            QuestionKind kind = QuestionKind::care;  // during an episode the question is care
+            if (s.episode_weeks[i] == 0) {
+                double w[4];
+                question_kind_weights(i, w);
+                kind = draw_kind(w, next_u01(g));
+            }
+            if (kind == QuestionKind::care && (s.wmo_weeks[i] > 0 || s.general_weeks[i] > 0)) return;  // care provided
+            auto hours = key_.urng(rng::Stream::questions, week_, i, 1);
+            const double mean = kind == QuestionKind::care ? q.care_hours_mean : q.hours_mean;
+            s.status[i] = QuestionStatus::open;
+            s.kind[i] = kind;
+            s.question_hours[i] = float(boost::random::exponential_distribution<double>(1.0 / mean)(hours));
+            s.weeks_open[i] = 0;
+            s.weeks_listed[i] = 0;
+            ++count;
+        };
         for (unsigned c = 0; c < 4; ++c) {
             const std::uint32_t first = question_class_begin_[4 * b + c], last = question_class_begin_[4 * b + c + 1];
             const std::uint32_t* ids = question_classes_.data() + first;
             const double bound_c = bound[c];
             for_each_chosen(g, bound_c, last - first, [&](std::size_t k) {
                 const std::uint32_t i = ids[k];
-                if (s.status[i] != QuestionStatus::none) return;  // one question at a time
-                if (!(next_u01(g) * bound_c < question_rate(i))) return;
-                QuestionKind kind = QuestionKind::care;
-                if (s.episode_weeks[i] == 0) {
-                    double w[4];
-                    question_kind_weights(i, w);
-                    kind = draw_kind(w, next_u01(g));
-                }
-                if (kind == QuestionKind::care && (s.wmo_weeks[i] > 0 || s.general_weeks[i] > 0)) return;  // care provided
-                auto hours = key_.urng(rng::Stream::questions, week_, i, 1);
-                const double mean = kind == QuestionKind::care ? q.care_hours_mean : q.hours_mean;
-                s.status[i] = QuestionStatus::open;
-                s.kind[i] = kind;
-                s.question_hours[i] = float(boost::random::exponential_distribution<double>(1.0 / mean)(hours));
-                s.weeks_open[i] = 0;
-                s.weeks_listed[i] = 0;
-                ++count;
+                if (s.status[i] != QuestionStatus::none || s.episode_weeks[i] > 0) return;  // one at a time; episodes below
+                if (next_u01(g) * bound_c < question_rate(i)) raise(i);
             });
         }
+        const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
+        const std::uint16_t* __restrict episode = s.episode_weeks.data();
+        std::uint32_t i = rb;
+#if defined(__SSE2__)
+        for (; i + 8 <= re; i += 8) {  // eight at a time: few are in an episode, so most steps find none
+            const __m128i e = _mm_loadu_si128(reinterpret_cast<const __m128i*>(episode + i));
+            if (_mm_movemask_epi8(_mm_cmpeq_epi16(e, _mm_setzero_si128())) == 0xFFFF) continue;
+            for (std::uint32_t j = i; j < i + 8; ++j)
+                if (episode[j] > 0 && is_adult(j) && s.status[j] == QuestionStatus::none && next_u01(g) < question_rate(j))
+                    raise(j);
+        }
+#endif
+        for (; i < re; ++i)
+            if (episode[i] > 0 && is_adult(i) && s.status[i] == QuestionStatus::none && next_u01(g) < question_rate(i)) raise(i);
         s.week[b].new_questions += count;
     });
 }

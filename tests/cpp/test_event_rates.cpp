@@ -132,3 +132,48 @@ TEST_CASE("questions: each adult without one gets a question at its own rate") {
         CHECK(std::abs(got - expected) < 4.5 * std::sqrt(variance));
     }
 }
+
+TEST_CASE("questions: an adult in an episode gets a question at the episode's rate") {
+    // Long episodes that do not move self-reliance (no drop, drift or noise), started at a steady rate, so
+    // the rate each adult has in the questions phase is read off the state: self-reliance from before the
+    // week, the episode from after it (only the health phase, which runs first, changes episodes). During
+    // an episode the question is care: those whose care is provided (Wmo, algemene voorziening) raise none.
+    Params p = small_params(19, 0.2, 12);
+    QuestionParams& q = p.questions;
+    q.rate_18_64 = 0.01;
+    q.rate_65_plus = 0.02;
+    q.vulnerable_multiplier = 2;
+    q.low_self_reliance_effect = 1;
+    q.episode_multiplier = 6;  // far above the class bound, which leaves episodes out
+    q.share_care = 0;
+    HealthParams& h = p.health;
+    h.drift_rate = h.noise = h.episode_drop = 0;
+    h.episode_rate_low = h.episode_rate_high = 0.02;
+    h.episode_weeks_mean = 200;
+    Simulation sim(p, cbs(), 0);
+    double expected = 0, in_episode = 0, variance = 0, got = 0;
+    for (std::uint32_t week = 0; week < 12; ++week) {
+        const State before = sim.state();
+        sim.step();
+        const State& s = sim.state();
+        for (std::uint32_t i = 0; i < sim.population().size(); ++i) {
+            const int age = sim.population().age[i];
+            if (age < 18 || before.status[i] != QuestionStatus::none) continue;
+            const bool episode = s.episode_weeks[i] > 0;
+            if (episode && (before.wmo_weeks[i] > 0 || before.general_weeks[i] > 0)) continue;  // care: not raised
+            const double rate = std::min(1.0, (age >= 65 ? q.rate_65_plus : q.rate_18_64) *
+                                                  (sim.population().vulnerability[i] ? q.vulnerable_multiplier : 1.0) *
+                                                  (1.0 + q.low_self_reliance_effect * (1.0 - before.self_reliance[i])) *
+                                                  (episode ? q.episode_multiplier : 1.0));
+            expected += rate;
+            in_episode += episode ? rate : 0.0;
+            variance += rate * (1 - rate);
+        }
+        got += week_total(sim.results(), Indicator::questions_new, week);
+    }
+    // A third of the questions come from episodes: leaving them out, or their multiplier, or drawing them
+    // twice (as candidates of their class too) moves the count by more than the margin.
+    CHECK(in_episode > 0.3 * expected);
+    CHECK(std::abs(got - expected) < 4.5 * std::sqrt(variance));
+    INFO("got " << got << ", expected " << expected << ", of which in an episode " << in_episode);
+}

@@ -287,7 +287,9 @@ void Engine::ask_community() {
         for (const auto& [order, i] : askers) {
             const auto start = std::size_t(order * double(n_vols)) % n_vols;
             for (std::size_t k = 0; k < n_vols; ++k) {
-                const std::size_t v = (start + k) % n_vols;
+                // (start + k) % n_vols, without a division per volunteer tried (the scan passes the whole
+                // list when the buurt's volunteers have no hours left).
+                const std::size_t v = start + k < n_vols ? start + k : start + k - n_vols;
                 if (vols[v] == i || left[v] < s.question_hours[i]) continue;
                 left[v] -= s.question_hours[i];
                 s.status[i] = QuestionStatus::none;

@@ -232,17 +232,15 @@ void Engine::observe() {
         // vectorises it.
         for (std::uint32_t i = r_begin; i < r_end; ++i)
             if (status[i] == QuestionStatus::waiting) waiting_hours += hours_waiting[1u + unsigned(kind[i] == QuestionKind::care)];
-        const std::uint32_t* const adult_ids = adults_.data();
         const std::uint32_t a_begin = adults_begin_[b], a_end = adults_begin_[b + 1];
         adults = a_end - a_begin;
         // 3. Adults: the 12-month counts and loneliness. First the emotional item count of those whose score
-        // changed (rare); then the counts over everyone, masked to adults (seniors are adults), which the
+        // changed (rare; read in place over the buurt, one jump a resident); then the counts over everyone, masked to adults (seniors are adults), which the
         // compiler vectorises, where a loop over the adults' ids reads each array by index (the adults' tie
         // counts are summed in step 1, which reads the 12-byte summaries anyway).
-        for (std::uint32_t a = a_begin; a < a_end; ++a) {
-            const std::uint32_t i = adult_ids[a];
+        for (std::uint32_t i = r_begin; i < r_end; ++i) {
             const std::uint8_t score = djg[i];
-            if (items[i] >> 4 != score) {  // rare: the score changed
+            if (unsigned(items[i] >> 4 != score) & unsigned(age[i] >= adult_age)) {  // rare: an adult's score changed (one jump)
                 const bool alone = pop_.household_type[pop_.household[i]] == HouseholdType::single;
                 items[i] = std::uint8_t(score << 4 | split.emotional(score, alone, s.loneliness_split[i]));
             }

@@ -29,24 +29,30 @@ void for_each_buurt(std::size_t buurten, Fn&& fn) {
     tbb::parallel_for(std::size_t(0), buurten, [&](std::size_t b) { fn(std::uint32_t(b)); });
 }
 
-/** fn(b) for one buurt, compiled for AVX2: fn is inlined here (it must be marked always_inline), so its
- *  loops are vectorised four doubles wide. The same IEEE operations as the baseline build, lane by lane
- *  (no multiply-add is contracted: ISO C++ mode compiles with -ffp-contract=off, and AVX2 alone has no
- *  FMA), hence the same bits; test_simulation runs both builds and compares them. */
+/** fn(b) for one buurt, compiled for AVX2 (four doubles wide) or AVX-512 (eight): fn is inlined here (it
+ *  must be marked always_inline), so its loops are vectorised that wide. The same IEEE operations as the
+ *  baseline build, lane by lane (no multiply-add is contracted: -ffp-contract=off, CMakeLists.txt), hence
+ *  the same bits; test_simulation runs every build the processor has and compares them. */
 template <class Fn>
 __attribute__((target("avx2"))) void run_avx2(Fn& fn, std::uint32_t b) {
     fn(b);
 }
+template <class Fn>
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,prefer-vector-width=512"))) void run_avx512(Fn& fn,
+                                                                                                      std::uint32_t b) {
+    fn(b);
+}
 
-/** for_each_buurt for phases whose per-buurt loops vectorise: on a processor with AVX2 the body runs
- *  compiled for it (run_avx2), elsewhere (or after set_wide_loops(false), testing.hpp) as compiled for
- *  the baseline. fn must be always_inline. */
+/** for_each_buurt for phases whose per-buurt loops vectorise: the body runs compiled for the widest of
+ *  AVX-512 and AVX2 the processor has (wide_level, testing.hpp; set_wide_level lowers it for tests), else
+ *  as compiled for the baseline. fn must be always_inline. */
 template <class Fn>
 void for_each_buurt_wide(std::size_t buurten, Fn&& fn) {
-    if (wide_loops())
-        tbb::parallel_for(std::size_t(0), buurten, [&](std::size_t b) { run_avx2(fn, std::uint32_t(b)); });
-    else
-        for_each_buurt(buurten, fn);
+    switch (wide_level()) {
+        case 2: tbb::parallel_for(std::size_t(0), buurten, [&](std::size_t b) { run_avx512(fn, std::uint32_t(b)); }); break;
+        case 1: tbb::parallel_for(std::size_t(0), buurten, [&](std::size_t b) { run_avx2(fn, std::uint32_t(b)); }); break;
+        default: for_each_buurt(buurten, fn);
+    }
 }
 
 /** The Philox blocks of n residents ids[0 .. n) for one (stream, week, sub), into a buffer the thread keeps

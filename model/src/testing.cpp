@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -31,14 +32,22 @@ void test_stall(const char* point, const std::function<bool()>& stop) {
 }
 
 namespace {
-std::atomic<bool>& wide_switch() {
-    static std::atomic<bool> on{bool(__builtin_cpu_supports("avx2"))};
-    return on;
+int widest() {
+    static const int level = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                                     __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")
+                                 ? 2
+                             : __builtin_cpu_supports("avx2") ? 1
+                                                              : 0;
+    return level;
+}
+std::atomic<int>& wide_switch() {
+    static std::atomic<int> level{widest()};
+    return level;
 }
 }  // namespace
 
-bool wide_loops() { return wide_switch().load(std::memory_order_relaxed); }
+int wide_level() { return wide_switch().load(std::memory_order_relaxed); }
 
-void set_wide_loops(bool on) { wide_switch().store(on && __builtin_cpu_supports("avx2"), std::memory_order_relaxed); }
+void set_wide_level(int level) { wide_switch().store(std::clamp(level, 0, widest()), std::memory_order_relaxed); }
 
 }  // namespace buurtsim

@@ -63,27 +63,33 @@ TEST_CASE("results are bit-identical on 1 and 2 threads") {
     CHECK(identical(two, again));
 }
 
-TEST_CASE("results are bit-identical with the AVX2 and the baseline build of the vectorised loops") {
-    // health_care, questions and observe run compiled for AVX2 where the processor has it
-    // (for_each_buurt_wide): the same arithmetic four lanes wide, so the same bits. Snapshots too.
+TEST_CASE("results are bit-identical with the AVX-512, the AVX2 and the baseline build of the vectorised loops") {
+    // health, health_care and observe run compiled for AVX-512 or AVX2 where the processor has it
+    // (for_each_buurt_wide): the same arithmetic eight or four lanes wide, so the same bits. Snapshots too.
     Params p = small();
     p.output.snapshot_weeks = {10};
-    const bool wide = wide_loops();
-    set_wide_loops(false);
-    REQUIRE_FALSE(wide_loops());
-    Simulation narrow_sim(p, cbs(), 0);
-    narrow_sim.run();
-    set_wide_loops(true);
-    if (!wide_loops()) WARN("this processor has no AVX2: both runs took the baseline build");
-    Simulation wide_sim(p, cbs(), 0);
-    wide_sim.run();
-    set_wide_loops(wide);
-    CHECK(identical(narrow_sim.results(), wide_sim.results()));
-    REQUIRE(narrow_sim.results().snapshots.size() == 1);
-    REQUIRE(wide_sim.results().snapshots.size() == 1);
-    CHECK(narrow_sim.results().snapshots[0].loneliness == wide_sim.results().snapshots[0].loneliness);
-    CHECK(narrow_sim.state().self_reliance == wide_sim.state().self_reliance);
-    CHECK(narrow_sim.state().djg == wide_sim.state().djg);
+    const int widest = wide_level();
+    const auto run_at = [&](int level) {
+        set_wide_level(level);
+        REQUIRE(wide_level() == std::min(level, widest));
+        Simulation sim(p, cbs(), 0);
+        sim.run();
+        return sim;
+    };
+    const Simulation narrow = run_at(0);
+    REQUIRE(narrow.results().snapshots.size() == 1);
+    if (widest < 2) WARN("this processor has no AVX-512" << (widest < 1 ? " and no AVX2" : "") << ": fewer builds compared");
+    for (int level = 1; level <= widest; ++level) {
+        INFO("level " << level);
+        const Simulation wide = run_at(level);
+        CHECK(identical(narrow.results(), wide.results()));
+        REQUIRE(wide.results().snapshots.size() == 1);
+        CHECK(narrow.results().snapshots[0].loneliness == wide.results().snapshots[0].loneliness);
+        CHECK(narrow.state().self_reliance == wide.state().self_reliance);
+        CHECK(narrow.state().djg == wide.state().djg);
+        CHECK(narrow.state().care_words == wide.state().care_words);
+    }
+    set_wide_level(widest);
 }
 
 TEST_CASE("another seed or another replicate gives other results") {

@@ -16,12 +16,13 @@ namespace buurtsim {
  *         Never set outside tests. */
 void test_stall(const char* point, const std::function<bool()>& stop = {});
 
-/** @brief Whether the vectorised phase loops run their AVX2 build: the processor has AVX2 and
- *         set_wide_loops(false) was not called. Results are the same bits either way. */
-bool wide_loops();
+/** @brief Which build of the vectorised phase loops runs: 0 the baseline, 1 AVX2, 2 AVX-512 (F, DQ, BW,
+ *         VL): the widest the processor has, unless set_wide_level lowered it. Results are the same bits
+ *         for every level. */
+int wide_level();
 
-/** @brief Run the baseline build of those loops (false) or the AVX2 one where the processor has it (true).
- *         For tests; process-wide, so not while a simulation runs. */
-void set_wide_loops(bool on);
+/** @brief Run the loops' build of at most `level` (as far as the processor has it): for tests; process-wide,
+ *         so not while a simulation runs. */
+void set_wide_level(int level);
 
 }  // namespace buurtsim

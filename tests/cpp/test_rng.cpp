@@ -1,5 +1,6 @@
 // Counter-based draws: a pure function of the context, different for any change of it.
 #include "buurtsim/rng.hpp"
+#include "buurtsim/testing.hpp"
 
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/uniform_01.hpp>
@@ -66,8 +67,13 @@ TEST_CASE("uniforms lie in (0,1) with mean 1/2 and Boost distributions see the r
     CHECK(std::abs(sum_exp / n - 2.0) < 5 * 2.0 / std::sqrt(double(n)));
 }
 
-TEST_CASE("a batch of blocks gives every agent exactly its uniform4, with and without AVX2, by range or by list") {
+TEST_CASE("a batch of blocks gives every agent exactly its uniform4, with and without AVX2 or AVX-512, by range or by list") {
     const rng::Key k(12345, 3);
+    // Every kernel the processor has: AVX-512 (level 2), AVX2 (1), the scalar loop (simd false, or level 0).
+    const int widest = wide_level();
+    for (int level = widest; level >= 0; --level) {
+    INFO("level " << level);
+    set_wide_level(level);
     for (std::uint32_t first : {0u, 1u, 31u, 4000000000u}) {
         for (std::uint32_t count : {0u, 1u, 7u, 32u, 33u, 100u}) {
             for (bool simd : {true, false}) {
@@ -96,6 +102,8 @@ TEST_CASE("a batch of blocks gives every agent exactly its uniform4, with and wi
             }
         }
     }
+    }
+    set_wide_level(widest);
     const rng::Uniform4Run run(k, rng::Stream::meeting, 9, 1000, 1077, 2);
     for (std::uint32_t i = 1000; i < 1077; ++i) REQUIRE(run[i] == k.uniform4(rng::Stream::meeting, 9, i, 2));
 }

@@ -17,9 +17,12 @@
 #include "tie_sums.hpp"
 
 #include "buurtsim/error.hpp"
+#include "buurtsim/testing.hpp"
 
 #include <boost/random/poisson_distribution.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
+
+#include <immintrin.h>
 
 #include <algorithm>
 #include <array>
@@ -40,6 +43,42 @@ inline double u01(std::uint32_t x) { return r123::u01<double>(x); }
 // is exactly (2x + 1) / 2^33 as a double, and times a 16-bit n it stays exact
 // (49 bits), so the truncated product and this shift are the same slot.
 inline std::uint64_t pick(std::uint32_t x, std::uint16_t n) { return ((2 * std::uint64_t(x) + 1) * n) >> 33; }
+
+/** One row's fade (ties_decay): each slot's table entry in place of its strength, and the row's sums, as
+ *  the scalar loop computes them (integer sums: the same in any order), eight slots at a time with an
+ *  AVX-512 gather of the entries; the row's tail by masks (a masked load reads nothing past the row). */
+struct RowFade {
+    std::uint32_t all;
+    std::uint64_t local_sums, any_ends;
+};
+// GCC 12's _mm512_undefined_* initialise a value with itself, which -W(maybe-)uninitialized reports
+// (GCC bug 105593, fixed in GCC 13).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) RowFade fade_row_avx512(
+    std::uint64_t begin, std::uint64_t end, const TieType* __restrict type, std::uint8_t* __restrict strength,
+    const std::uint32_t* __restrict neighbour, const std::uint64_t* __restrict table, std::uint32_t lo, std::uint32_t hi) {
+    __m512i all = _mm512_setzero_si512(), local = _mm512_setzero_si512(), any = _mm512_setzero_si512();
+    const __m512i low_byte = _mm512_set1_epi64(0xFF);
+    const __m256i first = _mm256_set1_epi32(int(lo)), span = _mm256_set1_epi32(int(hi - lo));
+    for (std::uint64_t t = begin; t < end; t += 8) {
+        const std::uint64_t left = end - t;
+        const __mmask8 m = left >= 8 ? __mmask8(0xFF) : __mmask8((1u << left) - 1u);
+        const __m512i ty = _mm512_cvtepu8_epi64(_mm_maskz_loadu_epi8(m, type + t));
+        const __m512i st = _mm512_cvtepu8_epi64(_mm_maskz_loadu_epi8(m, strength + t));
+        const __m512i e = _mm512_mask_i64gather_epi64(_mm512_setzero_si512(), m,
+                                                      _mm512_or_si512(_mm512_slli_epi64(ty, 8), st), table, 8);
+        _mm512_mask_cvtepi64_storeu_epi8(strength + t, m, e);  // the faded strength: the entry's low byte
+        any = _mm512_or_si512(any, e);
+        all = _mm512_add_epi64(all, _mm512_and_si512(e, low_byte));
+        const __m256i rel = _mm256_sub_epi32(_mm256_maskz_loadu_epi32(m, neighbour + t), first);
+        local = _mm512_mask_add_epi64(local, _mm256_mask_cmplt_epu32_mask(m, rel, span), local, e);
+    }
+    return {std::uint32_t(_mm512_reduce_add_epi64(all)), std::uint64_t(_mm512_reduce_add_epi64(local)),
+            std::uint64_t(_mm512_reduce_or_epi64(any))};
+}
+#pragma GCC diagnostic pop
 
 }  // namespace
 
@@ -353,6 +392,7 @@ void Engine::ties_decay() {
                        std::uint64_t(type != std::size_t(TieType::household)) << 48;
         }
     const double weak_min = tp.weak_min;  // a met tie ends below it (the table's bit 8)
+    const bool wide = wide_level() >= 2;   // the AVX-512 row kernel (the same sums and strengths)
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
         const std::uint32_t lo = pop_.buurt_begin[b], hi = pop_.buurt_begin[b + 1];
         // Local __restrict pointers and sums: through the vectors every byte store to a strength made the
@@ -376,13 +416,18 @@ void Engine::ties_decay() {
             std::uint64_t local_sums = 0, any_ends = 0;
             const std::uint64_t begin = offset[i];
             std::uint64_t end = begin + count[i];
-            for (std::uint64_t t = begin; t < end; ++t) {
-                const std::uint64_t e = table[std::size_t(type[t]) * 256 + strength[t]];
-                const std::uint8_t st = std::uint8_t(e);
-                strength[t] = st;
-                any_ends |= e;
-                all += st;
-                local_sums += e & (0 - std::uint64_t(neighbour[t] - lo < hi - lo));
+            if (wide) {
+                const RowFade f = fade_row_avx512(begin, end, type, strength, neighbour, table, lo, hi);
+                all = f.all, local_sums = f.local_sums, any_ends = f.any_ends;
+            } else {
+                for (std::uint64_t t = begin; t < end; ++t) {
+                    const std::uint64_t e = table[std::size_t(type[t]) * 256 + strength[t]];
+                    const std::uint8_t st = std::uint8_t(e);
+                    strength[t] = st;
+                    any_ends |= e;
+                    all += st;
+                    local_sums += e & (0 - std::uint64_t(neighbour[t] - lo < hi - lo));
+                }
             }
             std::uint32_t in_buurt = std::uint32_t(local_sums), ties_buurt = std::uint16_t(local_sums >> 32),
                           nonhousehold = std::uint16_t(local_sums >> 48);

@@ -73,15 +73,18 @@ def main():
             run(binary, args.scenarios, f, args)
             files.append(city(f))
     (names, old), (_, new) = files
-    rows, worst = [], 0.0
+    rows, worst, spread = [], 0.0, []
     for ind in sorted(old):
         for s, scen in enumerate(names):
             t = welch(old[ind][s], new[ind][s])
             rows.append((ind, scen, old[ind][s].mean(), new[ind][s].mean(), t))
             if s > 0:  # the scenario's effect, paired by replicate within each build
-                t_eff = welch(old[ind][s] - old[ind][0], new[ind][s] - new[ind][0])
-                rows.append((ind, f"{scen} - {names[0]}", (old[ind][s] - old[ind][0]).mean(),
-                             (new[ind][s] - new[ind][0]).mean(), t_eff))
+                d_old, d_new = old[ind][s] - old[ind][0], new[ind][s] - new[ind][0]
+                t_eff = welch(d_old, d_new)
+                rows.append((ind, f"{scen} - {names[0]}", d_old.mean(), d_new.mean(), t_eff))
+                # How well common random numbers pair the scenarios: the effect's spread over replicates.
+                if d_old.std(ddof=1) > 0:
+                    spread.append(d_new.std(ddof=1) / d_old.std(ddof=1))
     print(f"| indicator | scenario | old mean | new mean | Welch t |")
     print("|---|---|---:|---:|---:|")
     for ind, scen, a, b, t in rows:
@@ -89,6 +92,10 @@ def main():
         print(f"| {ind} | {scen} | {a:.6g} | {b:.6g} | {t:+.2f}{mark} |")
         if np.isfinite(t):
             worst = max(worst, abs(t))
+    if spread:
+        q = np.percentile(spread, [25, 50, 75])
+        print(f"spread of the paired effects over replicates, new / old (common random numbers): "
+              f"median {q[1]:.2f}, quartiles {q[0]:.2f}-{q[2]:.2f}, over {len(spread)} effects")
     bad = [r for r in rows if abs(r[4]) > args.limit]
     print(f"\n{len(rows)} comparisons, {args.replicates} replicates per build, scale {args.scale}: "
           f"largest |t| {worst:.2f}; {len(bad)} above {args.limit}")

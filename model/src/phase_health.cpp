@@ -54,12 +54,13 @@ void Engine::health_and_life_events() {
         // Words 2 and 3 of each block are the health-care phase's draws this week (State::care_words).
         std::uint64_t* __restrict care_words = s.care_words.data() + rb;
         for (std::size_t k = 0; k < n; ++k) care_words[k] = draws.blocks[k][2] | std::uint64_t(draws.blocks[k][3]) << 32;
-        // The episodes that started (a few a week) get their length, from the buurt's own draws (sub 1).
-        auto g = key_.urng(rng::Stream::health, week, b, 1);
+        // The episodes that started (a few a week) get their length, each from the resident's own draw
+        // (sub 1), so that common random numbers pair scenarios resident by resident.
         for (std::size_t k = 0; k < n; ++k)
-            if (started[k])
-                episode_weeks[k] = std::uint16_t(
-                    std::min<std::uint32_t>(65535, geometric_weeks(r123::u01<double>(g()), h.episode_weeks_mean)));
+            if (started[k]) {
+                const double u = key_.uniform4(rng::Stream::health, week, rb + std::uint32_t(k), 1)[0];
+                episode_weeks[k] = std::uint16_t(std::min<std::uint32_t>(65535, geometric_weeks(u, h.episode_weeks_mean)));
+            }
     });
     care_words_week_ = week;
 }

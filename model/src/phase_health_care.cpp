@@ -82,9 +82,8 @@ void Engine::health_care_use() {
             undecided[k] = std::uint64_t((adult & (gp_decided ^ 1u) & (crisis_now ^ 1u)) | ((adult & (poh_decided ^ 1u)) << 1) |
                                          (crisis_now << 2));
         }
-        // A crisis this week brings acute care with probability crisis_acute_share, else a huisarts contact,
-        // drawn from the buurt's own generator (sub 1), in id order.
-        auto g = key_.urng(rng::Stream::health_care, week_, b, 1);
+        // A crisis this week brings acute care with probability crisis_acute_share, else a huisarts contact:
+        // the resident's own draw (sub 1).
         for (std::size_t k = 0; k < n; ++k) {
             if (undecided[k] == 0) continue;  // rare
             const unsigned episode = episode_weeks[k] > 0;
@@ -93,7 +92,7 @@ void Engine::health_care_use() {
             if (undecided[k] & 4u) {
                 // A crisis not taken to acute care is a huisarts contact whatever the draw; one taken there
                 // leaves the huisarts draw to decide, as for anyone (rate_draw: the quick answer where it has one).
-                const unsigned to_acute = r123::u01<double>(g()) < acute_share;
+                const unsigned to_acute = key_.uniform4(rng::Stream::health_care, week_, rb + std::uint32_t(k), 1)[0] < acute_share;
                 acute += to_acute;
                 gp_contacts += to_acute ? unsigned(rate_draw(ua[k], gp_rate(self_reliance[k], episode, djg[k]))) : 1u;
             }

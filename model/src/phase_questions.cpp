@@ -40,16 +40,18 @@ void Engine::questions_arise() {
     const double bound[4] = {std::min(1.0, q.rate_18_64 * most), std::min(1.0, q.rate_18_64 * vulnerable * most),
                              std::min(1.0, q.rate_65_plus * most), std::min(1.0, q.rate_65_plus * vulnerable * most)};
     for_each_buurt(pop_.geo.buurten.size(), [&](std::uint32_t b) {
-        // The buurt's draws this week (sub 2; sub 1 is each resident's own, for the hours), in a fixed
-        // order: the classes in turn, each candidate's keep and its question's kind; then those in an episode.
+        // The buurt's draws this week (sub 2; sub 1 is each resident's own, for the hours), two for every
+        // candidate whatever happens to it (its keep and its question's kind), so that a scenario in which a
+        // candidate already has a question, or no question comes, leaves every other candidate the same
+        // draws: common random numbers pair the scenarios resident by resident, as a draw per resident did.
         auto g = key_.urng(rng::Stream::questions, week_, b, 2);
         std::uint32_t count = 0;
-        const auto raise = [&](std::uint32_t i) {
+        const auto raise = [&](std::uint32_t i, double u_kind) {
             QuestionKind kind = QuestionKind::care;  // during an episode the question is care
             if (s.episode_weeks[i] == 0) {
                 double w[4];
                 question_kind_weights(i, w);
-                kind = draw_kind(w, next_u01(g));
+                kind = draw_kind(w, u_kind);
             }
             if (kind == QuestionKind::care && (s.wmo_weeks[i] > 0 || s.general_weeks[i] > 0)) return;  // care provided
             auto hours = key_.urng(rng::Stream::questions, week_, i, 1);
@@ -67,24 +69,30 @@ void Engine::questions_arise() {
             const double bound_c = bound[c];
             for_each_chosen(g, bound_c, last - first, [&](std::size_t k) {
                 const std::uint32_t i = ids[k];
+                const double u_keep = next_u01(g), u_kind = next_u01(g);
                 if (s.status[i] != QuestionStatus::none || s.episode_weeks[i] > 0) return;  // one at a time; episodes below
-                if (next_u01(g) * bound_c < question_rate(i)) raise(i);
+                if (u_keep * bound_c < question_rate(i)) raise(i, u_kind);
             });
         }
+        // Adults in an episode: each their own draw (sub 3), the few a week.
         const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
         const std::uint16_t* __restrict episode = s.episode_weeks.data();
+        const auto episode_draw = [&](std::uint32_t j) {
+            if (!is_adult(j) || s.status[j] != QuestionStatus::none) return;
+            const auto u = key_.uniform4(rng::Stream::questions, week_, j, 3);
+            if (u[0] < question_rate(j)) raise(j, u[1]);
+        };
         std::uint32_t i = rb;
 #if defined(__SSE2__)
         for (; i + 8 <= re; i += 8) {  // eight at a time: few are in an episode, so most steps find none
             const __m128i e = _mm_loadu_si128(reinterpret_cast<const __m128i*>(episode + i));
             if (_mm_movemask_epi8(_mm_cmpeq_epi16(e, _mm_setzero_si128())) == 0xFFFF) continue;
             for (std::uint32_t j = i; j < i + 8; ++j)
-                if (episode[j] > 0 && is_adult(j) && s.status[j] == QuestionStatus::none && next_u01(g) < question_rate(j))
-                    raise(j);
+                if (episode[j] > 0) episode_draw(j);
         }
 #endif
         for (; i < re; ++i)
-            if (episode[i] > 0 && is_adult(i) && s.status[i] == QuestionStatus::none && next_u01(g) < question_rate(i)) raise(i);
+            if (episode[i] > 0) episode_draw(i);
         s.week[b].new_questions += count;
     });
 }

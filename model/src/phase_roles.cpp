@@ -8,8 +8,6 @@
 // serially in resident order.
 // Volunteers: non-volunteers 18-84 start at a rate raised by recent contact
 // (people are asked by people they meet); volunteers stop at a fixed rate.
-// Both are drawn by event skipping (event_skipping.hpp).
-#include "event_skipping.hpp"
 #include "simulation_detail.hpp"
 
 #include <bit>
@@ -19,7 +17,8 @@ using namespace detail;
 
 namespace {
 
-/** Residents are taken this many at a time, their carers' ids gathered in a buffer on the stack. */
+/** Residents (and adults' Philox blocks) are taken this many at a time, into buffers on the stack (a
+ *  multiple of the 32 blocks rng_run.cpp computes at once). */
 constexpr std::uint32_t block_chunk = 256;
 
 /** How many carers ahead the recipients' state is prefetched. */
@@ -133,38 +132,31 @@ void Engine::carers_and_volunteers() {
         const float* __restrict recent = s.contacts_recent.data();
         const std::uint32_t* __restrict visited = s.visited_week.data();
         std::uint8_t* __restrict volunteer = s.volunteer.data();
-        const std::uint32_t* __restrict adults = adults_.data() + adults_begin_[b];
-        const std::uint32_t n_adults = adults_begin_[b + 1] - adults_begin_[b];
+        const std::uint32_t* __restrict adults = adults_.data();
         const std::uint32_t visit_mark = week_ + 1;
-        const double recruit = cp.recruit_rate, effect = cp.encounter_recruit_effect;
-        // Both are rare events a week, drawn by event skipping (event_skipping.hpp) from the buurt's own
-        // generator, in a fixed order: first the starts, then the stops, both decided on the state before
-        // this phase (a volunteer who stops does not start again this week, nor one who starts stop).
-        auto g = key_.urng(rng::Stream::roles, week_, b, 1);
-        // Starts: a non-volunteer 18-84 starts with probability p = recruit x (1 + effect x recent contacts)
-        // x the boosts. Candidates come at a bound q of everyone's p this week (the most recent contact in
-        // the buurt; the larger boost) and are kept with probability p / q; q is at most 1, and a p above
-        // it (rates of 1 or more) is then always kept, as the draw per adult would have.
-        const std::uint32_t rb = pop_.buurt_begin[b], re = pop_.buurt_begin[b + 1];
-        float most_recent = 0.f;
-        for (std::uint32_t i = rb; i < re; ++i) most_recent = most_recent > recent[i] ? most_recent : recent[i];
-        const double boost_max = std::max(visitor_boost[0], visitor_boost[1]);
-        const double bound = recruit * (1.0 + std::max(0.0, effect) * double(most_recent)) * wijk_boost * boost_max;
-        const double q = std::min(1.0, bound);
-        thread_local std::vector<std::pair<std::uint32_t, std::uint8_t>> starts;
-        starts.clear();
-        for_each_chosen(g, q, n_adults, [&](std::size_t a) {
-            const std::uint32_t i = adults[a];
-            if (volunteer[i] != 0 || age[i] > volunteer_max_age) return;  // the draws stay in their order
-            const double p = recruit * (1.0 + effect * recent[i]) * wijk_boost * visitor_boost[visited[i] == visit_mark];
-            if (next_u01(g) * q < p) starts.push_back({i, std::uint8_t(1 + unsigned(next_u01(g) < cp.support_share))});
-        });
-        // Stops: a volunteer 18-84 stops with probability dropout_rate.
-        for_each_chosen(g, cp.dropout_rate, n_adults, [&](std::size_t a) {
-            const std::uint32_t i = adults[a];
-            if (age[i] <= volunteer_max_age) volunteer[i] = 0;  // a non-volunteer stays one
-        });
-        for (const auto& [i, kind] : starts) volunteer[i] = kind;
+        const double dropout = cp.dropout_rate, recruit = cp.recruit_rate, effect = cp.encounter_recruit_effect,
+                     support_share = cp.support_share;
+        std::array<std::uint32_t, 4> blocks[block_chunk];
+        const std::uint32_t a_end = adults_begin_[b + 1];
+        for (std::uint32_t first = adults_begin_[b]; first < a_end; first += block_chunk) {
+            const std::uint32_t count = std::min(block_chunk, a_end - first);
+            // Adults 18-84 only, so the blocks of the adults only: each is the one Uniform4Run of the whole
+            // buurt would give.
+            key_.blocks4_of(rng::Stream::roles, week_, adults + first, count, 0, blocks);
+            for (std::uint32_t a = first; a < first + count; ++a) {
+                const std::uint32_t i = adults[a];
+                const auto& blk = blocks[a - first];
+                const double u0 = r123::u01<double>(blk[0]), u1 = r123::u01<double>(blk[1]);
+                const std::uint8_t v = volunteer[i];
+                // Both answers, picked by masks: volunteer or not is a coin toss to the branch predictor.
+                const std::uint8_t stays = keep_unless(v, std::uint8_t(0), unsigned(u0 < dropout));
+                const unsigned starts =
+                    u0 < recruit * (1.0 + effect * recent[i]) * wijk_boost * visitor_boost[visited[i] == visit_mark];
+                const auto started = std::uint8_t(starts + (starts & unsigned(u1 < support_share)));
+                const std::uint8_t next = keep_unless(started, stays, unsigned(v != 0));
+                volunteer[i] = keep_unless(v, next, unsigned(age[i] <= volunteer_max_age));
+            }
+        }
     });
 }
 

@@ -177,3 +177,40 @@ TEST_CASE("questions: an adult in an episode gets a question at the episode's ra
     CHECK(std::abs(got - expected) < 4.5 * std::sqrt(variance));
     INFO("got " << got << ", expected " << expected << ", of which in an episode " << in_episode);
 }
+
+TEST_CASE("common random numbers: a resident's question draws do not depend on other residents' state") {
+    // Two scenarios that differ in whether the own network is asked: from the first week on, many
+    // residents' questions stay open in one and are solved in the other. A resident whose state is the same in both at the start of a
+    // week must then get the same question that week (or none in both): its draws are its own, whatever
+    // happens to the buurt's other residents (event skipping draws the same number of words for every
+    // candidate, so no other resident's state shifts its draws). A question sets its hours from the
+    // resident's own generator, so the hours tell whether the two runs gave it the same question.
+    Params a = small_params(23, 0.1, 4);
+    Params b = a;
+    b.help.ask_rounds = 0;
+    Simulation sa(a, cbs(), 0), sb(b, cbs(), 0);
+    double alike = 0, unpaired = 0, asked = 0;
+    for (std::uint32_t week = 0; week < 4; ++week) {
+        const State pa = sa.state(), pb = sb.state();
+        sa.step();
+        sb.step();
+        const State& na = sa.state();
+        const State& nb = sb.state();
+        for (std::uint32_t i = 0; i < sa.population().size(); ++i) {
+            if (sa.population().age[i] < 18) continue;
+            const bool same = pa.status[i] == pb.status[i] && pa.self_reliance[i] == pb.self_reliance[i] &&
+                              pa.episode_weeks[i] == pb.episode_weeks[i] && pa.djg[i] == pb.djg[i] &&
+                              pa.wmo_weeks[i] == pb.wmo_weeks[i] && pa.general_weeks[i] == pb.general_weeks[i] &&
+                              pa.question_hours[i] == pb.question_hours[i] && pa.status[i] == QuestionStatus::none;
+            if (!same) continue;
+            alike += 1;
+            const bool new_a = na.question_hours[i] != pa.question_hours[i], new_b = nb.question_hours[i] != pb.question_hours[i];
+            asked += new_a;
+            unpaired += new_a != new_b || (new_a && na.question_hours[i] != nb.question_hours[i]);
+        }
+    }
+    INFO(alike << " alike adult-weeks, " << asked << " new questions among them, " << unpaired << " unpaired");
+    REQUIRE(alike > 50000);
+    CHECK(asked > 500);
+    CHECK(unpaired < 0.02 * asked);
+}

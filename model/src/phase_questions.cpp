@@ -10,10 +10,6 @@
 
 #include <boost/random/exponential_distribution.hpp>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 namespace buurtsim {
 using namespace detail;
 
@@ -82,17 +78,8 @@ void Engine::questions_arise() {
             const auto u = key_.uniform4(rng::Stream::questions, week_, j, 3);
             if (u[0] < question_rate(j)) raise(j, u[1]);
         };
-        std::uint32_t i = rb;
-#if defined(__SSE2__)
-        for (; i + 8 <= re; i += 8) {  // eight at a time: few are in an episode, so most steps find none
-            const __m128i e = _mm_loadu_si128(reinterpret_cast<const __m128i*>(episode + i));
-            if (_mm_movemask_epi8(_mm_cmpeq_epi16(e, _mm_setzero_si128())) == 0xFFFF) continue;
-            for (std::uint32_t j = i; j < i + 8; ++j)
-                if (episode[j] > 0) episode_draw(j);
-        }
-#endif
-        for (; i < re; ++i)
-            if (episode[i] > 0) episode_draw(i);
+        for (std::uint32_t i = rb; i < re; ++i)
+            if (episode[i] > 0) episode_draw(i);  // rare: a jump the predictor gets right
         s.week[b].new_questions += count;
     });
 }

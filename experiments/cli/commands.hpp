@@ -33,6 +33,7 @@ struct BenchOptions {
     double scale = 1.0;
     std::string data_dir;
     bool phases = false;  ///< also print seconds per phase of the weekly schedule
+    int runs = 1;         ///< setup and loop repeated, each afresh; min / median / max reported
 };
 
 enum class TableFormat { text, csv, markdown };

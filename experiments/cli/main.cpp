@@ -101,6 +101,10 @@ int main(int argc, char** argv) {
     bench_cmd->add_option("--weeks", bench.weeks, "Weeks to simulate")->check(CLI::Range(1, 5200));
     bench_cmd->add_option("--scale", bench.scale, "Population scale")->check(CLI::Range(0.001, 1.0));
     bench_cmd->add_flag("--phases", bench.phases, "Also print the time per phase of the weekly schedule");
+    bench_cmd->add_option("--runs", bench.runs,
+                          "Repeat setup and loop this many times, each afresh, and report min / median / max (the phase "
+                          "table is the median run's); every run must give the same results_digest")
+        ->check(CLI::Range(1, 100));
     bench_cmd->add_option("--data-dir", bench.data_dir, "Directory holding cbs/ tables")->check(CLI::ExistingDirectory);
 
     cli::CompareOptions compare;

@@ -90,9 +90,11 @@ int bench_command(const BenchOptions& o) {
         residents = double(sim.population().size());
         households = sim.population().households();
         ties = sim.network().ties();
-        if (o.runs > 1)
+        if (o.runs > 1) {
             std::printf("run=%d setup_s=%.3f loop_s=%.3f resident_weeks_per_s=%.0f\n", k + 1, runs.back().setup_s,
                         runs.back().loop_s, residents * double(o.weeks) / runs.back().loop_s);
+            std::fflush(stdout);  // each run as it ends, also through a pipe (a long series can be watched)
+        }
         // The same seed gives the same bits on every run (and at any thread count): a run that does not is a
         // bug to report, not a figure to average.
         if (runs.back().digest != runs.front().digest)

@@ -47,6 +47,16 @@ std::string hex(std::uint64_t x) {
     return buf;
 }
 
+struct Spread {
+    double min, median, max;  // the median of an even count: the mean of the two middle values
+};
+
+Spread spread(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size(), mid = (n - 1) / 2;
+    return {v.front(), n % 2 ? v[mid] : 0.5 * (v[mid] + v[mid + 1]), v.back()};
+}
+
 }  // namespace
 
 int bench_command(const BenchOptions& o) {
@@ -102,15 +112,16 @@ int bench_command(const BenchOptions& o) {
                                 ", run 1 gave " + hex(runs.front().digest) + ": the same seed must give the same results");
     }
     const double resident_weeks = residents * double(o.weeks);
-    // Runs ordered by loop time; the median run is the middle one (the lower middle for an even count), whose
-    // phase table is printed. The median figure of an even count is the mean of the two middle runs.
-    std::vector<std::size_t> order(runs.size());
-    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return runs[a].loop_s > runs[b].loop_s; });
-    const std::size_t n = runs.size(), mid = (n - 1) / 2;
-    const auto rate = [&](std::size_t k) { return resident_weeks / runs[order[k]].loop_s; };
-    const double median_rate = n % 2 ? rate(mid) : 0.5 * (rate(mid) + rate(mid + 1));
-    const Run& median = runs[order[mid]];
+    const std::size_t n = runs.size();
+    std::vector<double> rates(n), setups(n);
+    for (std::size_t k = 0; k < n; ++k) rates[k] = resident_weeks / runs[k].loop_s, setups[k] = runs[k].setup_s;
+    const Spread rate = spread(rates), setup = spread(setups);
+    // The median run, whose figures and phase table are printed: the middle one by rate (the lower middle
+    // for an even count).
+    std::vector<std::size_t> order(n);
+    for (std::size_t k = 0; k < n; ++k) order[k] = k;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rates[a] < rates[b]; });
+    const Run& median = runs[order[(n - 1) / 2]];
 
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
@@ -118,14 +129,9 @@ int bench_command(const BenchOptions& o) {
     std::printf("residents=%.0f households=%zu ties=%zu weeks=%lld\n", residents, households, ties,
                 static_cast<long long>(o.weeks));
     std::printf("setup_s=%.3f loop_s=%.3f peak_rss_mib=%.1f\n", median.setup_s, median.loop_s, peak_rss / 1048576.0);
-    if (n > 1) {
-        std::vector<double> setup(n);
-        for (std::size_t k = 0; k < n; ++k) setup[k] = runs[k].setup_s;
-        std::sort(setup.begin(), setup.end());
+    if (n > 1)
         std::printf("runs=%zu resident_weeks_per_s min=%.0f median=%.0f max=%.0f; setup_s min=%.3f median=%.3f max=%.3f\n",
-                    n, rate(0), median_rate, rate(n - 1), setup.front(),
-                    n % 2 ? setup[mid] : 0.5 * (setup[mid] + setup[mid + 1]), setup.back());
-    }
+                    n, rate.min, rate.median, rate.max, setup.min, setup.median, setup.max);
     if (o.phases) {
         // Seconds per phase of the weekly schedule (Starsim's cpu_df): where the loop's time goes.
         const auto names = Simulation::phase_names();
@@ -139,9 +145,9 @@ int bench_command(const BenchOptions& o) {
                         sum > 0 ? 100.0 * secs[k] / sum : 0.0, 1e9 * secs[k] / resident_weeks);
     }
     std::printf("results_digest=%s\n", hex(median.digest).c_str());
-    std::printf("resident_weeks_per_s=%.0f peak_rss_bytes_per_resident=%.1f threads=%d", median_rate, peak_rss / residents,
+    std::printf("resident_weeks_per_s=%.0f peak_rss_bytes_per_resident=%.1f threads=%d", rate.median, peak_rss / residents,
                 threads);
-    if (n > 1) std::printf(" runs=%zu min=%.0f max=%.0f", n, rate(0), rate(n - 1));
+    if (n > 1) std::printf(" runs=%zu min=%.0f max=%.0f", n, rate.min, rate.max);
     std::printf("\n");
     return ok;
 }
